@@ -1,0 +1,213 @@
+//! Validated right-censored survival data with a grouping factor.
+
+use crate::error::DataError;
+
+/// Right-censored survival data, validated once: every time is finite and non-negative,
+/// every group index names a level, and there is at least one observation. Estimators
+/// take a `&SurvData` and so cannot fail on their input.
+///
+/// Levels are kept in the order given; the first level is the reference for the Cox model
+/// (as R's `factor` makes its first level the reference).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurvData {
+    time: Vec<f64>,
+    event: Vec<bool>,
+    group: Vec<usize>,
+    levels: Vec<String>,
+}
+
+impl SurvData {
+    /// Builds validated data from parallel vectors.
+    ///
+    /// # Errors
+    /// [`DataError::LengthMismatch`] if the vectors differ in length, [`DataError::Empty`]
+    /// with no observations, [`DataError::InvalidTime`] for a negative or non-finite time,
+    /// [`DataError::InvalidGroup`] for a group index outside `levels`.
+    pub fn new(
+        time: Vec<f64>,
+        event: Vec<bool>,
+        group: Vec<usize>,
+        levels: Vec<String>,
+    ) -> Result<Self, DataError> {
+        if time.len() != event.len() || time.len() != group.len() {
+            return Err(DataError::LengthMismatch {
+                time: time.len(),
+                event: event.len(),
+                group: group.len(),
+            });
+        }
+        if time.is_empty() {
+            return Err(DataError::Empty);
+        }
+        if let Some((index, &value)) = time
+            .iter()
+            .enumerate()
+            .find(|(_, t)| !(t.is_finite() && **t >= 0.0))
+        {
+            return Err(DataError::InvalidTime { index, value });
+        }
+        if let Some((index, &g)) = group.iter().enumerate().find(|(_, g)| **g >= levels.len()) {
+            return Err(DataError::InvalidGroup {
+                index,
+                group: g,
+                levels: levels.len(),
+            });
+        }
+        Ok(SurvData {
+            time,
+            event,
+            group,
+            levels,
+        })
+    }
+
+    /// Builds data whose groups are given as labels; levels are ordered by first
+    /// appearance, as the data has them.
+    ///
+    /// # Errors
+    /// As [`SurvData::new`].
+    pub fn from_labels<S: AsRef<str>>(
+        time: Vec<f64>,
+        event: Vec<bool>,
+        labels: &[S],
+    ) -> Result<Self, DataError> {
+        let mut levels: Vec<String> = Vec::new();
+        let group = labels
+            .iter()
+            .map(|l| {
+                let l = l.as_ref();
+                match levels.iter().position(|x| x == l) {
+                    Some(i) => i,
+                    None => {
+                        levels.push(l.to_string());
+                        levels.len() - 1
+                    }
+                }
+            })
+            .collect();
+        SurvData::new(time, event, group, levels)
+    }
+
+    /// Returns the same data with `level` moved to the front of the level order, making it
+    /// the reference group; the other levels keep their order.
+    ///
+    /// # Errors
+    /// [`DataError::UnknownLevel`] if `level` is not a level.
+    pub fn with_reference(mut self, level: &str) -> Result<Self, DataError> {
+        let Some(r) = self.levels.iter().position(|l| l == level) else {
+            return Err(DataError::UnknownLevel {
+                level: level.to_string(),
+                levels: self.levels.clone(),
+            });
+        };
+        // New index of old level i: r -> 0, i < r -> i + 1, i > r -> i.
+        let remap = |i: usize| match i.cmp(&r) {
+            std::cmp::Ordering::Equal => 0,
+            std::cmp::Ordering::Less => i + 1,
+            std::cmp::Ordering::Greater => i,
+        };
+        for g in &mut self.group {
+            *g = remap(*g);
+        }
+        let lvl = self.levels.remove(r);
+        self.levels.insert(0, lvl);
+        Ok(self)
+    }
+
+    /// Drops levels that have no observations, keeping the order of the rest.
+    pub fn drop_empty_levels(mut self) -> Self {
+        let mut count = vec![0usize; self.levels.len()];
+        for &g in &self.group {
+            count[g] += 1;
+        }
+        let mut new_index = vec![0usize; self.levels.len()];
+        let mut levels = Vec::new();
+        for (i, l) in self.levels.iter().enumerate() {
+            if count[i] > 0 {
+                new_index[i] = levels.len();
+                levels.push(l.clone());
+            }
+        }
+        for g in &mut self.group {
+            *g = new_index[*g];
+        }
+        self.levels = levels;
+        self
+    }
+
+    /// Number of observations.
+    pub fn len(&self) -> usize {
+        self.time.len()
+    }
+
+    /// Always false: validated data has at least one observation.
+    pub fn is_empty(&self) -> bool {
+        self.time.is_empty()
+    }
+
+    /// Follow-up times.
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Event indicators (true = event, false = censored).
+    pub fn event(&self) -> &[bool] {
+        &self.event
+    }
+
+    /// Group index of each observation, into [`SurvData::levels`].
+    pub fn group(&self) -> &[usize] {
+        &self.group
+    }
+
+    /// Group labels, reference first.
+    pub fn levels(&self) -> &[String] {
+        &self.levels
+    }
+
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.levels.len()
+    }
+
+    /// Indices of the observations sorted by time (stable, so ties keep data order).
+    pub(crate) fn order_by_time(&self) -> Vec<usize> {
+        let mut idx: Vec<usize> = (0..self.len()).collect();
+        idx.sort_by(|&a, &b| self.time[a].total_cmp(&self.time[b]));
+        idx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_negative_time() {
+        let e = SurvData::new(
+            vec![1.0, -2.0],
+            vec![true, false],
+            vec![0, 0],
+            vec!["a".into()],
+        );
+        assert_eq!(
+            e,
+            Err(DataError::InvalidTime {
+                index: 1,
+                value: -2.0
+            })
+        );
+    }
+
+    #[test]
+    fn reference_reorders_levels() {
+        let d = SurvData::from_labels(vec![1.0, 2.0, 3.0], vec![true; 3], &["a", "b", "c"])
+            .and_then(|d| d.with_reference("c"));
+        let d = d.map_err(|e| e.to_string());
+        assert_eq!(
+            d.as_ref().map(|d| d.levels().to_vec()),
+            Ok(vec!["c".to_string(), "a".into(), "b".into()])
+        );
+        assert_eq!(d.map(|d| d.group().to_vec()), Ok(vec![1, 2, 0]));
+    }
+}

@@ -1,0 +1,177 @@
+//! Typed errors. Each names where the problem is (row, column, value) and what to do.
+
+use std::fmt;
+
+/// An error in a [`crate::SurvData`] constructed directly from vectors.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum DataError {
+    /// The input vectors have different lengths.
+    LengthMismatch {
+        /// Length of the time vector.
+        time: usize,
+        /// Length of the event vector.
+        event: usize,
+        /// Length of the group vector.
+        group: usize,
+    },
+    /// There are no observations.
+    Empty,
+    /// A time is negative, infinite or NaN.
+    InvalidTime {
+        /// Zero-based index of the observation.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A group index does not name a level.
+    InvalidGroup {
+        /// Zero-based index of the observation.
+        index: usize,
+        /// The group index found.
+        group: usize,
+        /// The number of levels.
+        levels: usize,
+    },
+    /// The requested reference level is not one of the groups.
+    UnknownLevel {
+        /// The level asked for.
+        level: String,
+        /// The levels present.
+        levels: Vec<String>,
+    },
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataError::LengthMismatch { time, event, group } => write!(
+                f,
+                "time, event and group must have the same length (got {time}, {event}, {group})"
+            ),
+            DataError::Empty => write!(f, "there are no observations to analyse"),
+            DataError::InvalidTime { index, value } => write!(
+                f,
+                "observation {}: time {value} is not a finite non-negative number",
+                index + 1
+            ),
+            DataError::InvalidGroup {
+                index,
+                group,
+                levels,
+            } => write!(
+                f,
+                "observation {}: group index {group} is out of range (there are {levels} groups)",
+                index + 1
+            ),
+            DataError::UnknownLevel { level, levels } => write!(
+                f,
+                "reference group \"{level}\" is not among the groups ({}); choose one of them",
+                levels.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+/// An error reading delimited text into a [`crate::Table`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum TableError {
+    /// The text has no non-blank lines.
+    Empty,
+    /// The text has a header but no data rows.
+    NoDataRows,
+    /// The text is not readable as delimited text.
+    Malformed {
+        /// One-based line number where reading failed, if known.
+        line: Option<u64>,
+        /// What the parser reported.
+        message: String,
+    },
+}
+
+impl fmt::Display for TableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TableError::Empty => write!(
+                f,
+                "the data is empty: paste a table or choose a CSV/TSV file with one row per patient"
+            ),
+            TableError::NoDataRows => write!(
+                f,
+                "the table has a header row but no data rows: add one row per patient"
+            ),
+            TableError::Malformed { line, message } => match line {
+                Some(l) => write!(
+                    f,
+                    "line {l}: the text could not be read as a table ({message})"
+                ),
+                None => write!(f, "the text could not be read as a table ({message})"),
+            },
+        }
+    }
+}
+
+impl std::error::Error for TableError {}
+
+/// An error in mapping table columns to an analysis: the whole analysis cannot run.
+/// (Problems with single rows are not errors; they are [`crate::Exclusion`]s.)
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum MappingError {
+    /// A column name given in the mapping is not in the table.
+    UnknownColumn {
+        /// The role the column was meant to play ("time", "event", "group").
+        role: String,
+        /// The name given.
+        name: String,
+        /// The columns present.
+        available: Vec<String>,
+    },
+    /// Every row was excluded; the first few reasons are included.
+    NoValidRows {
+        /// How many rows the table has.
+        rows: usize,
+        /// The first exclusions, to show the user.
+        first: Vec<crate::Exclusion>,
+    },
+    /// The reference group asked for has no valid rows.
+    UnknownReference {
+        /// The level asked for.
+        level: String,
+        /// The groups present.
+        groups: Vec<String>,
+    },
+}
+
+impl fmt::Display for MappingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MappingError::UnknownColumn {
+                role,
+                name,
+                available,
+            } => write!(
+                f,
+                "the {role} column \"{name}\" is not in the table; the columns are: {}",
+                available.join(", ")
+            ),
+            MappingError::NoValidRows { rows, first } => {
+                write!(f, "none of the {rows} rows can be analysed")?;
+                if let Some(e) = first.first() {
+                    write!(f, "; for example {e}")?;
+                }
+                Ok(())
+            }
+            MappingError::UnknownReference { level, groups } => write!(
+                f,
+                "reference group \"{level}\" has no valid rows; choose one of: {}",
+                groups.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MappingError {}
