@@ -239,8 +239,8 @@ struct Derivs {
     imat: Vec<Vec<f64>>,
 }
 
-/// Observations sorted by decreasing time, with covariates centred (centring leaves the
-/// partial likelihood unchanged and keeps e^η in range).
+/// Observations sorted by decreasing time, with covariates centred as R centres them
+/// (see [`fit_matrix`]).
 struct Design<'a> {
     order: Vec<usize>,
     time: &'a [f64],
@@ -329,9 +329,18 @@ fn fit_matrix(time: &[f64], event: &[bool], x: &[Vec<f64>], opt: &CoxOptions) ->
     let p = x.len();
     let mut order: Vec<usize> = (0..time.len()).collect();
     order.sort_by(|&a, &b| time[b].total_cmp(&time[a]));
+    // Centring leaves the partial likelihood unchanged, but R's coxph.fit does not centre
+    // a column whose values all lie in {-1, 0, 1} (its `nocenter`), so 0/1 group dummies
+    // are used as they are. Following R matters when a coefficient diverges: with centred
+    // dummies the information E[x²] − E[x]² is a difference of O(1) terms that cancel to
+    // O(e^β), losing ~1e-8 relative precision in the variance that R does not lose.
+    // (R also scales the columns it centres; no column the crate builds is centred.)
     let x: Vec<Vec<f64>> = x
         .iter()
         .map(|col| {
+            if col.iter().all(|&v| v == -1.0 || v == 0.0 || v == 1.0) {
+                return col.clone();
+            }
             let m = col.iter().sum::<f64>() / col.len().max(1) as f64;
             col.iter().map(|v| v - m).collect()
         })
@@ -391,8 +400,8 @@ fn fit_matrix(time: &[f64], event: &[bool], x: &[Vec<f64>], opt: &CoxOptions) ->
                 loglik = newlk;
                 let mut step = d.u;
                 chsolve2(&imat, &mut step);
+                beta.copy_from_slice(&newbeta);
                 for k in 0..p {
-                    beta[k] = newbeta[k];
                     newbeta[k] += step[k];
                 }
             }

@@ -21,6 +21,7 @@ pub mod cox;
 pub mod data;
 pub mod error;
 pub mod example;
+pub mod format;
 pub mod km;
 pub mod logrank;
 pub mod mapping;

@@ -1,0 +1,122 @@
+//! The plain-text report: what R's print methods show, laid out for a terminal.
+
+use std::fmt::Write;
+use survcalc_core::{analysis::fmt_level, Analysis, Mapping};
+
+fn num(x: Option<f64>) -> String {
+    x.map_or_else(|| "NA".to_string(), |v| format!("{v:.4}"))
+}
+
+/// Renders the analysis as text.
+pub fn render(a: &Analysis, m: &Mapping) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "time = {}, event = {}, group = {}",
+        m.time,
+        a.event_coding,
+        m.group.as_deref().unwrap_or("(none)")
+    );
+    let _ = writeln!(
+        s,
+        "n = {} of {} rows ({} excluded)",
+        a.n_used,
+        a.n_rows,
+        a.excluded.len()
+    );
+    for e in &a.excluded {
+        let _ = writeln!(s, "  excluded: {e}");
+    }
+    for w in &a.warnings {
+        let _ = writeln!(s, "  warning: {w}");
+    }
+    let lvl = fmt_level(a.options.km.conf_level);
+    let _ = writeln!(
+        s,
+        "\n{:<24} {:>6} {:>7} {:>10} {:>10} {:>10}   (median: R band inversion, conf.type = {})",
+        "group",
+        "n",
+        "events",
+        "median",
+        format!("{lvl}LCL"),
+        format!("{lvl}UCL"),
+        a.options.km.conf_type.r_name()
+    );
+    for g in &a.summaries {
+        let _ = writeln!(
+            s,
+            "{:<24} {:>6} {:>7} {:>10} {:>10} {:>10}",
+            g.group,
+            g.n,
+            g.events,
+            num(g.median.estimate),
+            num(g.median.lower),
+            num(g.median.upper)
+        );
+    }
+    let _ = writeln!(s, "\nmedian, SPSS symmetric CI (lower floored at 0):");
+    for g in &a.summaries {
+        let _ = writeln!(
+            s,
+            "{:<24} {:>10} {:>10} {:>10}",
+            g.group,
+            num(g.median_spss.estimate),
+            num(g.median_spss.lower),
+            num(g.median_spss.upper)
+        );
+    }
+    if let Some(lr) = &a.log_rank {
+        let _ = writeln!(s, "\nlog-rank test (R survdiff):");
+        for i in 0..lr.groups.len() {
+            let _ = writeln!(
+                s,
+                "{:<24} N = {:>5}  O = {:>8.2}  E = {:>8.2}",
+                lr.groups[i], lr.n[i], lr.observed[i], lr.expected[i]
+            );
+        }
+        let _ = writeln!(
+            s,
+            "Chisq = {:.6} on {} df, p = {:.6e}",
+            lr.chisq, lr.df, lr.p_value
+        );
+    }
+    if let Some(c) = &a.cox {
+        let _ = writeln!(
+            s,
+            "\nCox model (R coxph, ties = \"{}\"), reference = {}:",
+            c.options.ties.r_name(),
+            c.reference
+        );
+        for t in &c.terms {
+            let _ = writeln!(
+                s,
+                "{:<24} coef = {:>9.6}  se = {:.6}  HR = {:.4} ({}% CI {:.4}, {:.4})  p = {:.6e}",
+                t.level,
+                t.coef,
+                t.se,
+                t.hr,
+                fmt_level(c.options.conf_level),
+                t.hr_lower,
+                t.hr_upper,
+                t.p_value
+            );
+        }
+        let _ = writeln!(
+            s,
+            "Likelihood ratio test = {:.4} on {} df, p = {:.6e}",
+            c.lr_test.chisq, c.lr_test.df, c.lr_test.p_value
+        );
+        let _ = writeln!(
+            s,
+            "Wald test             = {:.4} on {} df, p = {:.6e}",
+            c.wald_test.chisq, c.wald_test.df, c.wald_test.p_value
+        );
+        let _ = writeln!(
+            s,
+            "Score (logrank) test  = {:.4} on {} df, p = {:.6e}",
+            c.score_test.chisq, c.score_test.df, c.score_test.p_value
+        );
+        let _ = writeln!(s, "iterations = {}", c.iterations);
+    }
+    s
+}
