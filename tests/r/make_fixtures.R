@@ -270,3 +270,9 @@ write_fixture(
   status = c(1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
   group = rep(c("late", "plateau"), 10)
 )
+
+# The veteran data as a user would paste it (all columns, R's own coding: status 1 =
+# dead, trt 1 = standard): the browser test pastes this file and compares the page with
+# veteran.json.
+write.csv(survival::veteran, file.path(out_dir, "veteran.csv"), row.names = FALSE, quote = FALSE)
+cat("wrote", file.path(out_dir, "veteran.csv"), "\n")

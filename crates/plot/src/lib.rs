@@ -55,14 +55,15 @@ pub fn nice_ticks(max: f64) -> Vec<f64> {
     if !(max.is_finite() && max > 0.0) {
         return vec![0.0, 1.0];
     }
-    let raw = max / 6.0;
+    let raw = max / 8.0;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()
         .map(|m| m * mag)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * mag);
-    let n = (max / step).ceil() as usize;
+    // Ticks stop at the last one inside the data: the axis itself ends at `max`.
+    let n = (max / step + 1e-9).floor() as usize;
     (0..=n).map(|i| i as f64 * step).collect()
 }
 
@@ -134,8 +135,16 @@ impl Ranged for TickAxis {
     }
 }
 
-/// Width of the left label area, shared by the plot and the risk table (pixels).
-const LEFT: u32 = 110;
+/// Width of the left label area, shared by the plot and the risk table (pixels): room for
+/// the longest group label in the risk table (about 7.5 px a character at 13 px).
+fn left_area(curves: &[KmCurve]) -> u32 {
+    let longest = curves
+        .iter()
+        .map(|c| c.group.chars().count())
+        .max()
+        .unwrap_or(0) as u32;
+    (longest * 15 / 2 + 20).clamp(80, 260)
+}
 /// Outer margins (pixels).
 const MARGIN: u32 = 14;
 
@@ -160,6 +169,9 @@ pub fn draw_km<DB: DrawingBackend>(
         fig.ticks.clone()
     };
     let x_end = ticks.last().copied().unwrap_or(1.0).max(xmax).max(1e-9);
+    // A little room left of 0 so that the first risk-table column clears the row labels.
+    let x_start = -0.03 * x_end;
+    let left = left_area(fig.curves);
     let rows = fig.curves.len().max(1);
     let table_h = (32 + 20 * rows as u32).min(h / 2);
     let (top, bottom) = area.split_vertically(h.saturating_sub(table_h));
@@ -167,8 +179,8 @@ pub fn draw_km<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(&top)
         .margin(MARGIN)
         .x_label_area_size(44)
-        .y_label_area_size(LEFT)
-        .build_cartesian_2d(TickAxis::new(0.0..x_end, ticks.clone()), 0.0..1.02)?;
+        .y_label_area_size(left)
+        .build_cartesian_2d(TickAxis::new(x_start..x_end, ticks.clone()), 0.0..1.02)?;
     chart
         .configure_mesh()
         .disable_mesh()
@@ -221,9 +233,9 @@ pub fn draw_km<DB: DrawingBackend>(
         .margin_bottom(4)
         .caption("Number at risk", ("sans-serif", 13))
         .x_label_area_size(0)
-        .y_label_area_size(LEFT)
+        .y_label_area_size(left)
         .build_cartesian_2d(
-            TickAxis::new(0.0..x_end, ticks.clone()),
+            TickAxis::new(x_start..x_end, ticks.clone()),
             TickAxis::new(0.0..rows as f64, row_keys),
         )?;
     table

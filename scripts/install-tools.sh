@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs what building and testing survcalc needs, idempotently, from the package
+# registries only (crates.io, npm, Debian): the wasm32 target, Trunk 0.21, the
+# wasm-bindgen CLI at exactly the version in Cargo.lock, wasm-opt (npm binaryen, since
+# Debian's binaryen 108 breaks release builds), playwright-core, and Debian's Chromium.
+# Nothing is downloaded from anywhere else; Trunk itself runs with offline = true.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[install-tools] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Rust: the toolchain pinned in rust-toolchain.toml, with the wasm target.
+rustup show active-toolchain >/dev/null
+rustup target list --installed | grep -qx wasm32-unknown-unknown ||
+  rustup target add wasm32-unknown-unknown
+
+# Trunk 0.21 (0.22 needs a newer rustc).
+if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+  say "installing trunk 0.21"
+  cargo install trunk --version '~0.21' --locked
+fi
+
+# wasm-bindgen CLI: must equal the wasm-bindgen library in Cargo.lock. Installed without
+# --locked: one of its locked dependencies is not in the registry.
+wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wbg" ]; then
+  echo "install-tools: no wasm-bindgen in Cargo.lock" >&2
+  exit 1
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wbg"; then
+  say "installing wasm-bindgen-cli $wbg"
+  cargo install wasm-bindgen-cli --version "$wbg" --force
+fi
+if ! grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml; then
+  echo "install-tools: Trunk.toml [tools] wasm_bindgen must be \"$wbg\" (Cargo.lock)" >&2
+  exit 1
+fi
+
+# Chromium and its driver from Debian, for the browser tests.
+if ! command -v chromium >/dev/null 2>&1; then
+  say "installing chromium from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# npm: binaryen's wasm-opt and playwright-core (it drives Debian's Chromium; no browser
+# download), at the versions in tests/browser/package-lock.json.
+if [ ! -x tests/browser/node_modules/.bin/wasm-opt ] ||
+  [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
+  say "installing npm packages in tests/browser"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+say "ready: $(trunk --version), wasm-bindgen $wbg, $(tests/browser/node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of survcalc from a clean checkout: formatting and lints, the Rust
+# tests (core unit and golden tests against R's fixtures, figure SVG tests, CLI, web
+# state), the release build of the page, and the end-to-end tests in headless Chromium.
+# This is the README's test command, and what CI runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/tests/browser/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+scripts/install-tools.sh
+
+echo "== format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy -p survcalc-web --target wasm32-unknown-unknown --locked -- -D warnings
+
+echo "== Rust tests"
+cargo test --workspace --locked
+
+echo "== release build of the page (dist/, relative URLs)"
+trunk build --release --public-url ./
+
+echo "== browser tests (headless Chromium)"
+cargo build -p survcalc-cli --locked
+export SURVCALC_CLI="$PWD/target/debug/survcalc"
+(cd tests/browser && npm test)

@@ -1,0 +1,124 @@
+// Shared set-up for the end-to-end tests: a static server for dist/ mounted under a
+// sub-path (to prove relative URLs work), Debian's Chromium driven by playwright-core
+// (no browser download), a log of every request, and the CLI for the core's numbers.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DIST = process.env.SURVCALC_DIST || path.join(ROOT, 'dist');
+export const SUBPATH = '/some/sub/path/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+};
+
+/** Serves DIST under SUBPATH on a free loopback port; resolves to { server, base }. */
+export function serve() {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      if (!url.pathname.startsWith(SUBPATH)) {
+        res.writeHead(404).end('outside the sub-path');
+        return;
+      }
+      let rel = decodeURIComponent(url.pathname.slice(SUBPATH.length)) || 'index.html';
+      const file = path.join(DIST, path.normalize(rel));
+      if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      fs.createReadStream(file).pipe(res);
+    });
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ server, base: `http://127.0.0.1:${server.address().port}${SUBPATH}` });
+    });
+  });
+}
+
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/**
+ * Opens the page in a fresh context, recording every request and page error.
+ * Resolves when the built-in example has been analysed.
+ */
+export async function openPage(browser, base) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const requests = [];
+  context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  await page.goto(base, { waitUntil: 'load' });
+  await page.waitForSelector('[data-testid="median-0"]', { timeout: 30000 });
+  return { context, page, requests, errors, dialogs, loadedAt: Date.now() };
+}
+
+/** The CLI binary built from this checkout (release if present, else debug). */
+export function cli() {
+  for (const p of [process.env.SURVCALC_CLI, 'target/debug/survcalc', 'target/release/survcalc']) {
+    if (p && fs.existsSync(path.join(ROOT, p))) return path.join(ROOT, p);
+    if (p && path.isAbsolute(p) && fs.existsSync(p)) return p;
+  }
+  throw new Error('survcalc CLI not built: run cargo build -p survcalc-cli');
+}
+
+/** The core's JSON report for a CSV text, via the CLI. */
+export function coreReport(csvText, extraArgs = []) {
+  const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'data.csv');
+  fs.writeFileSync(tmp, csvText);
+  const out = execFileSync(cli(), ['analyze', tmp, '--format', 'json', ...extraArgs], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+export function exampleCsv() {
+  return execFileSync(cli(), ['example'], { encoding: 'utf8' });
+}
+
+/** Pastes text into the data box and runs the analysis. */
+export async function paste(page, text) {
+  await page.fill('[data-testid="paste"]', text);
+  await page.click('[data-testid="analyze-pasted"]');
+}
+
+/** Attribute values (as numbers where numeric) of an element. */
+export async function dataOf(page, testid) {
+  return page.$eval(`[data-testid="${testid}"]`, (el) => {
+    const o = { text: el.textContent };
+    for (const a of el.getAttributeNames()) if (a.startsWith('data-')) o[a.slice(5)] = el.getAttribute(a);
+    return o;
+  });
+}
+
+export function close(a, b, rel, what) {
+  const ok = Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+  if (!ok) throw new Error(`${what}: page ${a} vs expected ${b} (rel tol ${rel})`);
+}

@@ -1,0 +1,188 @@
+// End-to-end tests of the built page in headless Chromium. Run from tests/browser with
+// `npm test` after `trunk build` (the README's test command does both).
+//
+// - the page opens with the example analysed, equal to the core (CLI JSON)
+// - pasting R's veteran data shows R's medians, log-rank P and HR (tests/fixtures)
+// - choosing a file works like pasting
+// - bad input gives messages naming row and column; excluded rows are listed
+// - cell contents are text, never markup
+// - no request leaves the page's origin, and none happens after load
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, dataOf, close,
+} from './harness.js';
+
+let server, base, browser;
+const REL = 1e-12; // the page shows the core's own doubles, printed with {:e}
+const R_REL = 1e-9; // against R's fixture values (the core's golden tests use 1e-10 / 1e-8)
+
+before(async () => {
+  ({ server, base } = await serve());
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+function num(s) {
+  return s === 'NA' ? null : Number(s);
+}
+
+test('opens with the built-in example analysed, equal to the core', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const report = coreReport(exampleCsv());
+    assert.equal(report.summaries.length, 2);
+    for (let i = 0; i < 2; i++) {
+      const m = await dataOf(page, `median-${i}`);
+      close(num(m.value), report.summaries[i].median.estimate, REL, `median ${i}`);
+      assert.equal(num(m.lower), report.summaries[i].median.lower);
+      const n = await dataOf(page, `n-${i}`);
+      assert.equal(Number(n.text), report.summaries[i].n);
+    }
+    const lr = await dataOf(page, 'logrank');
+    close(Number(lr.value), report.log_rank.p_value, REL, 'log-rank P');
+    const hr = await dataOf(page, 'hr-0');
+    close(Number(hr.value), report.cox.terms[0].hr, REL, 'HR');
+    close(Number(hr.lower), report.cox.terms[0].hr_lower, REL, 'HR lower');
+    assert.match(hr.text, /HR Sorafenib\+HAIC vs Sorafenib: 0\.\d\d \(95% CI: 0\.\d\d, 0\.\d\d\); Wald P < \.001/);
+    assert.match(await page.textContent('[data-testid="source"]'), /simulated/);
+    // The figure was drawn: the canvas is not blank.
+    const inked = await page.$eval('[data-testid="km-canvas"]', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+      return n;
+    });
+    assert.ok(inked > 5000, `canvas has ${inked} dark pixels`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("pasting R's veteran data shows the numbers R prints", async () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.json'), 'utf8'));
+  const csv = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await paste(page, csv);
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    assert.equal(await page.inputValue('[data-testid="time-col"]'), 'time');
+    assert.equal(await page.inputValue('[data-testid="event-col"]'), 'status');
+    assert.equal(await page.inputValue('[data-testid="group-col"]'), 'trt');
+    fixture.median.log.forEach((m, i) => m.group === fixture.levels[i] || assert.fail('level order'));
+    for (let i = 0; i < 2; i++) {
+      const r = fixture.median.log[i];
+      const m = await dataOf(page, `median-${i}`);
+      close(num(m.value), r.estimate, R_REL, `median ${i}`);
+      close(num(m.lower), r.lower, R_REL, `median ${i} lower`);
+      close(num(m.upper), r.upper, R_REL, `median ${i} upper`);
+    }
+    const lr = await dataOf(page, 'logrank');
+    close(Number(lr.value), fixture.survdiff.p, R_REL, 'log-rank P');
+    close(Number(lr.chisq), fixture.survdiff.chisq, R_REL, 'log-rank chisq');
+    const hr = await dataOf(page, 'hr-0');
+    close(Number(hr.value), Math.exp(fixture.coxph.efron.coef[0]), R_REL, 'HR');
+    // R: exp(coef) 1.018, lower .95 0.7144, upper .95 1.45, p 0.922.
+    assert.match(hr.text, /1\.02 \(95% CI: 0\.71, 1\.45\); Wald P = \.92/);
+    assert.match(await page.textContent('[data-testid="counts"]'), /n = 137 of 137 rows \(0 excluded\)/);
+    // Breslow ties, as SAS: the page follows the setting.
+    await page.selectOption('[data-testid="ties"]', 'breslow');
+    await page.waitForFunction((v) => document.querySelector('[data-testid="hr-0"]').dataset.value !== v, hr.value);
+    const hrB = await dataOf(page, 'hr-0');
+    close(Number(hrB.value), Math.exp(fixture.coxph.breslow.coef[0]), R_REL, 'HR breslow');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('choosing a file analyses it like pasting', async () => {
+  const { context, page } = await openPage(browser, base);
+  try {
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/fixtures/veteran.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('veteran.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    assert.equal(await page.textContent('[data-testid="n-1"]'), '68');
+  } finally {
+    await context.close();
+  }
+});
+
+test('bad input: messages name the row and column; excluded rows are counted and listed', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    // Empty text.
+    await paste(page, '');
+    assert.match(await page.textContent('[data-testid="error"]'), /empty/);
+    // Header only.
+    await paste(page, 'time,status,arm\n');
+    assert.match(await page.textContent('[data-testid="error"]'), /no data rows/);
+    // Bad rows among good ones.
+    const csv = 'time,status,arm\n5,1,A\nabc,1,A\n-3,0,B\n7,maybe,B\n8,1,\n9,0,B\n4,1,A\n6,1,B\n';
+    await paste(page, csv);
+    await page.waitForSelector('[data-testid="excluded"]');
+    assert.match(await page.textContent('[data-testid="counts"]'), /n = 4 of 8 rows \(4 excluded\)/);
+    const items = await page.$$eval('[data-testid="excluded"] li', (els) => els.map((e) => e.textContent));
+    assert.equal(items.length, 4);
+    assert.match(items[0], /line 3, column "time", value "abc": time is not a number/);
+    assert.match(items[1], /line 4, column "time", value "-3": negative time/);
+    assert.match(items[2], /line 5, column "status", value "maybe": unknown event value/);
+    assert.match(items[3], /line 6, column "arm", value "": missing group/);
+    // Every row invalid.
+    await paste(page, 'time,status,arm\nx,1,A\ny,0,B\n');
+    assert.match(await page.textContent('[data-testid="error"]'), /none of the 2 rows can be analysed.*line 2, column "time"/);
+    // A single group: curve and median, with a message instead of a test.
+    await paste(page, 'time,status,arm\n1,1,A\n2,0,A\n3,1,A\n');
+    assert.match(await page.textContent('[data-testid="warnings"]'), /only one group \("A"\)/);
+    assert.equal(await page.$('[data-testid="logrank"]'), null);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('cell contents are shown as text, never run as markup', async () => {
+  const { context, page, dialogs, errors } = await openPage(browser, base);
+  try {
+    const evil = '<img src=x onerror=alert(1)>';
+    await paste(page, `time,status,arm\n1,1,${evil}\n2,0,${evil}\n3,1,B\n4,1,B\n`);
+    await page.waitForSelector('[data-testid="summary"]');
+    assert.equal(await page.textContent('[data-testid="summary"] tbody th'), evil);
+    assert.equal(await page.$('main img'), null);
+    await page.waitForTimeout(300);
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('no request leaves the origin, and none is made after load', async () => {
+  const { context, page, requests, loadedAt } = await openPage(browser, base);
+  try {
+    const origin = new URL(base).origin;
+    await paste(page, fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    await page.selectOption('[data-testid="conf-type"]', 'log-log');
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-svg"]');
+    const svg = fs.readFileSync(await (await download).path(), 'utf8');
+    assert.match(svg, /^<svg/);
+    assert.match(svg, /Number at risk/);
+    await page.waitForTimeout(300);
+    const foreign = requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'requests to other origins');
+    const late = requests.filter((r) => r.at > loadedAt && !r.url.startsWith('blob:'));
+    assert.deepEqual(late.map((r) => r.url), [], 'requests after the page loaded');
+    const own = requests.map((r) => new URL(r.url).pathname.replace(/.*\//, ''));
+    assert.ok(own.includes('survcalc-web_bg.wasm'), `own files: ${own}`);
+  } finally {
+    await context.close();
+  }
+});

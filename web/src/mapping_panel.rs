@@ -1,0 +1,177 @@
+//! Column mapping: endpoint, time, event (and the value meaning "event"), group and the
+//! reference group — guessed from the names, always editable.
+
+use crate::state::Session;
+use leptos::prelude::*;
+use survcalc_core::{ConfType, Ties};
+
+/// A `<select>` over `options` showing `current`, calling `set` on change.
+#[component]
+fn Choice(
+    label: &'static str,
+    id: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] current: Signal<String>,
+    set: impl Fn(String) + 'static,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <select id=id data-testid=id on:change=move |ev| set(event_target_value(&ev))>
+            {move || {
+                let cur = current.get();
+                options
+                    .get()
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let sel = value == cur;
+                        view! { <option value=value selected=sel>{text}</option> }
+                    })
+                    .collect_view()
+            }}
+        </select>
+    }
+}
+
+fn pairs(v: Vec<String>) -> Vec<(String, String)> {
+    v.into_iter().map(|c| (c.clone(), c)).collect()
+}
+
+/// The mapping and settings panel.
+#[component]
+pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
+    let has_table = move || session.with(|s| s.table.is_ok());
+    let columns = Signal::derive(move || pairs(session.with(Session::columns)));
+    let endpoints = Signal::derive(move || {
+        session.with(|s| {
+            s.endpoints
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    (
+                        i.to_string(),
+                        format!("{} ({}, {})", e.name, e.time, e.event),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let event_values = Signal::derive(move || {
+        let mut v = vec![(
+            String::new(),
+            "recognise (1/0, 2/1, dead/alive, …)".to_string(),
+        )];
+        v.extend(pairs(session.with(Session::event_values)));
+        v
+    });
+    let group_columns = Signal::derive(move || {
+        let mut v = vec![(String::new(), "(none: one group)".to_string())];
+        v.extend(pairs(session.with(Session::columns)));
+        v
+    });
+    let levels = Signal::derive(move || {
+        let mut v = vec![(String::new(), "first in the data".to_string())];
+        v.extend(pairs(session.with(Session::group_levels)));
+        v
+    });
+    view! {
+        <Show when=has_table fallback=|| view! { <p class="muted">"Load data to choose columns."</p> }>
+            <div class="grid">
+                <Show when=move || session.with(|s| s.endpoints.len() > 1)>
+                    <Choice
+                        label="Endpoint"
+                        id="endpoint"
+                        options=endpoints
+                        current=Signal::derive(move || {
+                            session.with(|s| s.current_endpoint().map(|i| i.to_string()).unwrap_or_default())
+                        })
+                        set=move |v: String| {
+                            if let Ok(i) = v.parse() {
+                                session.update(|s| s.select_endpoint(i));
+                            }
+                        }
+                    />
+                </Show>
+                <Choice
+                    label="Time"
+                    id="time-col"
+                    options=columns
+                    current=Signal::derive(move || session.with(|s| s.mapping.time.clone()))
+                    set=move |v| session.update(|s| s.set_time(v))
+                />
+                <label for="time-unit">"Time unit"</label>
+                <input
+                    id="time-unit"
+                    data-testid="time-unit"
+                    prop:value=move || session.with(|s| s.time_unit.clone())
+                    on:change=move |ev| session.update(|s| s.time_unit = event_target_value(&ev))
+                />
+                <Choice
+                    label="Event"
+                    id="event-col"
+                    options=columns
+                    current=Signal::derive(move || session.with(|s| s.mapping.event.clone()))
+                    set=move |v| session.update(|s| s.set_event(v))
+                />
+                <Choice
+                    label="Value meaning “event”"
+                    id="event-value"
+                    options=event_values
+                    current=Signal::derive(move || {
+                        session.with(|s| s.mapping.event_value.clone().unwrap_or_default())
+                    })
+                    set=move |v: String| session.update(|s| s.mapping.event_value = (!v.is_empty()).then_some(v))
+                />
+                <Choice
+                    label="Group (arm)"
+                    id="group-col"
+                    options=group_columns
+                    current=Signal::derive(move || session.with(|s| s.mapping.group.clone().unwrap_or_default()))
+                    set=move |v| session.update(|s| s.set_group(v))
+                />
+                <Choice
+                    label="Reference group"
+                    id="reference"
+                    options=levels
+                    current=Signal::derive(move || session.with(|s| s.mapping.reference.clone().unwrap_or_default()))
+                    set=move |v: String| session.update(|s| s.mapping.reference = (!v.is_empty()).then_some(v))
+                />
+                <Choice
+                    label="CI transform"
+                    id="conf-type"
+                    options=Signal::derive(|| {
+                        [
+                            (ConfType::Log, "log (R default)"),
+                            (ConfType::LogLog, "log-log (SAS, Stata)"),
+                            (ConfType::Plain, "plain (SPSS)"),
+                            (ConfType::Logit, "logit"),
+                            (ConfType::Arcsin, "arcsin"),
+                        ]
+                        .into_iter()
+                        .map(|(c, t)| (c.r_name().to_string(), t.to_string()))
+                        .collect::<Vec<_>>()
+                    })
+                    current=Signal::derive(move || session.with(|s| s.options.km.conf_type.r_name().to_string()))
+                    set=move |v: String| {
+                        if let Some(c) = ConfType::from_r_name(&v) {
+                            session.update(|s| s.options.km.conf_type = c);
+                        }
+                    }
+                />
+                <Choice
+                    label="Cox ties"
+                    id="ties"
+                    options=Signal::derive(|| {
+                        vec![
+                            ("efron".to_string(), "Efron (R default)".to_string()),
+                            ("breslow".to_string(), "Breslow (SAS, SPSS, Stata)".to_string()),
+                        ]
+                    })
+                    current=Signal::derive(move || session.with(|s| s.options.cox.ties.r_name().to_string()))
+                    set=move |v: String| {
+                        session.update(|s| s.options.cox.ties = if v == "breslow" { Ties::Breslow } else { Ties::Efron })
+                    }
+                />
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,227 @@
+//! The results table: n, events, medians with CI (R and SPSS methods), log-rank, Cox —
+//! each number with its method, and the excluded rows listed.
+//!
+//! Every displayed estimate carries its full-precision value in a `data-value`
+//! attribute, so tests (and curious users) can compare with R without rounding.
+
+use crate::state::{Outcome, Session};
+use leptos::prelude::*;
+use survcalc_core::analysis::fmt_level;
+use survcalc_core::format::{num, p_label};
+use survcalc_core::{Analysis, MedianCi, MedianMethod};
+
+fn value_attr(x: Option<f64>) -> String {
+    x.map_or_else(|| "NA".to_string(), |v| format!("{v:e}"))
+}
+
+fn median_cell(m: &MedianCi, testid: String) -> impl IntoView {
+    // A missing R limit means the band never reaches 0.5 ("not reached"); a missing SPSS
+    // limit means the density could not be estimated ("not estimable").
+    let limit = |x: Option<f64>| match (x, m.method) {
+        (None, MedianMethod::SpssSymmetric) if m.estimate.is_some() => "NE".to_string(),
+        _ => num(x, 1),
+    };
+    view! {
+        <td data-testid=testid data-value=value_attr(m.estimate) data-lower=value_attr(m.lower) data-upper=value_attr(m.upper)>
+            {num(m.estimate, 1)}
+            " ("
+            {limit(m.lower)}
+            ", "
+            {limit(m.upper)}
+            ")"
+        </td>
+    }
+}
+
+fn exclusions(a: &Analysis) -> impl IntoView {
+    let n = a.excluded.len();
+    let shown: Vec<_> = a.excluded.iter().take(100).cloned().collect();
+    let more = n.saturating_sub(shown.len());
+    (n > 0).then(|| {
+        view! {
+            <details class="excluded" data-testid="excluded" open=true>
+                <summary>{format!("{n} row(s) excluded — each with its reason")}</summary>
+                <ul>
+                    {shown.into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}
+                </ul>
+                {(more > 0).then(|| view! { <p>{format!("… and {more} more")}</p> })}
+            </details>
+        }
+    })
+}
+
+/// The rows of R's `summary(survfit(...), censored = TRUE)` for each group.
+fn km_tables(a: &Analysis) -> impl IntoView {
+    let lvl = fmt_level(a.options.km.conf_level);
+    let f = |x: Option<f64>| num(x, 4);
+    let tables = a
+        .curves
+        .iter()
+        .map(|c| {
+            let rows = (0..c.time.len())
+                .map(|j| {
+                    view! {
+                        <tr>
+                            <td>{format!("{}", c.time[j])}</td>
+                            <td>{c.n_risk[j]}</td>
+                            <td>{c.n_event[j]}</td>
+                            <td>{c.n_censor[j]}</td>
+                            <td>{f(Some(c.surv[j]))}</td>
+                            <td>{f(Some(c.se_surv[j]).filter(|v| v.is_finite()))}</td>
+                            <td>{f(c.lower[j])}</td>
+                            <td>{f(c.upper[j])}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <h4>{c.group.clone()}</h4>
+                <div class="table-wrap">
+                    <table class="summary km">
+                        <thead>
+                            <tr>
+                                <th scope="col">"time"</th>
+                                <th scope="col">"n.risk"</th>
+                                <th scope="col">"n.event"</th>
+                                <th scope="col">"n.censor"</th>
+                                <th scope="col">"survival"</th>
+                                <th scope="col">"std.err"</th>
+                                <th scope="col">{format!("lower {lvl}% CI")}</th>
+                                <th scope="col">{format!("upper {lvl}% CI")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="km-tables" data-testid="km-tables">
+            <summary>"Kaplan–Meier tables (as R summary(survfit, censored = TRUE); std.err is Greenwood's, of S)"</summary>
+            {tables}
+        </details>
+    }
+}
+
+fn analysis_view(a: Analysis) -> impl IntoView {
+    let lvl = fmt_level(a.options.km.conf_level);
+    let conf = a.options.km.conf_type.r_name();
+    let counts = format!(
+        "n = {} of {} rows ({} excluded). Events: {}.",
+        a.n_used,
+        a.n_rows,
+        a.excluded.len(),
+        a.event_coding
+    );
+    let rows = a
+        .summaries
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            view! {
+                <tr>
+                    <th scope="row">{g.group.clone()}</th>
+                    <td data-testid=format!("n-{i}")>{g.n}</td>
+                    <td data-testid=format!("events-{i}")>{g.events}</td>
+                    {median_cell(&g.median, format!("median-{i}"))}
+                    {median_cell(&g.median_spss, format!("median-spss-{i}"))}
+                </tr>
+            }
+        })
+        .collect_view();
+    let tests = a.log_rank.clone().map(|lr| {
+        view! {
+            <p class="stat" data-testid="logrank" data-value=format!("{:e}", lr.p_value) data-chisq=format!("{:e}", lr.chisq)>
+                <strong>"Log-rank test: "</strong>
+                {format!("χ² = {:.2} on {} df, {}", lr.chisq, lr.df, p_label(lr.p_value))}
+                <span class="method">" — R survdiff (rho = 0)"</span>
+            </p>
+        }
+    });
+    let cox = a.cox.clone().map(|c| {
+        let ties = c.options.ties.r_name();
+        let clvl = fmt_level(c.options.conf_level);
+        let reliable = c.is_reliable();
+        let terms = c
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                view! {
+                    <p class="stat" data-testid=format!("hr-{i}") data-value=format!("{:e}", t.hr)
+                        data-lower=format!("{:e}", t.hr_lower) data-upper=format!("{:e}", t.hr_upper)
+                        data-p=format!("{:e}", t.p_value)>
+                        <strong>{format!("HR {} vs {}: ", t.level, c.reference)}</strong>
+                        {if reliable {
+                            format!("{:.2} ({clvl}% CI: {:.2}, {:.2}); Wald {}", t.hr, t.hr_lower, t.hr_upper, p_label(t.p_value))
+                        } else {
+                            "not estimable (see the warning below)".to_string()
+                        }}
+                        <span class="method">{format!(" — Cox model, {ties} ties, Wald CI (R coxph)")}</span>
+                    </p>
+                }
+            })
+            .collect_view();
+        view! {
+            {terms}
+            <p class="stat small">
+                {format!(
+                    "Model tests: likelihood ratio χ² = {:.2} ({}), Wald χ² = {:.2} ({}), score χ² = {:.2} ({}); {} iteration(s).",
+                    c.lr_test.chisq, p_label(c.lr_test.p_value),
+                    c.wald_test.chisq, p_label(c.wald_test.p_value),
+                    c.score_test.chisq, p_label(c.score_test.p_value),
+                    c.iterations
+                )}
+            </p>
+        }
+    });
+    let warnings = a.warnings.clone();
+    let methods = a.methods.clone();
+    view! {
+        <p class="counts" data-testid="counts">{counts}</p>
+        {exclusions(&a)}
+        {(!warnings.is_empty()).then(|| view! {
+            <ul class="warnings" data-testid="warnings">
+                {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+            </ul>
+        })}
+        <div class="table-wrap">
+            <table class="summary" data-testid="summary">
+                <thead>
+                    <tr>
+                        <th scope="col">"Group"</th>
+                        <th scope="col">"n"</th>
+                        <th scope="col">"Events"</th>
+                        <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">{format!("R: {conf} band")}</span></th>
+                        <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">"SPSS: symmetric"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <p class="method small">"NR: not reached (the curve or its band stays above 0.5). NE: not estimable."</p>
+        {tests}
+        {cox}
+        {km_tables(&a)}
+        <details class="methods">
+            <summary>"Methods"</summary>
+            <dl>
+                {methods.into_iter().map(|m| view! { <dt>{m.quantity}</dt><dd>{m.method}</dd> }).collect_view()}
+            </dl>
+        </details>
+    }
+}
+
+/// The results panel.
+#[component]
+pub fn Results(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoView {
+    let _ = session;
+    move || match outcome.get() {
+        Ok(a) => analysis_view(a).into_any(),
+        Err(e) => view! {
+            <p class="error" role="alert" data-testid="error">{e}</p>
+        }
+        .into_any(),
+    }
+}
