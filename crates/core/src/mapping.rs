@@ -309,6 +309,15 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
             })?;
     }
     let mut warnings = Vec::new();
+    if let Some(gc) = gc {
+        for level in table.distinct(gc) {
+            if !data.levels().contains(&level) {
+                warnings.push(format!(
+                    "group \"{level}\" has no valid rows (all of its rows are excluded; see the list)"
+                ));
+            }
+        }
+    }
     if zero_events > 0 {
         warnings.push(format!(
             "{zero_events} event(s) at time 0: check that time is measured from randomisation"
@@ -533,6 +542,17 @@ mod tests {
         assert_eq!(p.excluded[1].column, "time");
         assert_eq!(p.excluded[2].column, "status");
         assert_eq!(p.excluded[3].column, "arm");
+    }
+
+    #[test]
+    fn group_with_no_valid_rows_is_reported() {
+        let t = table("time,status,arm\n1,1,A\n2,0,A\nx,1,B\n");
+        let m = guess(&t);
+        let p = prepare(&t, &m).map_err(|e| e.to_string());
+        assert!(p.is_ok_and(|p| p
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("group \"B\" has no valid rows"))));
     }
 
     #[test]
