@@ -1,9 +1,10 @@
 //! The page: data in, mapping, results and figure, from one [`Session`] signal.
 
+use crate::binary_panel::BinaryPanel;
 use crate::data_input::DataInput;
 use crate::figure::Figure;
 use crate::mapping_panel::MappingPanel;
-use crate::results::Results;
+use crate::results::{MoreResults, Results};
 use crate::state::{Outcome, Session};
 use leptos::prelude::*;
 
@@ -33,6 +34,11 @@ pub fn App() -> impl IntoView {
                 <h2 id="res-h">"3. Results"</h2>
                 <Results session=session outcome=outcome />
                 <Figure session=session outcome=outcome />
+                <MoreResults outcome=outcome />
+            </section>
+            <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty())>
+                <h2 id="bin-h">"4. Response and adverse events"</h2>
+                <BinaryPanel session=session />
             </section>
         </main>
         <footer>

@@ -15,20 +15,30 @@ use survcalc_plot::{draw_km, km_svg, KmFigure};
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 620;
 
-/// The line printed on the plot: HR (CI) and log-rank P, when there are two groups.
+/// The line printed on the plot: the headline HR (CI) and the headline test's P, when
+/// there are two groups.
 pub fn annotation(a: &Analysis) -> Option<String> {
-    let lr = a.log_rank.as_ref()?;
-    let cox = a.cox.as_ref()?;
-    let p = format!("log-rank {}", p_label(lr.p_value));
-    match (cox.terms.as_slice(), cox.is_reliable()) {
-        ([t], true) => Some(format!(
+    let test = a.headline_test()?;
+    let short = match test.weight {
+        survcalc_core::compare::Weight::LogRank => "log-rank".to_string(),
+        _ => test
+            .method
+            .split([',', ':'])
+            .next()
+            .unwrap_or("test")
+            .trim()
+            .to_string(),
+    };
+    let p = format!("{short} {}", p_label(test.p_value));
+    match a.headline_hr() {
+        Some(h) => Some(format!(
             "HR {:.2} ({}% CI: {:.2}, {:.2}); {p}",
-            t.hr,
-            fmt_level(cox.options.conf_level),
-            t.hr_lower,
-            t.hr_upper
+            h.hr,
+            fmt_level(h.conf_level),
+            h.lower,
+            h.upper
         )),
-        _ => Some(p),
+        None => Some(p),
     }
 }
 

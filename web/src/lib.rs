@@ -10,9 +10,11 @@
 //! exports are made as `blob:` URLs in the page.
 
 pub mod app;
+pub mod binary_panel;
 pub mod data_input;
 pub mod download;
 pub mod figure;
 pub mod mapping_panel;
 pub mod results;
+pub mod secondary;
 pub mod state;

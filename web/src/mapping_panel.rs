@@ -3,7 +3,7 @@
 
 use crate::state::Session;
 use leptos::prelude::*;
-use survcalc_core::{ConfType, Ties};
+use survcalc_core::{ConfType, Convention, Ties};
 
 /// A `<select>` over `options` showing `current`, calling `set` on change.
 #[component]
@@ -136,6 +136,22 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     set=move |v: String| session.update(|s| s.mapping.reference = (!v.is_empty()).then_some(v))
                 />
                 <Choice
+                    label="Convention"
+                    id="convention"
+                    options=Signal::derive(|| {
+                        Convention::ALL
+                            .into_iter()
+                            .map(|c| (format!("{c:?}").to_lowercase(), format!("{} defaults", c.label())))
+                            .collect::<Vec<_>>()
+                    })
+                    current=Signal::derive(move || session.with(|s| format!("{:?}", s.options.convention).to_lowercase()))
+                    set=move |v: String| {
+                        if let Some(c) = Convention::from_name(&v) {
+                            session.update(|s| s.options.apply_convention(c));
+                        }
+                    }
+                />
+                <Choice
                     label="CI transform"
                     id="conf-type"
                     options=Signal::derive(|| {
@@ -171,7 +187,22 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         session.update(|s| s.options.cox.ties = if v == "breslow" { Ties::Breslow } else { Ties::Efron })
                     }
                 />
+                <label for="landmarks">"Landmark times"</label>
+                <input
+                    id="landmarks"
+                    data-testid="landmarks-input"
+                    placeholder="e.g. 6, 12, 24"
+                    on:change=move |ev| session.update(|s| s.set_landmarks(&event_target_value(&ev)))
+                />
+                <label for="tau">"RMST τ"</label>
+                <input
+                    id="tau"
+                    data-testid="tau-input"
+                    placeholder="default: survRM2's rule"
+                    on:change=move |ev| session.update(|s| s.set_tau(&event_target_value(&ev)))
+                />
             </div>
+            {move || session.with(|s| s.input_error.clone()).map(|e| view! { <p class="error" role="alert" data-testid="input-error">{e}</p> })}
         </Show>
     }
 }

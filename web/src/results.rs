@@ -130,6 +130,26 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             }
         })
         .collect_view();
+    let headline = a.headline_hr().map(|h| {
+        let lvl = fmt_level(h.conf_level);
+        view! {
+            <p class="stat headline" data-testid="hr-headline" data-value=format!("{:e}", h.hr)>
+                <strong>{format!("Hazard ratio, {} vs {}: ", h.group, h.reference)}</strong>
+                {format!("{:.2} ({lvl}% CI: {:.2}, {:.2})", h.hr, h.lower, h.upper)}
+                {h.p_value.map(|p| format!("; {}", p_label(p)))}
+                <span class="method">{format!(" — {} (headline: {})", h.method, a.options.convention.label())}</span>
+            </p>
+        }
+    });
+    let headline_test = a.headline_test().cloned().map(|t| {
+        view! {
+            <p class="stat headline" data-testid="test-headline" data-value=format!("{:e}", t.p_value)>
+                <strong>"Test of the curves: "</strong>
+                {format!("χ² = {:.2} on {} df, {}", t.chisq, t.df, p_label(t.p_value))}
+                <span class="method">{format!(" — {}", t.method)}</span>
+            </p>
+        }
+    });
     let tests = a.log_rank.clone().map(|lr| {
         view! {
             <p class="stat" data-testid="logrank" data-value=format!("{:e}", lr.p_value) data-chisq=format!("{:e}", lr.chisq)>
@@ -177,7 +197,6 @@ fn analysis_view(a: Analysis) -> impl IntoView {
         }
     });
     let warnings = a.warnings.clone();
-    let methods = a.methods.clone();
     view! {
         <p class="counts" data-testid="counts">{counts}</p>
         {exclusions(&a)}
@@ -201,8 +220,18 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             </table>
         </div>
         <p class="method small">"NR: not reached (the curve or its band stays above 0.5). NE: not estimable."</p>
+        {headline}
+        {headline_test}
         {tests}
         {cox}
+    }
+}
+
+/// Everything below the figure: secondary results, the KM tables and the methods.
+fn more_view(a: Analysis) -> impl IntoView {
+    let methods = a.methods.clone();
+    view! {
+        {crate::secondary::secondary_view(&a)}
         {km_tables(&a)}
         <details class="methods">
             <summary>"Methods"</summary>
@@ -211,6 +240,12 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             </dl>
         </details>
     }
+}
+
+/// The results below the figure.
+#[component]
+pub fn MoreResults(outcome: Memo<Outcome>) -> impl IntoView {
+    move || outcome.get().ok().map(more_view)
 }
 
 /// The results panel.

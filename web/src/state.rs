@@ -1,7 +1,12 @@
 //! The application state as a plain struct: the loaded text, its table, the column
 //! mapping and the options. Components hold it in one signal and call these methods.
 
+use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
+use survcalc_core::binary::BinaryOptions;
 use survcalc_core::mapping::{endpoints, guess, Endpoint};
+use survcalc_core::response::{
+    ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
+};
 use survcalc_core::{analyze, example, Analysis, AnalysisOptions, Mapping, Table};
 
 /// Everything the page needs to show an analysis.
@@ -21,6 +26,14 @@ pub struct Session {
     pub time_unit: String,
     /// Analysis options.
     pub options: AnalysisOptions,
+    /// A message about a settings field that could not be read (landmarks, τ).
+    pub input_error: Option<String>,
+    /// The binary outcome column (objective response), if the table has one.
+    pub response: Option<String>,
+    /// Adverse-event columns (0/1 or worst grade per patient).
+    pub ae_columns: Vec<String>,
+    /// Grade filter of the adverse-event table, e.g. 3–4; `None` counts any grade ≥ 1.
+    pub ae_grades: Option<(u32, u32)>,
 }
 
 /// The result the page renders: the analysis or a message saying what to fix.
@@ -42,6 +55,12 @@ impl Session {
             Err(_) => (Mapping::default(), Vec::new()),
         };
         let time_unit = unit_from_name(&mapping.time);
+        let columns = table
+            .as_ref()
+            .map(|t| t.columns.clone())
+            .unwrap_or_default();
+        let response = columns.iter().find(|c| is_response_name(c)).cloned();
+        let ae_columns = columns.iter().filter(|c| is_ae_name(c)).cloned().collect();
         Session {
             source: source.to_string(),
             is_example: false,
@@ -50,6 +69,10 @@ impl Session {
             endpoints: eps,
             time_unit,
             options: AnalysisOptions::default(),
+            input_error: None,
+            response,
+            ae_columns,
+            ae_grades: Some((3, 4)),
         }
     }
 
@@ -118,6 +141,58 @@ impl Session {
             .position(|e| e.time == self.mapping.time && e.event == self.mapping.event)
     }
 
+    /// Sets the landmark times from text like "6, 12, 24"; a bad entry leaves them
+    /// unchanged and says which.
+    pub fn set_landmarks(&mut self, text: &str) {
+        match parse_times(text) {
+            Ok(t) => {
+                self.options.landmarks = t;
+                self.input_error = None;
+            }
+            Err(e) => self.input_error = Some(format!("Landmark times: {e}")),
+        }
+    }
+
+    /// Sets the RMST τ from text; empty means survRM2's default.
+    pub fn set_tau(&mut self, text: &str) {
+        match parse_times(text) {
+            Ok(t) if t.len() <= 1 => {
+                self.options.rmst_tau = t.first().copied();
+                self.input_error = None;
+            }
+            Ok(_) => self.input_error = Some("RMST τ: give one time".into()),
+            Err(e) => self.input_error = Some(format!("RMST τ: {e}")),
+        }
+    }
+
+    /// The binary-outcome analysis by arm, when a response column and a group are set.
+    pub fn response_analysis(&self) -> Option<Result<ResponseAnalysis, String>> {
+        let outcome = self.response.clone()?;
+        let group = self.mapping.group.clone()?;
+        let table = self.table.as_ref().ok()?;
+        let m = ResponseMapping {
+            outcome,
+            group,
+            success: Vec::new(),
+            reference: self.mapping.reference.clone(),
+        };
+        Some(analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string()))
+    }
+
+    /// The adverse-event table by arm, when AE columns and a group are set.
+    pub fn ae_table(&self) -> Option<Result<AeTable, String>> {
+        if self.ae_columns.is_empty() {
+            return None;
+        }
+        let group = self.mapping.group.clone()?;
+        let table = self.table.as_ref().ok()?;
+        let options = AeOptions {
+            grades: self.ae_grades.map(|(min, max)| GradeRange { min, max }),
+            ..AeOptions::default()
+        };
+        Some(ae_from_columns(table, &group, &self.ae_columns, &options))
+    }
+
     /// Runs the analysis.
     pub fn analyze(&self) -> Outcome {
         let table = self.table.as_ref().map_err(Clone::clone)?;
@@ -132,6 +207,40 @@ impl Session {
             format!("Time ({})", self.time_unit.trim())
         }
     }
+}
+
+/// Parses a list of non-negative times separated by commas, semicolons or spaces.
+pub fn parse_times(text: &str) -> Result<Vec<f64>, String> {
+    text.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            _ => Err(format!(
+                "\"{s}\" is not a time (use numbers ≥ 0, e.g. 6, 12, 24)"
+            )),
+        })
+        .collect()
+}
+
+/// A column that holds a binary response: response, orr, bor, best_response, responder.
+fn is_response_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "response",
+        "orr",
+        "bor",
+        "best_response",
+        "responder",
+        "resp",
+    ]
+    .iter()
+    .any(|k| n == *k || n.starts_with(&format!("{k}_")) || n.ends_with(&format!("_{k}")))
+}
+
+/// A per-patient adverse-event column: named ae_…, ae.… or aeXXX_grade.
+fn is_ae_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("ae_") || n.starts_with("ae.")
 }
 
 /// A unit guessed from a column name: os_months → months, futime → days (R's data sets
@@ -172,6 +281,17 @@ mod tests {
     }
 
     #[test]
+    fn example_has_response_and_adverse_events() {
+        let s = Session::example();
+        assert_eq!(s.response.as_deref(), Some("response"));
+        assert_eq!(s.ae_columns.len(), 3);
+        let r = s.response_analysis().map(|r| r.map_err(|e| e.to_string()));
+        assert!(r.is_some_and(|r| r.is_ok_and(|r| r.arms.len() == 2 && r.n_used == 64)));
+        let ae = s.ae_table().map(|t| t.map_err(|e| e.to_string()));
+        assert!(ae.is_some_and(|t| t.is_ok_and(|t| t.rows.len() == 3)));
+    }
+
+    #[test]
     fn switching_endpoint_moves_both_columns() {
         let mut s = Session::example();
         s.select_endpoint(1);
@@ -188,6 +308,26 @@ mod tests {
         assert!(s.analyze().is_err_and(|e| e.contains("empty")));
         let s = Session::from_text("pasted", "a,b\nx,y\n");
         assert!(s.analyze().is_err());
+    }
+
+    #[test]
+    fn settings_text_is_parsed_or_reported() {
+        let mut s = Session::example();
+        s.set_landmarks("6, 12 24");
+        assert_eq!(s.options.landmarks, vec![6.0, 12.0, 24.0]);
+        s.set_landmarks("6, x");
+        assert_eq!(s.options.landmarks, vec![6.0, 12.0, 24.0]);
+        assert!(s
+            .input_error
+            .as_deref()
+            .is_some_and(|e| e.contains("\"x\"")));
+        s.set_tau("20");
+        assert_eq!(
+            (s.options.rmst_tau, s.input_error.clone()),
+            (Some(20.0), None)
+        );
+        let a = s.analyze().map_err(|e| e.to_string());
+        assert!(a.is_ok_and(|a| a.landmarks.len() == 2 && a.rmst.is_some_and(|r| r.tau == 20.0)));
     }
 
     #[test]

@@ -7,7 +7,10 @@ mod text;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
-use survcalc_core::{analyze, AnalysisOptions, ConfType, Mapping, Table, Ties};
+use survcalc_core::adverse::{AeOptions, GradeRange};
+use survcalc_core::binary::BinaryOptions;
+use survcalc_core::response::{ae_from_columns, analyze_response, ResponseMapping};
+use survcalc_core::{analyze, AnalysisOptions, ConfType, Convention, Mapping, Table, Ties};
 
 #[derive(Parser)]
 #[command(
@@ -24,8 +27,47 @@ struct Cli {
 enum Command {
     /// Kaplan–Meier, medians, log-rank and Cox for one endpoint of a CSV/TSV file.
     Analyze(AnalyzeArgs),
+    /// A binary outcome (e.g. objective response) by arm: proportions with exact CIs,
+    /// Fisher and chi-square tests, risk difference, risk and odds ratios (JSON).
+    Response(ResponseArgs),
+    /// An adverse-event table from per-patient columns (0/1 or CTCAE grade), by arm,
+    /// with a Fisher test per event (JSON).
+    Ae(AeArgs),
     /// Print the built-in simulated two-arm trial as CSV.
     Example,
+}
+
+#[derive(Parser)]
+struct ResponseArgs {
+    /// The data file (`-` reads standard input).
+    file: String,
+    /// Column with the outcome (1/0, yes/no, CR/PR/SD/PD/NE…).
+    #[arg(long)]
+    outcome: String,
+    /// Column with the arm.
+    #[arg(long)]
+    group: String,
+    /// Values meaning success, e.g. `--success CR,PR` (default: recognise the coding).
+    #[arg(long, value_delimiter = ',')]
+    success: Vec<String>,
+    /// The reference arm (default: the first in the data).
+    #[arg(long)]
+    reference: Option<String>,
+}
+
+#[derive(Parser)]
+struct AeArgs {
+    /// The data file (`-` reads standard input).
+    file: String,
+    /// Column with the arm.
+    #[arg(long)]
+    group: String,
+    /// The adverse-event columns, e.g. `--columns diarrhoea,hand_foot`.
+    #[arg(long, value_delimiter = ',', required = true)]
+    columns: Vec<String>,
+    /// Only grades in this range, e.g. `--grades 3-4`.
+    #[arg(long)]
+    grades: Option<String>,
 }
 
 #[derive(Parser)]
@@ -47,12 +89,22 @@ struct AnalyzeArgs {
     /// The reference group for hazard ratios (default: the first in the data).
     #[arg(long)]
     reference: Option<String>,
-    /// Pointwise CI transform (R survfit conf.type).
-    #[arg(long, value_enum, default_value_t = ConfArg::Log)]
-    conf_type: ConfArg,
-    /// Tie handling in the Cox model (R coxph ties).
-    #[arg(long, value_enum, default_value_t = TiesArg::Efron)]
-    ties: TiesArg,
+    /// Follow the defaults of this software (R, SAS, SPSS, Stata, Prism); the options
+    /// below override single choices.
+    #[arg(long, value_enum)]
+    convention: Option<ConventionArg>,
+    /// Pointwise CI transform (R survfit conf.type); default: the convention's (R: log).
+    #[arg(long, value_enum)]
+    conf_type: Option<ConfArg>,
+    /// Tie handling in the Cox model (R coxph ties); default: the convention's (R: efron).
+    #[arg(long, value_enum)]
+    ties: Option<TiesArg>,
+    /// Landmark times for survival and between-arm differences, e.g. `--landmarks 6,12,24`.
+    #[arg(long, value_delimiter = ',')]
+    landmarks: Vec<f64>,
+    /// RMST truncation time τ (default: survRM2's rule).
+    #[arg(long)]
+    tau: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -66,6 +118,27 @@ enum ConfArg {
     Plain,
     Logit,
     Arcsin,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConventionArg {
+    R,
+    Sas,
+    Spss,
+    Stata,
+    Prism,
+}
+
+impl From<ConventionArg> for Convention {
+    fn from(c: ConventionArg) -> Self {
+        match c {
+            ConventionArg::R => Convention::R,
+            ConventionArg::Sas => Convention::Sas,
+            ConventionArg::Spss => Convention::Spss,
+            ConventionArg::Stata => Convention::Stata,
+            ConventionArg::Prism => Convention::Prism,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +160,8 @@ fn main() -> ExitCode {
             print!("{}", survcalc_core::example::example_csv());
             ExitCode::SUCCESS
         }
+        Command::Response(args) => finish(run_response(&args)),
+        Command::Ae(args) => finish(run_ae(&args)),
         Command::Analyze(args) => match run(&args) {
             Ok(out) => {
                 println!("{out}");
@@ -98,6 +173,61 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+fn finish(r: Result<String, String>) -> ExitCode {
+    match r {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("survcalc: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read_table(file: &str) -> Result<Table, String> {
+    let text = read_input(file)?;
+    Table::parse(&text).map_err(|e| format!("{file}: {e}"))
+}
+
+fn run_response(args: &ResponseArgs) -> Result<String, String> {
+    let table = read_table(&args.file)?;
+    let m = ResponseMapping {
+        outcome: args.outcome.clone(),
+        group: args.group.clone(),
+        success: args.success.clone(),
+        reference: args.reference.clone(),
+    };
+    let a = analyze_response(&table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())?;
+    serde_json::to_string_pretty(&a).map_err(|e| e.to_string())
+}
+
+fn run_ae(args: &AeArgs) -> Result<String, String> {
+    let table = read_table(&args.file)?;
+    let grades = match &args.grades {
+        None => None,
+        Some(g) => {
+            let (lo, hi) = g.split_once('-').unwrap_or((g, g));
+            let parse = |s: &str| {
+                s.trim()
+                    .parse::<u32>()
+                    .map_err(|_| format!("--grades {g}: write a grade range like 3-4"))
+            };
+            Some(GradeRange {
+                min: parse(lo)?,
+                max: parse(hi)?,
+            })
+        }
+    };
+    let options = AeOptions {
+        grades,
+        ..AeOptions::default()
+    };
+    let t = ae_from_columns(&table, &args.group, &args.columns, &options)?;
+    serde_json::to_string_pretty(&t).map_err(|e| e.to_string())
 }
 
 fn read_input(file: &str) -> Result<String, String> {
@@ -119,26 +249,37 @@ fn read_input(file: &str) -> Result<String, String> {
 fn run(args: &AnalyzeArgs) -> Result<String, String> {
     let text = read_input(&args.file)?;
     let table = Table::parse(&text).map_err(|e| format!("{}: {e}", args.file))?;
-    let guessed = survcalc_core::mapping::guess(&table);
-    let mapping = Mapping {
-        time: args.time.clone().unwrap_or(guessed.time),
-        event: args.event.clone().unwrap_or(guessed.event),
-        group: args.group.clone().or(guessed.group),
-        event_value: args.event_value.clone(),
-        reference: args.reference.clone(),
-    };
-    let mut options = AnalysisOptions::default();
-    options.km.conf_type = match args.conf_type {
-        ConfArg::Log => ConfType::Log,
-        ConfArg::LogLog => ConfType::LogLog,
-        ConfArg::Plain => ConfType::Plain,
-        ConfArg::Logit => ConfType::Logit,
-        ConfArg::Arcsin => ConfType::Arcsin,
-    };
-    options.cox.ties = match args.ties {
-        TiesArg::Efron => Ties::Efron,
-        TiesArg::Breslow => Ties::Breslow,
-    };
+    let mut mapping: Mapping = survcalc_core::mapping::guess(&table);
+    if let Some(t) = &args.time {
+        mapping.time = t.clone();
+    }
+    if let Some(e) = &args.event {
+        mapping.event = e.clone();
+    }
+    if args.group.is_some() {
+        mapping.group = args.group.clone();
+    }
+    mapping.event_value = args.event_value.clone();
+    mapping.reference = args.reference.clone();
+    let convention = args.convention.map_or(Convention::R, Convention::from);
+    let mut options = AnalysisOptions::for_convention(convention);
+    if let Some(c) = args.conf_type {
+        options.km.conf_type = match c {
+            ConfArg::Log => ConfType::Log,
+            ConfArg::LogLog => ConfType::LogLog,
+            ConfArg::Plain => ConfType::Plain,
+            ConfArg::Logit => ConfType::Logit,
+            ConfArg::Arcsin => ConfType::Arcsin,
+        };
+    }
+    if let Some(t) = args.ties {
+        options.cox.ties = match t {
+            TiesArg::Efron => Ties::Efron,
+            TiesArg::Breslow => Ties::Breslow,
+        };
+    }
+    options.landmarks = args.landmarks.clone();
+    options.rmst_tau = args.tau;
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
     match args.format {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),

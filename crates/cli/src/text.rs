@@ -80,6 +80,97 @@ pub fn render(a: &Analysis, m: &Mapping) -> String {
             lr.chisq, lr.df, lr.p_value
         );
     }
+    if !a.tests.is_empty() {
+        let _ = writeln!(s, "\ntests of the curves:");
+        for t in &a.tests {
+            let _ = writeln!(
+                s,
+                "  {:<70} chisq = {:>9.4} on {} df, p = {:.6e}",
+                t.method, t.chisq, t.df, t.p_value
+            );
+        }
+        if let Some(t) = &a.trend {
+            let _ = writeln!(
+                s,
+                "  {:<70} chisq = {:>9.4} on {} df, p = {:.6e}",
+                t.method, t.chisq, t.df, t.p_value
+            );
+        }
+        if let Some(m) = &a.max_combo {
+            let _ = writeln!(
+                s,
+                "  {:<70} max|Z| = {:>8.4},        p = {:.6e}",
+                m.method, m.z_max, m.p_value
+            );
+        }
+        if let Some(p) = &a.pairwise {
+            for c in &p.comparisons {
+                let _ = writeln!(
+                    s,
+                    "  pairwise {} vs {}: chisq = {:.4}, p = {:.6e}, Holm p = {:.6e}, Bonferroni p = {:.6e}",
+                    c.group_a, c.group_b, c.chisq, c.p_value, c.p_holm, c.p_bonferroni
+                );
+            }
+        }
+    }
+    for h in &a.hr_other {
+        let _ = writeln!(
+            s,
+            "HR {} vs {} by {:?}: {:.4} ({}% CI {:.4}, {:.4})",
+            h.group,
+            h.reference,
+            h.method,
+            h.hr,
+            fmt_level(h.conf_level),
+            h.lower,
+            h.upper
+        );
+    }
+    let fu = &a.follow_up.overall.median;
+    let _ = writeln!(
+        s,
+        "\nmedian follow-up (reverse Kaplan–Meier): {} ({}, {})",
+        num(fu.estimate),
+        num(fu.lower),
+        num(fu.upper)
+    );
+    if let Some(r) = &a.rmst {
+        let _ = writeln!(s, "RMST to tau = {} (survRM2):", r.tau);
+        for g in &r.groups {
+            let _ = writeln!(
+                s,
+                "  {:<22} {:.4} (se {:.4}; {:.4}, {:.4})",
+                g.group, g.estimate, g.se, g.lower, g.upper
+            );
+        }
+        for c in &a.rmst_comparisons {
+            let _ = writeln!(
+                s,
+                "  {} - {}: {} ({}, {}), p = {}",
+                c.arm1.group,
+                c.arm0.group,
+                num(c.difference.estimate),
+                num(c.difference.lower),
+                num(c.difference.upper),
+                c.difference
+                    .p_value
+                    .map_or("NA".into(), |p| format!("{p:.6e}"))
+            );
+        }
+    }
+    for l in &a.landmarks {
+        for r in &l.rows {
+            let _ = writeln!(
+                s,
+                "S({}) {}: {:.4} ({}, {})",
+                r.time,
+                l.group,
+                r.surv,
+                num(r.lower),
+                num(r.upper)
+            );
+        }
+    }
     if let Some(c) = &a.cox {
         let _ = writeln!(
             s,

@@ -1,22 +1,91 @@
 //! The whole two-or-more-arm survival analysis of one endpoint, as one typed report: the
 //! structure the CLI prints as JSON and the web page renders (see `docs/report-json.md`).
 
-use crate::cox::{cox_fit, CoxFit, CoxOptions};
+use crate::compare::{
+    log_rank_trend, max_combo, pairwise_log_rank, weighted_log_rank, LogRankTrend, MaxCombo,
+    MaxComboOptions, PairwiseLogRank, PairwiseOptions, TrendOptions, Weight, WeightedLogRank,
+    WeightedLogRankOptions,
+};
+use crate::convention::{Convention, HeadlineHr};
+use crate::cox::{cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxFit, CoxOptions};
+use crate::cox_zph::{cox_zph, ZphTermTest, ZphTransform};
 use crate::error::{MappingError, TableError};
+use crate::followup::{median_follow_up, print_median, FollowUpOptions, FollowUpSummary};
+use crate::hazard::{cumulative_hazard, CumHazard, HazardOptions};
+use crate::hr_methods::{hazard_ratio, HrEstimate, HrMethod};
 use crate::km::{kaplan_meier, KmCurve, KmOptions};
+use crate::landmark::{
+    risk_table, survival_at, survival_difference, DifferenceOptions, LandmarkComparison,
+    LandmarkOptions, Landmarks, RiskTable,
+};
 use crate::logrank::{log_rank, LogRank};
 use crate::mapping::{prepare, Exclusion, Mapping};
-use crate::median::{median_r, median_spss, MedianCi};
+use crate::median::{median_r, median_spss, MedianCi, MedianMethod};
+use crate::rmst::{rmst2, rmst_by_group, RmstComparison, RmstOptions, RmstTable};
 use crate::table::Table;
+use crate::ticks::nice_times;
 
-/// Everything the analysis can be told. Defaults are R's.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Everything the analysis can be told. Defaults are R's ([`Convention::R`]).
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnalysisOptions {
+    /// The convention whose defaults were applied last (a label: the fields below are what
+    /// is used, and each may have been changed since).
+    pub convention: Convention,
     /// Kaplan–Meier band options (R `survfit(conf.type, conf.int)`).
     pub km: KmOptions,
     /// Cox options (R `coxph(ties)`, `coxph.control`).
     pub cox: CoxOptions,
+    /// Which median CI is the headline (both are always computed).
+    pub median_method: MedianMethod,
+    /// The headline test of curves (the whole family is always computed).
+    pub test: Weight,
+    /// The headline hazard-ratio method (all are computed for two groups).
+    pub hr: HeadlineHr,
+    /// Times at which survival, its CI and the between-arm differences are reported
+    /// (R `summary(fit, times = )`); empty for none.
+    pub landmarks: Vec<f64>,
+    /// Times of the risk table (number at risk, cumulative events and censored); empty
+    /// picks round times across the follow-up, as the figure's axis does.
+    pub risk_times: Vec<f64>,
+    /// RMST truncation time τ (survRM2 `rmst2(tau = )`); `None` takes survRM2's default.
+    pub rmst_tau: Option<f64>,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        AnalysisOptions::for_convention(Convention::R)
+    }
+}
+
+impl AnalysisOptions {
+    /// Options with every default of `convention`.
+    pub fn for_convention(convention: Convention) -> Self {
+        let mut o = AnalysisOptions {
+            convention,
+            km: KmOptions::default(),
+            cox: CoxOptions::default(),
+            median_method: MedianMethod::RBandInversion,
+            test: Weight::LogRank,
+            hr: HeadlineHr::Cox,
+            landmarks: Vec::new(),
+            risk_times: Vec::new(),
+            rmst_tau: None,
+        };
+        o.apply_convention(convention);
+        o
+    }
+
+    /// Sets every choice `convention` makes, keeping landmarks, risk times, τ and levels.
+    pub fn apply_convention(&mut self, convention: Convention) {
+        let c = convention.choices();
+        self.convention = convention;
+        self.km.conf_type = c.conf_type;
+        self.median_method = c.median_method;
+        self.cox.ties = c.ties;
+        self.test = c.test;
+        self.hr = c.hr;
+    }
 }
 
 /// Per-group summary: the numbers of a trial report's results table.
@@ -33,6 +102,21 @@ pub struct GroupSummary {
     pub median: MedianCi,
     /// Median with the SPSS symmetric CI.
     pub median_spss: MedianCi,
+    /// First and third quartiles (p = 0.25, 0.75) with band-inversion CIs
+    /// (R `quantile(fit, c(.25, .75))`).
+    pub quartiles: [MedianCi; 2],
+}
+
+/// The tests of R's `cox.zph` (the residuals themselves are not part of the report).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PhTest {
+    /// The time transform (R `cox.zph(transform = )`).
+    pub transform: ZphTransform,
+    /// One test per term.
+    pub terms: Vec<ZphTermTest>,
+    /// The global test.
+    pub global: ChiSquareTest,
 }
 
 /// A named method, so that each number can say what made it.
@@ -69,10 +153,120 @@ pub struct Analysis {
     pub log_rank: Option<LogRank>,
     /// Cox model on the group; `None` with a single group.
     pub cox: Option<CoxFit>,
+    /// Proportional-hazards check of the Cox model (R `cox.zph`, transform "km").
+    pub ph_test: Option<PhTest>,
+    /// The weighted log-rank family (log-rank, Peto–Peto, Fleming–Harrington, Gehan–Breslow,
+    /// Tarone–Ware); empty with a single group.
+    pub tests: Vec<WeightedLogRank>,
+    /// Log-rank test for trend over the groups in order (three or more groups).
+    pub trend: Option<LogRankTrend>,
+    /// Pairwise log-rank tests with Holm and Bonferroni adjustment (three or more groups).
+    pub pairwise: Option<PairwiseLogRank>,
+    /// MaxCombo over FH(0,0), (0,1), (1,0), (1,1) (two groups).
+    pub max_combo: Option<MaxCombo>,
+    /// Hazard ratios by the log-rank O/E and Mantel–Haenszel methods (two groups).
+    pub hr_other: Vec<HrEstimate>,
+    /// Median follow-up by the reverse Kaplan–Meier method, overall and per group.
+    pub follow_up: FollowUpSummary,
+    /// Survival at the landmark times, per group.
+    pub landmarks: Vec<Landmarks>,
+    /// Differences in survival at the landmarks, each group versus the reference.
+    pub landmark_differences: Vec<LandmarkComparison>,
+    /// Numbers at risk, cumulative events and censored at the risk-table times.
+    pub risk_table: Option<RiskTable>,
+    /// Nelson–Aalen cumulative hazard with its SE, per group (R `survfit(ctype = 1)`).
+    pub cumulative_hazard: Vec<CumHazard>,
+    /// Restricted mean survival time per group up to τ.
+    pub rmst: Option<RmstTable>,
+    /// RMST difference and ratio, each group versus the reference (survRM2 `rmst2`).
+    pub rmst_comparisons: Vec<RmstComparison>,
     /// The method behind each kind of number.
     pub methods: Vec<MethodNote>,
     /// The options used.
     pub options: AnalysisOptions,
+}
+
+/// The hazard ratio the settings headline, whichever method made it.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct HeadlineHrValue {
+    /// The group compared.
+    pub group: String,
+    /// The reference group.
+    pub reference: String,
+    /// The hazard ratio.
+    pub hr: f64,
+    /// Lower confidence limit.
+    pub lower: f64,
+    /// Upper confidence limit.
+    pub upper: f64,
+    /// Confidence level.
+    pub conf_level: f64,
+    /// Wald P (Cox only).
+    pub p_value: Option<f64>,
+    /// The method, in words.
+    pub method: String,
+}
+
+impl Analysis {
+    /// The headline hazard ratio for two groups (the method of `options.hr`); `None` with
+    /// other than two groups or when it cannot be estimated (a diverging Cox fit).
+    pub fn headline_hr(&self) -> Option<HeadlineHrValue> {
+        if self.groups.len() != 2 {
+            return None;
+        }
+        match self.options.hr {
+            HeadlineHr::Cox => {
+                let c = self.cox.as_ref().filter(|c| c.is_reliable())?;
+                let t = c.terms.first()?;
+                Some(HeadlineHrValue {
+                    group: t.level.clone(),
+                    reference: c.reference.clone(),
+                    hr: t.hr,
+                    lower: t.hr_lower,
+                    upper: t.hr_upper,
+                    conf_level: c.options.conf_level,
+                    p_value: Some(t.p_value),
+                    method: format!("Cox model, {} ties, Wald CI", c.options.ties.r_name()),
+                })
+            }
+            HeadlineHr::LogRankOe | HeadlineHr::MantelHaenszel => {
+                let want = if self.options.hr == HeadlineHr::LogRankOe {
+                    HrMethod::LogRank
+                } else {
+                    HrMethod::MantelHaenszel
+                };
+                let h = self.hr_other.iter().find(|h| h.method == want)?;
+                Some(HeadlineHrValue {
+                    group: h.group.clone(),
+                    reference: h.reference.clone(),
+                    hr: h.hr,
+                    lower: h.lower,
+                    upper: h.upper,
+                    conf_level: h.conf_level,
+                    p_value: None,
+                    method: if want == HrMethod::LogRank {
+                        "log-rank O/E method".into()
+                    } else {
+                        "Mantel–Haenszel method".into()
+                    },
+                })
+            }
+        }
+    }
+
+    /// The headline test of the curves (the first of [`Analysis::tests`]).
+    pub fn headline_test(&self) -> Option<&WeightedLogRank> {
+        self.tests.first()
+    }
+
+    /// The headline median of a group summary, by `options.median_method`.
+    pub fn headline_median<'a>(&self, g: &'a GroupSummary) -> &'a MedianCi {
+        match self.options.median_method {
+            MedianMethod::RBandInversion => &g.median,
+            MedianMethod::SpssSymmetric => &g.median_spss,
+        }
+    }
 }
 
 /// What stops an analysis from running at all.
@@ -115,14 +309,73 @@ pub fn analyze(
             group: c.group.clone(),
             n: c.n,
             events: c.events,
-            median: median_r(c, 0.5),
+            median: print_median(c),
             median_spss: median_spss(c, 0.5),
+            quartiles: [median_r(c, 0.25), median_r(c, 0.75)],
         })
         .collect();
     let mut warnings = prepared.warnings;
-    let (lr, cox) = if data.n_groups() >= 2 {
+    let two_or_more = data.n_groups() >= 2;
+    let mut tests = Vec::new();
+    let (mut trend, mut pairwise, mut combo, mut hr_other) = (None, None, None, Vec::new());
+    let mut ph_test = None;
+    let (lr, cox) = if two_or_more {
         let cox = cox_fit(&data, &options.cox);
         warnings.extend(cox.warnings.iter().map(|w| format!("Cox model: {w}")));
+        for weight in test_family(options.test) {
+            match weighted_log_rank(&data, &WeightedLogRankOptions { weight }) {
+                Ok(t) => tests.push(t),
+                Err(e) => warnings.push(format!("{}: {e}", weight.describe())),
+            }
+        }
+        if data.n_groups() >= 3 {
+            trend = note(
+                &mut warnings,
+                "trend test",
+                log_rank_trend(&data, &TrendOptions::default()),
+            );
+            pairwise = note(
+                &mut warnings,
+                "pairwise tests",
+                pairwise_log_rank(&data, &PairwiseOptions::default()),
+            );
+        } else {
+            combo = note(
+                &mut warnings,
+                "MaxCombo",
+                max_combo(&data, &MaxComboOptions::default()),
+            );
+            for m in [HrMethod::LogRank, HrMethod::MantelHaenszel] {
+                if let Some(h) = note(
+                    &mut warnings,
+                    "hazard ratio",
+                    hazard_ratio(&data, m, options.cox.conf_level),
+                ) {
+                    hr_other.push(h);
+                }
+            }
+        }
+        ph_test = match cox_model(&data, &CoxDesign::group_only("group"), &options.cox) {
+            Ok(model) => note(
+                &mut warnings,
+                "proportional-hazards test",
+                cox_zph(
+                    &data,
+                    &CoxDesign::group_only("group"),
+                    &model,
+                    ZphTransform::Km,
+                ),
+            )
+            .map(|z| PhTest {
+                transform: z.transform,
+                terms: z.terms,
+                global: z.global,
+            }),
+            Err(e) => {
+                warnings.push(format!("proportional-hazards test not computed: {e}"));
+                None
+            }
+        };
         (Some(log_rank(&data)), Some(cox))
     } else {
         warnings.push(format!(
@@ -131,8 +384,72 @@ pub fn analyze(
         ));
         (None, None)
     };
+    let follow_up = median_follow_up(&data, &FollowUpOptions { km: options.km });
+    let mut landmarks = Vec::new();
+    let mut landmark_differences = Vec::new();
+    if !options.landmarks.is_empty() {
+        for c in &curves {
+            if let Some(l) = note(
+                &mut warnings,
+                "landmark survival",
+                survival_at(c, &options.landmarks, &LandmarkOptions { extend: true }),
+            ) {
+                landmarks.push(l);
+            }
+        }
+        let diff = DifferenceOptions {
+            conf_level: options.km.conf_level,
+        };
+        for c in curves.iter().skip(1) {
+            if let Some(d) = note(
+                &mut warnings,
+                "landmark difference",
+                survival_difference(c, &curves[0], &options.landmarks, &diff),
+            ) {
+                landmark_differences.push(d);
+            }
+        }
+    }
+    let max_time = curves.iter().map(KmCurve::max_time).fold(0.0, f64::max);
+    let risk_times = if options.risk_times.is_empty() {
+        nice_times(max_time)
+    } else {
+        options.risk_times.clone()
+    };
+    let risk = note(
+        &mut warnings,
+        "risk table",
+        risk_table(&curves, &risk_times),
+    );
+    let cumhaz = curves
+        .iter()
+        .map(|c| cumulative_hazard(c, &HazardOptions::default()))
+        .collect();
+    let rmst_opts = RmstOptions {
+        tau: options.rmst_tau,
+        conf_level: options.km.conf_level,
+    };
+    let rmst = note(&mut warnings, "RMST", rmst_by_group(&curves, &rmst_opts));
+    let mut rmst_comparisons = Vec::new();
+    if let Some(table) = &rmst {
+        let pair = RmstOptions {
+            tau: Some(table.tau),
+            ..rmst_opts
+        };
+        for c in curves.iter().skip(1) {
+            if let Some(r) = note(
+                &mut warnings,
+                "RMST comparison",
+                rmst2(c, &curves[0], &pair),
+            ) {
+                rmst_comparisons.push(r);
+            }
+        }
+    }
     let level = format!("{}%", fmt_level(options.km.conf_level));
-    let methods = vec![
+    let reference = data.levels().first().map_or("", String::as_str);
+    let hr_level = fmt_level(options.cox.conf_level);
+    let mut methods = vec![
         MethodNote {
             quantity: "survival curve".into(),
             method: format!(
@@ -142,30 +459,58 @@ pub fn analyze(
             ),
         },
         MethodNote {
-            quantity: format!("median ({level} CI)"),
+            quantity: format!("median ({level} CI), band inversion{}", headline(options.median_method == MedianMethod::RBandInversion)),
             method: format!(
-                "first time S(t) ≤ 0.5 (midpoint of a plateau at 0.5); CI where the {} band crosses 0.5, Brookmeyer–Crowley (R print.survfit / quantile.survfit)",
+                "first time S(t) ≤ 0.5 (midpoint of a plateau at 0.5); CI where the {} band crosses 0.5, Brookmeyer–Crowley (R print.survfit)",
                 options.km.conf_type.r_name()
             ),
         },
         MethodNote {
-            quantity: format!("median ({level} CI), SPSS"),
+            quantity: format!("median ({level} CI), SPSS symmetric{}", headline(options.median_method == MedianMethod::SpssSymmetric)),
             method: "first event time with S(t) < 0.5; symmetric CI median ± z·SE, SE = Greenwood SE of S / density from the 0.55 and 0.45 crossings, lower limit floored at 0 (SPSS; Collett 2015 §2.4)".into(),
         },
         MethodNote {
-            quantity: "log-rank P".into(),
-            method: "log-rank test, chi-square on k − 1 df (R survdiff, rho = 0)".into(),
+            quantity: "quartiles".into(),
+            method: format!("as the median, p = 0.25 and 0.75, CI from the {} band (R quantile.survfit)", options.km.conf_type.r_name()),
         },
         MethodNote {
-            quantity: format!("HR ({}% CI)", fmt_level(options.cox.conf_level)),
+            quantity: "test of the curves (headline)".into(),
+            method: format!("{}; chi-square on k − 1 df", options.test.describe()),
+        },
+        MethodNote {
+            quantity: format!("HR ({hr_level}% CI), Cox{}", headline(options.hr == HeadlineHr::Cox)),
             method: format!(
-                "Cox proportional hazards on the group, {} ties, Wald CI exp(β ± z·se) and Wald P; reference = {} (R coxph, ties = \"{}\")",
+                "Cox proportional hazards on the group, {} ties, Wald CI exp(β ± z·se) and Wald P; reference = {reference} (R coxph, ties = \"{}\")",
                 options.cox.ties.r_name(),
-                data.levels().first().map_or("", String::as_str),
                 options.cox.ties.r_name()
             ),
         },
+        MethodNote {
+            quantity: format!("HR ({hr_level}% CI), log-rank O/E{}", headline(options.hr == HeadlineHr::LogRankOe)),
+            method: "(O₁/E₁)/(O₀/E₀), CI exp(ln HR ± z·√(1/E₁ + 1/E₀)) (GraphPad Prism \"logrank\")".into(),
+        },
+        MethodNote {
+            quantity: format!("HR ({hr_level}% CI), Mantel–Haenszel{}", headline(options.hr == HeadlineHr::MantelHaenszel)),
+            method: "exp((O₁ − E₁)/V), CI exp((O₁ − E₁)/V ± z/√V) (GraphPad Prism \"Mantel-Haenszel\")".into(),
+        },
+        MethodNote {
+            quantity: "median follow-up".into(),
+            method: "reverse Kaplan–Meier (censorings as events), median as R print(survfit(Surv(time, 1 − status) ~ 1))".into(),
+        },
+        MethodNote {
+            quantity: "RMST".into(),
+            method: "area under the Kaplan–Meier curve to τ with survRM2's variance; difference and ratio of arms with Wald CIs (survRM2 rmst2; Uno et al. 2014)".into(),
+        },
     ];
+    if !options.landmarks.is_empty() {
+        methods.push(MethodNote {
+            quantity: "survival at landmarks".into(),
+            method: format!(
+                "S(t) with {} CI as R summary(fit, times = t); differences S₁ − S₀ with Greenwood SEs and a Wald z test (Klein et al. 2007)",
+                options.km.conf_type.r_name()
+            ),
+        });
+    }
     Ok(Analysis {
         n_rows: prepared.n_rows,
         n_used: data.len(),
@@ -177,8 +522,21 @@ pub fn analyze(
         curves,
         log_rank: lr,
         cox,
+        ph_test,
+        tests,
+        trend,
+        pairwise,
+        max_combo: combo,
+        hr_other,
+        follow_up,
+        landmarks,
+        landmark_differences,
+        risk_table: risk,
+        cumulative_hazard: cumhaz,
+        rmst,
+        rmst_comparisons,
         methods,
-        options: *options,
+        options: options.clone(),
     })
 }
 
@@ -194,6 +552,55 @@ pub fn analyze_text(
 ) -> Result<Analysis, AnalysisError> {
     let table = Table::parse(text).map_err(AnalysisError::Table)?;
     analyze(&table, mapping, options).map_err(AnalysisError::Mapping)
+}
+
+/// The tests computed for every comparison: the headline first, then the rest of the
+/// family without repeating it.
+fn test_family(headline: Weight) -> Vec<Weight> {
+    let mut out = vec![headline];
+    for w in [
+        Weight::LogRank,
+        Weight::PetoPeto,
+        Weight::FlemingHarrington {
+            rho: 0.0,
+            gamma: 1.0,
+        },
+        Weight::FlemingHarrington {
+            rho: 1.0,
+            gamma: 1.0,
+        },
+        Weight::GehanBreslow,
+        Weight::TaroneWare,
+    ] {
+        if !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// " (headline)" when a method is the one the settings headline.
+fn headline(yes: bool) -> &'static str {
+    if yes {
+        " (headline)"
+    } else {
+        ""
+    }
+}
+
+/// Keeps a result, or turns its error into a warning that names what could not be done.
+fn note<T, E: std::fmt::Display>(
+    warnings: &mut Vec<String>,
+    what: &str,
+    r: Result<T, E>,
+) -> Option<T> {
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            warnings.push(format!("{what} not computed: {e}"));
+            None
+        }
+    }
 }
 
 /// A confidence level as a percentage without needless decimals: 0.95 → "95".

@@ -31,7 +31,9 @@ impl SplitMix64 {
 /// The arms of the example, in order (the first is the reference for the HR).
 pub const ARMS: [&str; 2] = ["Sorafenib", "Sorafenib+HAIC"];
 
-/// CSV text of the simulated trial: `id,arm,os_months,os_event,pfs_months,pfs_event,response`.
+/// CSV text of the simulated trial:
+/// `id,arm,os_months,os_event,pfs_months,pfs_event,response,ae_diarrhoea,ae_hand_foot,ae_thrombocytopenia`
+/// (adverse events as the worst CTCAE grade, 0 = none).
 ///
 /// Each patient is accrued uniformly over 24 months and followed to month 36 (administrative
 /// censoring), with 10% lost to follow-up; progression comes no later than death.
@@ -46,7 +48,15 @@ pub const EXAMPLE_SEED: u64 = 2358;
 /// The simulated trial from another seed (same design as [`example_csv`]).
 pub fn example_csv_seeded(seed: u64) -> String {
     let mut rng = SplitMix64(seed);
-    let mut out = String::from("id,arm,os_months,os_event,pfs_months,pfs_event,response\n");
+    // Adverse events come from their own stream so that adding them left the survival
+    // times of the example unchanged.
+    let mut ae_rng = SplitMix64(seed ^ 0xAE);
+    let mut out = String::from(
+        "id,arm,os_months,os_event,pfs_months,pfs_event,response,ae_diarrhoea,ae_hand_foot,ae_thrombocytopenia\n",
+    );
+    // Probability of a grade 3–4 event per arm (reference trial: 5/32 vs 7/32 diarrhoea,
+    // 2/32 vs 6/32 hand–foot syndrome, 0/32 vs 7/32 thrombocytopenia), and of grade 1–2.
+    let ae_p = [[0.16, 0.06, 0.01], [0.22, 0.19, 0.22]];
     // (OS median, PFS median, response probability) per arm.
     let arms = [(6.5, 2.5, 0.03), (16.3, 9.0, 0.41)];
     for id in 1..=64 {
@@ -70,11 +80,33 @@ pub fn example_csv_seeded(seed: u64) -> String {
             (follow, 0)
         };
         let response = if rng.uniform() < rr { 1 } else { 0 };
+        let mut ae = [0u8; 3];
+        for (k, g) in ae.iter_mut().enumerate() {
+            let u = ae_rng.uniform();
+            *g = if u < ae_p[a][k] {
+                if ae_rng.uniform() < 0.7 {
+                    3
+                } else {
+                    4
+                }
+            } else if u < ae_p[a][k] + 0.3 {
+                if ae_rng.uniform() < 0.5 {
+                    1
+                } else {
+                    2
+                }
+            } else {
+                0
+            };
+        }
         out.push_str(&format!(
-            "{id},{},{:.1},{os_e},{:.1},{pfs_e},{response}\n",
+            "{id},{},{:.1},{os_e},{:.1},{pfs_e},{response},{},{},{}\n",
             ARMS[a],
             os.max(0.1),
-            pfs.max(0.1).min(os.max(0.1))
+            pfs.max(0.1).min(os.max(0.1)),
+            ae[0],
+            ae[1],
+            ae[2]
         ));
     }
     out

@@ -208,6 +208,11 @@ pub fn conf_limits(p: f64, se: f64, conf_type: ConfType, z: f64) -> (Option<f64>
                 return (None, None);
             }
             let se2 = 0.5 * z * se * (p / (1.0 - p)).sqrt();
+            if se2.is_nan() {
+                // S = 1 with SE 0 gives 0·∞ = NaN: R's pmax/pmin keep the NaN (no limits),
+                // while f64::max/min would drop it and give the limits (0, 1).
+                return (None, None);
+            }
             let a = p.sqrt().asin();
             (
                 some((0.0f64).max(a - se2).sin().powi(2)),

@@ -111,7 +111,10 @@ fn findq(x: &[f64], y: &[Option<f64>], p: f64) -> Option<f64> {
 /// lower limit = the same rule applied to the lower band, upper = to the upper band.
 ///
 /// # References
-/// R `quantile(survfit(...), probs = p)`; for p = 0.5 what `print(survfit(...))` shows.
+/// R `quantile(survfit(...), probs = p)`. For p = 0.5 this equals what `print(survfit(...))`
+/// shows except when the curve ends on a plateau at exactly 0.5 (then `print` gives the
+/// plateau's first time; see [`crate::followup::print_median`], which the report's headline
+/// median uses).
 pub fn median_r(curve: &KmCurve, prob: f64) -> MedianCi {
     let mut x = Vec::with_capacity(curve.time.len() + 1);
     x.push(0.0);

@@ -49,23 +49,9 @@ pub struct KmFigure<'a> {
     pub ticks: Vec<f64>,
 }
 
-/// Tick positions 0, s, 2s, … covering `max` with about five to eight intervals of a
-/// round step s (1, 2, 2.5 or 5 × 10^k).
-pub fn nice_ticks(max: f64) -> Vec<f64> {
-    if !(max.is_finite() && max > 0.0) {
-        return vec![0.0, 1.0];
-    }
-    let raw = max / 8.0;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .iter()
-        .map(|m| m * mag)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * mag);
-    // Ticks stop at the last one inside the data: the axis itself ends at `max`.
-    let n = (max / step + 1e-9).floor() as usize;
-    (0..=n).map(|i| i as f64 * step).collect()
-}
+/// Tick positions: the core's round times ([`survcalc_core::ticks::nice_times`]), so the
+/// figure's axis and the report's risk table use the same times.
+pub use survcalc_core::ticks::nice_times as nice_ticks;
 
 /// Formats a tick value without needless decimals.
 fn tick_label(v: f64) -> String {

@@ -186,3 +186,68 @@ test('no request leaves the origin, and none is made after load', async () => {
     await context.close();
   }
 });
+
+test('convention presets and settings change the numbers as that software would', async () => {
+  const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.json'), 'utf8'));
+  const csv = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await paste(page, csv);
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    await page.selectOption('[data-testid="convention"]', 'sas');
+    assert.equal(await page.inputValue('[data-testid="conf-type"]'), 'log-log');
+    assert.equal(await page.inputValue('[data-testid="ties"]'), 'breslow');
+    // SAS's log-log band moves the median's limits to R's conf.type = "log-log" values.
+    await page.waitForFunction(
+      (v) => Number(document.querySelector('[data-testid="median-0"]').dataset.lower) === v,
+      fixture.median['log-log'][0].lower,
+    );
+    const hr = await dataOf(page, 'hr-0');
+    close(Number(hr.value), Math.exp(fixture.coxph.breslow.coef[0]), R_REL, 'HR breslow (SAS)');
+    // Landmarks: the page shows what the core reports for the same settings.
+    await page.fill('[data-testid="landmarks-input"]', '100, 200');
+    await page.press('[data-testid="landmarks-input"]', 'Tab');
+    await page.waitForSelector('[data-testid="landmarks"]');
+    const report = coreReport(csv, ['--convention', 'sas', '--landmarks', '100,200']);
+    const rows = await page.$$eval('[data-testid="landmarks"] tbody tr', (trs) => trs.map((t) => t.textContent));
+    assert.equal(rows.length, 2);
+    const s100 = report.landmarks[0].rows[0].surv.toFixed(3);
+    assert.ok(rows[0].includes(s100), `${rows[0]} should show S(100) = ${s100}`);
+    // A bad entry is reported, not ignored.
+    await page.fill('[data-testid="landmarks-input"]', '100, x');
+    await page.press('[data-testid="landmarks-input"]', 'Tab');
+    assert.match(await page.textContent('[data-testid="input-error"]'), /"x" is not a time/);
+    // The whole log-rank family is listed with the method of each.
+    const tests = await page.$$eval('[data-testid="tests"] tbody tr', (trs) => trs.map((t) => t.textContent));
+    assert.ok(tests.some((t) => t.includes('Gehan–Breslow')) && tests.some((t) => t.includes('MaxCombo')));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the example shows response and adverse events by arm, equal to the core', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'ex.csv');
+    fs.writeFileSync(tmp, exampleCsv());
+    const { execFileSync } = await import('node:child_process');
+    const { cli } = await import('./harness.js');
+    const resp = JSON.parse(execFileSync(cli(), ['response', tmp, '--outcome', 'response', '--group', 'arm'], { encoding: 'utf8' }));
+    await page.waitForSelector('[data-testid="response"]');
+    for (let i = 0; i < 2; i++) {
+      const p = resp.arms[i].proportion;
+      assert.match(await page.textContent(`[data-testid="resp-${i}"]`), new RegExp(`^${p.x}/${p.n} \\(`));
+    }
+    const t = await dataOf(page, 'resp-test-0');
+    close(Number(t.value), resp.comparisons[0].fisher.p_value, REL, 'response Fisher P');
+    const ae = JSON.parse(execFileSync(cli(), ['ae', tmp, '--group', 'arm', '--columns',
+      'ae_diarrhoea,ae_hand_foot,ae_thrombocytopenia', '--grades', '3-4'], { encoding: 'utf8' }));
+    const rows = await page.$$eval('[data-testid="ae-table"] tbody tr', (trs) => trs.map((r) => r.textContent));
+    assert.equal(rows.length, ae.rows.length);
+    ae.rows.forEach((r, i) => assert.ok(rows[i].includes(`${r.counts[1]} (`), `${rows[i]} vs ${r.counts}`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,648 @@
+//! The test of proportional hazards of a fitted Cox model, and its scaled Schoenfeld
+//! residuals: R `survival::cox.zph` as in survival 3.x.
+//!
+//! # Formula
+//! Let g(t) be a transform of time (Kaplan–Meier `1 − Ŝ(t−)` of all rows by default,
+//! identity, or rank), centred at its mean over the events. The proportional-hazards model
+//! is extended by the time-varying terms x·g(t) with coefficients θ; at (β̂, θ = 0) the
+//! score for θ is U_θ = Σ_events g(t_i)(x_i − x̄(t_i)), and the information of (β, θ) is
+//! the full 2p × 2p matrix
+//!
+//! I = Σ_events V(t_i) ⊗ [1, g; g, g²], V(t) the (Efron or Breslow) weighted covariance of x
+//! in the risk set.
+//!
+//! The score test of θ = 0 for a term T (its columns) is Uᵀ I_(β,θ_T)⁻¹ U with U = (0, U_θT),
+//! on |T| df, and the global test uses all θ. This is survival 3.x's test (the full
+//! information, not Grambsch & Therneau's 1994 approximation). Models fitted with exact
+//! ties are tested with Breslow weights, as R does.
+//!
+//! Scaled Schoenfeld residuals: r_i V̄⁻¹ + β̂, where r_i is the Schoenfeld residual of
+//! event i and V̄ = I_ββ / (number of events), per stratum over the covariates that vary in
+//! it; for a term with several columns the residual is that of its linear predictor,
+//! centred at 1.
+//!
+//! # References
+//! Grambsch PM, Therneau TM (1994). Proportional hazards tests and diagnostics based on
+//! weighted residuals. Biometrika 81:515–526. Therneau TM, Grambsch PM (2000). Modeling
+//! Survival Data, §6.2. R `survival::cox.zph` (survival 3.5), `src/zph1.c`.
+
+use crate::cox::{model_frame, ChiSquareTest, CoxDesign, CoxModel, DesignError, Ties};
+use crate::data::SurvData;
+use nalgebra::{DMatrix, DVector};
+use std::fmt;
+
+/// The transform of time (R `cox.zph(transform = )`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum ZphTransform {
+    /// `"km"` (R's default): 1 − Ŝ(t−), Ŝ the Kaplan–Meier estimate of all rows.
+    #[default]
+    Km,
+    /// `"identity"`: the time itself.
+    Identity,
+    /// `"rank"`: the rank of the time among all rows (ties averaged).
+    Rank,
+}
+
+impl ZphTransform {
+    /// R's name of the transform.
+    pub fn r_name(self) -> &'static str {
+        match self {
+            ZphTransform::Km => "km",
+            ZphTransform::Identity => "identity",
+            ZphTransform::Rank => "rank",
+        }
+    }
+}
+
+/// The test of one term.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ZphTermTest {
+    /// The term (R's row name of `cox.zph(fit)$table`).
+    pub term: String,
+    /// The score test of proportional hazards for the term.
+    pub test: ChiSquareTest,
+}
+
+/// R `cox.zph(fit)`: per-term and global tests, and the scaled Schoenfeld residuals.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoxZph {
+    /// The transform of time used.
+    pub transform: ZphTransform,
+    /// One test per term (R `table` without `GLOBAL`).
+    pub terms: Vec<ZphTermTest>,
+    /// The global test (R `table["GLOBAL", ]`).
+    pub global: ChiSquareTest,
+    /// Event times, one per residual row, in order of stratum then time (R `time`).
+    pub time: Vec<f64>,
+    /// Transformed event times (R `x`): the horizontal axis of the residual plot.
+    pub x: Vec<f64>,
+    /// The stratum of each event, for a stratified model (R `strata`).
+    pub strata: Option<Vec<String>>,
+    /// Scaled Schoenfeld residuals, one row per event, one column per term (R `y`);
+    /// `None` where R has `NA` (a covariate constant within the stratum).
+    pub y: Vec<Vec<Option<f64>>>,
+    /// Inverse of the average information per event (R `var`), for confidence bands of
+    /// the smoothed residuals.
+    pub var: Vec<Vec<f64>>,
+}
+
+/// Why the test cannot be computed.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ZphError {
+    /// The design does not fit the data.
+    Design(DesignError),
+    /// The fit's coefficients are not those of the design (it was fitted to another one).
+    Mismatch {
+        /// The coefficient names the design gives.
+        design: Vec<String>,
+        /// The coefficient names in the fit.
+        fit: Vec<String>,
+    },
+    /// No coefficient is estimable.
+    NoCoefficients,
+    /// There are no events.
+    NoEvents,
+    /// The information matrix cannot be inverted (R's `solve` would fail).
+    Singular,
+}
+
+impl fmt::Display for ZphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZphError::Design(e) => e.fmt(f),
+            ZphError::Mismatch { design, fit } => write!(
+                f,
+                "the fit has coefficients ({}) but the design gives ({}); pass the design the model was fitted with",
+                fit.join(", "),
+                design.join(", ")
+            ),
+            ZphError::NoCoefficients => {
+                write!(f, "the model has no estimable coefficient to test")
+            }
+            ZphError::NoEvents => write!(f, "there are no events: proportional hazards cannot be tested"),
+            ZphError::Singular => write!(
+                f,
+                "the information matrix of the proportional-hazards test is singular"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ZphError {}
+
+impl From<DesignError> for ZphError {
+    fn from(e: DesignError) -> Self {
+        ZphError::Design(e)
+    }
+}
+
+/// What `zph1.c` returns.
+struct Zph1 {
+    u: Vec<f64>,
+    imat: Vec<Vec<f64>>,
+    schoen: Vec<Vec<f64>>,
+    used: Vec<Vec<usize>>,
+}
+
+/// Port of `zph1.c`: score for the time-weighted terms, the full 2p × 2p information and
+/// the Schoenfeld residuals, walking backwards through `sort` (stratum, then time).
+#[allow(clippy::too_many_arguments)]
+fn zph1(
+    gt: &[f64],
+    time: &[f64],
+    status: &[bool],
+    covar_in: &[Vec<f64>],
+    eta: &[f64],
+    strata: &[usize],
+    efron: bool,
+    sort: &[usize],
+) -> Zph1 {
+    let nused = time.len();
+    let nvar = covar_in.len();
+    let nevent_total = status.iter().filter(|&&s| s).count();
+    let nstrat = strata.iter().copied().max().map_or(1, |m| m + 1);
+    let mut covar = covar_in.to_vec();
+    let mut u = vec![0.0; 2 * nvar];
+    let mut imat = vec![vec![0.0; 2 * nvar]; 2 * nvar];
+    let mut schoen = vec![vec![0.0; nvar]; nevent_total];
+    let mut used = vec![vec![0usize; nvar]; nstrat];
+
+    // Events per stratum for each covariate that is not constant within the stratum.
+    let mut k = 0;
+    let mut ndead = 0usize;
+    let mut cstrat = strata[sort[0]];
+    let close = |used: &mut Vec<Vec<usize>>, cstrat: usize, k: usize, i: usize, ndead: usize| {
+        for j in 0..nvar {
+            used[cstrat][j] = 0;
+            for kk in k..i {
+                if covar_in[j][sort[kk]] != covar_in[j][sort[k]] {
+                    used[cstrat][j] = ndead;
+                    break;
+                }
+            }
+        }
+    };
+    for i in 0..nused {
+        let person = sort[i];
+        if cstrat == strata[person] {
+            ndead += usize::from(status[person]);
+        } else {
+            close(&mut used, cstrat, k, i, ndead);
+            ndead = usize::from(status[sort[i]]);
+            k = i;
+            cstrat = strata[sort[i]];
+        }
+    }
+    close(&mut used, cstrat, k, nused, ndead);
+
+    // Recentre X (over all rows) for a stabler variance.
+    for col in covar.iter_mut() {
+        let mut tmean = 0.0;
+        for &v in col.iter() {
+            tmean += v;
+        }
+        tmean /= nused as f64;
+        for v in col.iter_mut() {
+            *v -= tmean;
+        }
+    }
+
+    let mut a = vec![0.0; nvar];
+    let mut a2 = vec![0.0; nvar];
+    let mut cmat = vec![vec![0.0; nvar]; nvar];
+    let mut cmat2 = vec![vec![0.0; nvar]; nvar];
+    let mut denom = 0.0;
+    let mut nevent = nevent_total;
+    let mut cstrat: Option<usize> = None;
+    let mut ip = nused; // one past the C index
+    while ip > 0 {
+        let person = sort[ip - 1];
+        if Some(strata[person]) != cstrat {
+            cstrat = Some(strata[person]);
+            denom = 0.0;
+            for i in 0..nvar {
+                a[i] = 0.0;
+                for j in 0..nvar {
+                    cmat[i][j] = 0.0;
+                }
+            }
+        }
+        let dtime = time[person];
+        let timewt = gt[person];
+        let mut ndead = 0usize;
+        let mut deadwt = 0.0;
+        let mut denom2 = 0.0;
+        while ip > 0 {
+            let person = sort[ip - 1];
+            if time[person] != dtime || Some(strata[person]) != cstrat {
+                break;
+            }
+            let risk = eta[person].exp();
+            if !status[person] {
+                denom += risk;
+                for i in 0..nvar {
+                    a[i] += risk * covar[i][person];
+                    for j in 0..=i {
+                        cmat[i][j] += risk * covar[i][person] * covar[j][person];
+                    }
+                }
+            } else {
+                ndead += 1;
+                deadwt += 1.0;
+                denom2 += risk;
+                nevent -= 1;
+                for i in 0..nvar {
+                    schoen[nevent][i] = covar[i][person];
+                    u[i] += covar[i][person];
+                    u[i + nvar] += timewt * covar[i][person];
+                    a2[i] += risk * covar[i][person];
+                    for j in 0..=i {
+                        cmat2[i][j] += risk * covar[i][person] * covar[j][person];
+                    }
+                }
+            }
+            ip -= 1;
+        }
+        if ndead > 0 {
+            let nd = ndead as f64;
+            if !efron {
+                denom += denom2;
+                for i in 0..nvar {
+                    a[i] += a2[i];
+                    let temp2 = a[i] / denom;
+                    u[i] -= deadwt * temp2;
+                    u[i + nvar] -= timewt * deadwt * temp2;
+                    for j in 0..=i {
+                        cmat[i][j] += cmat2[i][j];
+                        let temp = deadwt * (cmat[i][j] - temp2 * a[j]) / denom;
+                        imat[j][i] += temp;
+                        imat[j][i + nvar] += temp * timewt;
+                        imat[j + nvar][i + nvar] += temp * timewt * timewt;
+                    }
+                    for row in schoen.iter_mut().skip(nevent).take(ndead) {
+                        row[i] -= temp2;
+                    }
+                }
+            } else {
+                let wtave = deadwt / nd;
+                for i in 0..nvar {
+                    let mut tmean = 0.0;
+                    for kk in 0..ndead {
+                        let temp = (kk + 1) as f64 / nd;
+                        tmean += (a[i] + a2[i] * temp) / (denom + denom2 * temp);
+                    }
+                    for row in schoen.iter_mut().skip(nevent).take(ndead) {
+                        row[i] -= tmean / nd;
+                    }
+                }
+                for _ in 0..ndead {
+                    denom += denom2 / nd;
+                    for i in 0..nvar {
+                        a[i] += a2[i] / nd;
+                        let temp2 = a[i] / denom;
+                        u[i] -= wtave * temp2;
+                        u[i + nvar] -= timewt * wtave * temp2;
+                        for j in 0..=i {
+                            cmat[i][j] += cmat2[i][j] / nd;
+                            let temp = wtave * (cmat[i][j] - temp2 * a[j]) / denom;
+                            imat[j][i] += temp;
+                            imat[j][i + nvar] += timewt * temp;
+                            imat[j + nvar][i + nvar] += timewt * timewt * temp;
+                        }
+                    }
+                }
+            }
+            for i in 0..nvar {
+                a2[i] = 0.0;
+                for j in 0..nvar {
+                    cmat2[i][j] = 0.0;
+                }
+            }
+        }
+    }
+    for i in 0..nvar {
+        for j in 0..i {
+            imat[i][j] = imat[j][i];
+            imat[i][j + nvar] = imat[j][i + nvar];
+            imat[i + nvar][j + nvar] = imat[j + nvar][i + nvar];
+        }
+    }
+    for i in 0..nvar {
+        for j in 0..nvar {
+            imat[i + nvar][j] = imat[j][i + nvar];
+        }
+    }
+    Zph1 {
+        u,
+        imat,
+        schoen,
+        used,
+    }
+}
+
+/// Uᵀ A⁻¹ U by LU with partial pivoting (R `solve(A, u) %*% u`).
+fn quad_solve(a: &[Vec<f64>], u: &[f64]) -> Result<f64, ZphError> {
+    let n = u.len();
+    let m = DMatrix::from_fn(n, n, |i, j| a[i][j]);
+    let s = m
+        .lu()
+        .solve(&DVector::from_column_slice(u))
+        .ok_or(ZphError::Singular)?;
+    Ok(s.iter().zip(u).map(|(s, u)| s * u).sum())
+}
+
+/// The transformed times g(t) of every row.
+fn transform_times(time: &[f64], status: &[bool], transform: ZphTransform) -> Vec<f64> {
+    let n = time.len();
+    match transform {
+        ZphTransform::Identity => time.to_vec(),
+        ZphTransform::Rank => {
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+            let mut rank = vec![0.0; n];
+            let mut k = 0;
+            while k < n {
+                let mut j = k;
+                while j < n && time[idx[j]] == time[idx[k]] {
+                    j += 1;
+                }
+                // Ranks k+1..=j averaged.
+                let r = (k + 1 + j) as f64 / 2.0;
+                for &i in &idx[k..j] {
+                    rank[i] = r;
+                }
+                k = j;
+            }
+            rank
+        }
+        ZphTransform::Km => {
+            // Kaplan–Meier of all rows at each distinct time; g(t) = 1 − Ŝ(t−).
+            let mut idx: Vec<usize> = (0..n).collect();
+            idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+            let mut out = vec![0.0; n];
+            let mut surv_before = 1.0; // Ŝ just before the current distinct time
+            let mut at_risk = n;
+            let mut k = 0;
+            while k < n {
+                let t = time[idx[k]];
+                let mut j = k;
+                let mut d = 0usize;
+                while j < n && time[idx[j]] == t {
+                    d += usize::from(status[idx[j]]);
+                    j += 1;
+                }
+                for &i in &idx[k..j] {
+                    out[i] = 1.0 - surv_before;
+                }
+                let nr = at_risk as f64;
+                surv_before *= (nr - d as f64) / nr;
+                at_risk -= j - k;
+                k = j;
+            }
+            out
+        }
+    }
+}
+
+/// Tests proportional hazards for `fit`, a model fitted by [`crate::cox_model`] to `data`
+/// with `design`: R `cox.zph(fit, transform = )`.
+///
+/// Cost: O(n log n + n·p²) for the statistics, plus O(p³) per term for the solves.
+///
+/// # Errors
+/// [`ZphError::Design`] if the design does not fit the data, [`ZphError::Mismatch`] if the
+/// fit was made with another design, [`ZphError::NoEvents`], [`ZphError::NoCoefficients`],
+/// [`ZphError::Singular`] when R's `solve` would fail.
+pub fn cox_zph(
+    data: &SurvData,
+    design: &CoxDesign,
+    fit: &CoxModel,
+    transform: ZphTransform,
+) -> Result<CoxZph, ZphError> {
+    let frame = model_frame(data, design)?;
+    let design_names: Vec<String> = frame.columns.iter().map(|c| c.name.clone()).collect();
+    let fit_names: Vec<String> = fit.coefficients.iter().map(|c| c.name.clone()).collect();
+    if design_names != fit_names || fit.means.len() != fit_names.len() {
+        return Err(ZphError::Mismatch {
+            design: design_names,
+            fit: fit_names,
+        });
+    }
+    let n = frame.time.len();
+    if !frame.status.iter().any(|&e| e) {
+        return Err(ZphError::NoEvents);
+    }
+    // Estimable coefficients only, as cox.zph drops NA ones.
+    let keep: Vec<usize> = (0..fit_names.len())
+        .filter(|&k| !fit.coefficients[k].singular)
+        .collect();
+    if keep.is_empty() {
+        return Err(ZphError::NoCoefficients);
+    }
+    let nvar = keep.len();
+    let fcoef: Vec<f64> = keep.iter().map(|&k| fit.coefficients[k].coef).collect();
+    let x: Vec<Vec<f64>> = keep.iter().map(|&k| frame.x[k].clone()).collect();
+    // Terms as lists of kept columns; terms left without columns are dropped.
+    let mut asgn: Vec<(String, Vec<usize>)> = Vec::new();
+    for t in &frame.terms {
+        let cols: Vec<usize> = keep
+            .iter()
+            .enumerate()
+            .filter(|(_, &k)| t.columns.contains(&k))
+            .map(|(new, _)| new)
+            .collect();
+        if !cols.is_empty() {
+            asgn.push((t.name.clone(), cols));
+        }
+    }
+    let nterm = asgn.len();
+
+    // The linear predictor as R's fit$linear.predictors: x·β − Σ β·means.
+    let shift: f64 = keep
+        .iter()
+        .map(|&k| fit.coefficients[k].coef * fit.means[k])
+        .sum();
+    let eta: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut s = 0.0;
+            for (j, &k) in keep.iter().enumerate() {
+                s += x[j][i] * fit.coefficients[k].coef;
+            }
+            s - shift
+        })
+        .collect();
+
+    let ttimes = transform_times(&frame.time, &frame.status, transform);
+    let (sum, count) = (0..n)
+        .filter(|&i| frame.status[i])
+        .fold((0.0, 0usize), |(s, c), i| (s + ttimes[i], c + 1));
+    let mean_event = sum / count as f64;
+    let gtime: Vec<f64> = ttimes.iter().map(|t| t - mean_event).collect();
+
+    let mut ord: Vec<usize> = (0..n).collect();
+    ord.sort_by(|&a, &b| {
+        frame.strata[a]
+            .cmp(&frame.strata[b])
+            .then(frame.time[a].total_cmp(&frame.time[b]))
+    });
+    let r = zph1(
+        &gtime,
+        &frame.time,
+        &frame.status,
+        &x,
+        &eta,
+        &frame.strata,
+        fit.options.ties == Ties::Efron,
+        &ord,
+    );
+
+    // Tests.
+    let mut terms = Vec::with_capacity(nterm);
+    for (name, jj) in &asgn {
+        let kk: Vec<usize> = (0..nvar).chain(jj.iter().map(|&j| j + nvar)).collect();
+        let sub: Vec<Vec<f64>> = kk
+            .iter()
+            .map(|&a| kk.iter().map(|&b| r.imat[a][b]).collect())
+            .collect();
+        let mut u = vec![0.0; nvar];
+        u.extend(jj.iter().map(|&j| r.u[j + nvar]));
+        let chisq = quad_solve(&sub, &u)?;
+        terms.push(ZphTermTest {
+            term: name.clone(),
+            test: ChiSquareTest::new(chisq, jj.len()),
+        });
+    }
+    let mut u = vec![0.0; nvar];
+    u.extend_from_slice(&r.u[nvar..]);
+    let global = ChiSquareTest::new(quad_solve(&r.imat, &u)?, nvar);
+
+    // Scaled Schoenfeld residuals.
+    let mut used = r.used.clone();
+    for (_, cols) in &asgn {
+        if cols.len() > 1 && used.iter().any(|row| cols.iter().any(|&c| row[c] == 0)) {
+            for row in used.iter_mut() {
+                let m = cols.iter().map(|&c| row[c]).max().unwrap_or(0);
+                for &c in cols {
+                    row[c] = m;
+                }
+            }
+        }
+    }
+    let mut wtmat = vec![vec![0.0; nvar]; nvar];
+    for row in &used {
+        for i in 0..nvar {
+            for j in 0..nvar {
+                wtmat[i][j] += row[i].min(row[j]) as f64;
+            }
+        }
+    }
+    let mut vmean: Vec<Vec<f64>> = (0..nvar)
+        .map(|i| {
+            (0..nvar)
+                .map(|j| r.imat[i][j] / if wtmat[i][j] == 0.0 { 1.0 } else { wtmat[i][j] })
+                .collect()
+        })
+        .collect();
+    let mut sresid: Vec<Vec<f64>> = r.schoen.clone();
+    let mut used_terms = used.clone();
+    if asgn.iter().any(|(_, c)| c.len() > 1) {
+        // temp (nvar × nterm): 1 for a one-column term, β̂ for the columns of a larger one.
+        let mut temp = vec![vec![0.0; nterm]; nvar];
+        for (i, (_, cols)) in asgn.iter().enumerate() {
+            for &j in cols {
+                temp[j][i] = if cols.len() == 1 { 1.0 } else { fcoef[j] };
+            }
+        }
+        sresid = sresid
+            .iter()
+            .map(|row| {
+                (0..nterm)
+                    .map(|t| (0..nvar).map(|j| row[j] * temp[j][t]).sum())
+                    .collect()
+            })
+            .collect();
+        let vt: Vec<Vec<f64>> = (0..nvar)
+            .map(|i| {
+                (0..nterm)
+                    .map(|t| (0..nvar).map(|j| vmean[i][j] * temp[j][t]).sum())
+                    .collect()
+            })
+            .collect();
+        vmean = (0..nterm)
+            .map(|s| {
+                (0..nterm)
+                    .map(|t| (0..nvar).map(|i| temp[i][s] * vt[i][t]).sum())
+                    .collect()
+            })
+            .collect();
+        used_terms = used
+            .iter()
+            .map(|row| asgn.iter().map(|(_, c)| row[c[0]]).collect())
+            .collect();
+    }
+    let mut y: Vec<Vec<Option<f64>>> = sresid
+        .iter()
+        .map(|row| row.iter().map(|&v| Some(v)).collect())
+        .collect();
+    // sgrp <- rep(1:nrow(used), apply(used, 1, max)): rows of each stratum.
+    let mut start = 0usize;
+    for row_used in &used_terms {
+        let count = row_used.iter().copied().max().unwrap_or(0);
+        let rows = start..(start + count).min(y.len());
+        start += count;
+        let k: Vec<usize> = (0..nterm).filter(|&t| row_used[t] > 0).collect();
+        if k.is_empty() {
+            continue;
+        }
+        let vk = DMatrix::from_fn(k.len(), k.len(), |a, b| vmean[k[a]][k[b]]);
+        let lu = vk.lu();
+        for i in rows {
+            let rhs = DVector::from_iterator(k.len(), k.iter().map(|&t| sresid[i][t]));
+            let s = if k.len() == 1 {
+                DVector::from_element(1, sresid[i][k[0]] / vmean[k[0]][k[0]])
+            } else {
+                lu.solve(&rhs).ok_or(ZphError::Singular)?
+            };
+            for t in 0..nterm {
+                y[i][t] = k.iter().position(|&c| c == t).map(|p| s[p]);
+            }
+        }
+    }
+    for (t, (_, cols)) in asgn.iter().enumerate() {
+        let add = if cols.len() == 1 { fcoef[cols[0]] } else { 1.0 };
+        for row in y.iter_mut() {
+            if let Some(v) = row[t].as_mut() {
+                *v += add;
+            }
+        }
+    }
+    let var = {
+        let m = DMatrix::from_fn(nterm, nterm, |a, b| vmean[a][b]);
+        let inv = m.try_inverse().ok_or(ZphError::Singular)?;
+        (0..nterm)
+            .map(|a| (0..nterm).map(|b| inv[(a, b)]).collect())
+            .collect()
+    };
+
+    let events: Vec<usize> = ord.iter().copied().filter(|&i| frame.status[i]).collect();
+    Ok(CoxZph {
+        transform,
+        terms,
+        global,
+        time: events.iter().map(|&i| frame.time[i]).collect(),
+        x: events.iter().map(|&i| ttimes[i]).collect(),
+        strata: frame.strata_name.as_ref().map(|_| {
+            events
+                .iter()
+                .map(|&i| frame.strata_levels[frame.strata[i]].clone())
+                .collect()
+        }),
+        y,
+        var,
+    })
+}

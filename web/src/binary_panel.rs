@@ -1,0 +1,140 @@
+//! Binary endpoints of the report: the response rate per arm with its comparison, and the
+//! adverse-event table by arm with a test per event.
+
+use crate::state::Session;
+use leptos::prelude::*;
+use survcalc_core::adverse::AeTable;
+use survcalc_core::format::{num, p_label};
+use survcalc_core::response::ResponseAnalysis;
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+fn response_view(r: ResponseAnalysis) -> impl IntoView {
+    let rows = r
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let p = &a.proportion;
+            view! {
+                <tr>
+                    <th scope="row">{a.group.clone()}</th>
+                    <td data-testid=format!("resp-{i}")>{format!("{}/{} ({})", p.x, p.n, pct(p.estimate))}</td>
+                    <td>{format!("{}, {}", pct(p.clopper_pearson.lower), pct(p.clopper_pearson.upper))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let groups = r.groups.clone();
+    let comps = r
+        .comparisons
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let chi = c.chisq_corrected.p_value.map(p_label).unwrap_or_else(|| "NA".into());
+            let or = c.odds_ratio.estimate;
+            view! {
+                <p class="stat small" data-testid=format!("resp-test-{i}") data-value=format!("{:e}", c.fisher.p_value)>
+                    {format!(
+                        "{} vs {}: Fisher exact {}; chi-square (Yates) {}; risk difference {} (95% CI: {}, {}) (Newcombe); odds ratio {}",
+                        groups.get(i + 1).cloned().unwrap_or_default(),
+                        groups.first().cloned().unwrap_or_default(),
+                        p_label(c.fisher.p_value),
+                        chi,
+                        num(Some(100.0 * c.risk_difference.estimate), 1),
+                        num(Some(100.0 * c.risk_difference.conf_int.lower), 1),
+                        num(Some(100.0 * c.risk_difference.conf_int.upper), 1),
+                        num(or, 2)
+                    )}
+                    <span class="method">" — R fisher.test, chisq.test; Newcombe (1998) method 10; differences in percentage points"</span>
+                </p>
+            }
+        })
+        .collect_view();
+    let excluded = r.excluded.len();
+    view! {
+        <h3>{format!("Response ({})", r.outcome)}</h3>
+        <p class="small">{format!("n = {} of {} rows ({} excluded). {}.", r.n_used, r.n_rows, excluded, r.coding)}</p>
+        <table class="summary" data-testid="response">
+            <thead><tr><th scope="col">"Arm"</th><th scope="col">"Responders"</th><th scope="col">"95% CI"<br/><span class="method">"Clopper–Pearson"</span></th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {comps}
+    }
+}
+
+fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
+    let head = t
+        .arms
+        .iter()
+        .zip(&t.at_risk)
+        .map(|(a, n)| view! { <th scope="col">{format!("{a} (n = {n})")}</th> })
+        .collect_view();
+    let rows = t
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .counts
+                .iter()
+                .zip(&r.percent)
+                .map(|(c, p)| view! { <td>{format!("{c} ({p:.0}%)")}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{r.term.clone()}</th>
+                    {cells}
+                    <td data-value=r.p_value.map(|p| format!("{p:e}")).unwrap_or_default()>{r.p_value.map(p_label).unwrap_or_else(|| "NA".into())}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let title = match grades {
+        Some((a, b)) if a == b => format!("Adverse events, grade {a}"),
+        Some((a, b)) => format!("Adverse events, grade {a}–{b}"),
+        None => "Adverse events, any grade".into(),
+    };
+    view! {
+        <h3>{title}</h3>
+        <table class="summary" data-testid="ae-table">
+            <thead><tr><th scope="col">"Event"</th>{head}<th scope="col">"P"<br/><span class="method">"Fisher exact"</span></th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <p class="method small">{t.method.clone()}</p>
+    }
+}
+
+/// The binary-endpoints panel (shown when the table has a response or AE columns).
+#[component]
+pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
+    let response = Memo::new(move |_| session.with(Session::response_analysis));
+    let ae = Memo::new(move |_| session.with(Session::ae_table));
+    let grades = move || session.with(|s| s.ae_grades);
+    view! {
+        {move || response.get().map(|r| match r {
+            Ok(r) => response_view(r).into_any(),
+            Err(e) => view! { <p class="error" role="alert">{format!("Response: {e}")}</p> }.into_any(),
+        })}
+        {move || ae.get().map(|t| match t {
+            Ok(t) => view! {
+                <label for="ae-grades">"Grades counted "</label>
+                <select id="ae-grades" data-testid="ae-grades" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    session.update(|s| s.ae_grades = match v.as_str() {
+                        "3-4" => Some((3, 4)),
+                        "3-5" => Some((3, 5)),
+                        _ => None,
+                    });
+                }>
+                    <option value="3-4" selected=move || grades() == Some((3, 4))>"3–4"</option>
+                    <option value="3-5" selected=move || grades() == Some((3, 5))>"3–5"</option>
+                    <option value="any" selected=move || grades().is_none()>"any grade"</option>
+                </select>
+                {ae_view(t, grades())}
+            }.into_any(),
+            Err(e) => view! { <p class="error" role="alert">{format!("Adverse events: {e}")}</p> }.into_any(),
+        })}
+    }
+}
