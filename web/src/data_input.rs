@@ -1,5 +1,6 @@
 //! Getting data in: paste text, or drop or choose a file. Files are read in the page with
-//! the File API; UTF-8 is expected, and other bytes are read as Latin-1 rather than lost.
+//! the File API and handed to the core as bytes, which detects the text encoding (UTF-8,
+//! UTF-16, Windows-1252) or the workbook format (.xlsx, .xls, .ods).
 
 use crate::state::Session;
 use leptos::prelude::*;
@@ -7,25 +8,16 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Decodes file bytes: UTF-8 (with or without BOM), else Latin-1.
-pub fn decode(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
-    }
-}
-
 fn load_file(session: RwSignal<Session>, file: web_sys::File) {
     let name = file.name();
     spawn_local(async move {
-        let text = match JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => decode(js_sys::Uint8Array::new(&buf).to_vec()),
-            Err(_) => {
-                session.set(Session::from_text(&name, ""));
-                return;
-            }
-        };
-        session.set(Session::from_text(&name, &text));
+        match JsFuture::from(file.array_buffer()).await {
+            Ok(buf) => session.set(Session::from_bytes(
+                &name,
+                &js_sys::Uint8Array::new(&buf).to_vec(),
+            )),
+            Err(_) => session.set(Session::from_text(&name, "")),
+        }
     });
 }
 
@@ -102,7 +94,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                 </button>
                 <label class="file">
                     "or choose a file "
-                    <input type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" data-testid="file" on:change=on_file />
+                    <input type="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv,text/plain" data-testid="file" on:change=on_file />
                 </label>
                 <span class="hint">"… or drop a file here."</span>
                 <button class="secondary" on:click=move |_| session.set(Session::example())>

@@ -180,11 +180,18 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         vec![
                             ("efron".to_string(), "Efron (R default)".to_string()),
                             ("breslow".to_string(), "Breslow (SAS, SPSS, Stata)".to_string()),
+                            ("exact".to_string(), "exact (discrete; R ties = \"exact\")".to_string()),
                         ]
                     })
                     current=Signal::derive(move || session.with(|s| s.options.cox.ties.r_name().to_string()))
                     set=move |v: String| {
-                        session.update(|s| s.options.cox.ties = if v == "breslow" { Ties::Breslow } else { Ties::Efron })
+                        session.update(|s| {
+                            s.options.cox.ties = match v.as_str() {
+                                "breslow" => Ties::Breslow,
+                                "exact" => Ties::Exact,
+                                _ => Ties::Efron,
+                            }
+                        })
                     }
                 />
                 <label for="landmarks">"Landmark times"</label>

@@ -197,8 +197,14 @@ fn analysis_view(a: Analysis) -> impl IntoView {
         }
     });
     let warnings = a.warnings.clone();
+    let notes = a.notes.clone();
     view! {
         <p class="counts" data-testid="counts">{counts}</p>
+        {(!notes.is_empty()).then(|| view! {
+            <ul class="notes small" data-testid="notes">
+                {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+            </ul>
+        })}
         {exclusions(&a)}
         {(!warnings.is_empty()).then(|| view! {
             <ul class="warnings" data-testid="warnings">

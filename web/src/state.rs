@@ -7,7 +7,7 @@ use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
 };
-use survcalc_core::{analyze, example, Analysis, AnalysisOptions, Mapping, Table};
+use survcalc_core::{analyze, example, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
 
 /// Everything the page needs to show an analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,9 +47,19 @@ impl Session {
         s
     }
 
-    /// A session for `text`, with the mapping guessed from the column names.
+    /// A session for pasted `text`, with the mapping guessed from the column names.
     pub fn from_text(source: &str, text: &str) -> Session {
-        let table = Table::parse(text).map_err(|e| e.to_string());
+        Session::from_table(source, Table::parse(text).map_err(|e| e.to_string()))
+    }
+
+    /// A session for a file's bytes: text in any supported encoding, or a workbook
+    /// (.xlsx, .xls, .ods; the first sheet with data).
+    pub fn from_bytes(source: &str, bytes: &[u8]) -> Session {
+        let table = Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string());
+        Session::from_table(source, table)
+    }
+
+    fn from_table(source: &str, table: Result<Table, String>) -> Session {
         let (mapping, eps) = match &table {
             Ok(t) => (guess(t), endpoints(t)),
             Err(_) => (Mapping::default(), Vec::new()),
@@ -89,7 +99,7 @@ impl Session {
         match &self.table {
             Ok(t) => t
                 .column_index(&self.mapping.event)
-                .map(|c| t.distinct(c).into_iter().take(20).collect())
+                .map(|c| t.distinct_first(c, 20))
                 .unwrap_or_default(),
             Err(_) => Vec::new(),
         }
@@ -100,7 +110,7 @@ impl Session {
         match (&self.table, &self.mapping.group) {
             (Ok(t), Some(g)) => t
                 .column_index(g)
-                .map(|c| t.distinct(c).into_iter().take(50).collect())
+                .map(|c| t.distinct_first(c, 50))
                 .unwrap_or_default(),
             _ => Vec::new(),
         }
@@ -111,6 +121,8 @@ impl Session {
         if let Some(e) = self.endpoints.get(i) {
             self.mapping.time = e.time.clone();
             self.mapping.event = e.event.clone();
+            // A long (ADTTE-style) table keeps one endpoint's rows by its filter.
+            self.mapping.filter = e.filter.clone();
             self.mapping.event_value = None;
             self.time_unit = unit_from_name(&e.time);
         }
@@ -136,9 +148,11 @@ impl Session {
 
     /// Index of the endpoint matching the current time/event columns.
     pub fn current_endpoint(&self) -> Option<usize> {
-        self.endpoints
-            .iter()
-            .position(|e| e.time == self.mapping.time && e.event == self.mapping.event)
+        self.endpoints.iter().position(|e| {
+            e.time == self.mapping.time
+                && e.event == self.mapping.event
+                && e.filter == self.mapping.filter
+        })
     }
 
     /// Sets the landmark times from text like "6, 12, 24"; a bad entry leaves them

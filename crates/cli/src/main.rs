@@ -6,11 +6,14 @@
 mod text;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::process::ExitCode;
 use survcalc_core::adverse::{AeOptions, GradeRange};
 use survcalc_core::binary::BinaryOptions;
 use survcalc_core::response::{ae_from_columns, analyze_response, ResponseMapping};
-use survcalc_core::{analyze, AnalysisOptions, ConfType, Convention, Mapping, Table, Ties};
+use survcalc_core::{
+    analyze, AnalysisOptions, ConfType, Convention, Mapping, Table, TableOptions, Ties,
+};
 
 #[derive(Parser)]
 #[command(
@@ -96,7 +99,8 @@ struct AnalyzeArgs {
     /// Pointwise CI transform (R survfit conf.type); default: the convention's (R: log).
     #[arg(long, value_enum)]
     conf_type: Option<ConfArg>,
-    /// Tie handling in the Cox model (R coxph ties); default: the convention's (R: efron).
+    /// Tie handling in the Cox model (R coxph ties: efron, breslow, exact); default: the
+    /// convention's (R: efron).
     #[arg(long, value_enum)]
     ties: Option<TiesArg>,
     /// Landmark times for survival and between-arm differences, e.g. `--landmarks 6,12,24`.
@@ -145,6 +149,7 @@ impl From<ConventionArg> for Convention {
 enum TiesArg {
     Efron,
     Breslow,
+    Exact,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -156,30 +161,27 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Example => {
-            print!("{}", survcalc_core::example::example_csv());
-            ExitCode::SUCCESS
-        }
+        Command::Example => finish(Ok(survcalc_core::example::example_csv())),
         Command::Response(args) => finish(run_response(&args)),
         Command::Ae(args) => finish(run_ae(&args)),
-        Command::Analyze(args) => match run(&args) {
-            Ok(out) => {
-                println!("{out}");
-                ExitCode::SUCCESS
-            }
-            Err(msg) => {
-                eprintln!("survcalc: {msg}");
-                ExitCode::FAILURE
-            }
-        },
+        Command::Analyze(args) => finish(run(&args)),
     }
 }
 
+/// Prints the output (a closed pipe, as in `survcalc … | head`, is not an error) or the
+/// message.
 fn finish(r: Result<String, String>) -> ExitCode {
     match r {
         Ok(out) => {
-            println!("{out}");
-            ExitCode::SUCCESS
+            let mut stdout = std::io::stdout().lock();
+            let end = if out.ends_with('\n') { "" } else { "\n" };
+            match write!(stdout, "{out}{end}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("survcalc: cannot write the output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(msg) => {
             eprintln!("survcalc: {msg}");
@@ -189,8 +191,8 @@ fn finish(r: Result<String, String>) -> ExitCode {
 }
 
 fn read_table(file: &str) -> Result<Table, String> {
-    let text = read_input(file)?;
-    Table::parse(&text).map_err(|e| format!("{file}: {e}"))
+    let bytes = read_input(file)?;
+    Table::from_bytes(&bytes, &TableOptions::default()).map_err(|e| format!("{file}: {e}"))
 }
 
 fn run_response(args: &ResponseArgs) -> Result<String, String> {
@@ -230,25 +232,21 @@ fn run_ae(args: &AeArgs) -> Result<String, String> {
     serde_json::to_string_pretty(&t).map_err(|e| e.to_string())
 }
 
-fn read_input(file: &str) -> Result<String, String> {
-    let bytes = if file == "-" {
+/// Reads a file (or standard input) as bytes: the core detects the encoding (UTF-8,
+/// UTF-16, Windows-1252) or the workbook format (.xlsx, .xls, .ods).
+fn read_input(file: &str) -> Result<Vec<u8>, String> {
+    if file == "-" {
         let mut b = Vec::new();
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        b
+        Ok(b)
     } else {
-        std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?
-    };
-    // Not UTF-8 (e.g. a Latin-1 export): read it byte-for-byte as Latin-1 rather than fail.
-    Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => e.into_bytes().iter().map(|&b| b as char).collect(),
-    })
+        std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))
+    }
 }
 
 fn run(args: &AnalyzeArgs) -> Result<String, String> {
-    let text = read_input(&args.file)?;
-    let table = Table::parse(&text).map_err(|e| format!("{}: {e}", args.file))?;
+    let table = read_table(&args.file)?;
     let mut mapping: Mapping = survcalc_core::mapping::guess(&table);
     if let Some(t) = &args.time {
         mapping.time = t.clone();
@@ -276,6 +274,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
         options.cox.ties = match t {
             TiesArg::Efron => Ties::Efron,
             TiesArg::Breslow => Ties::Breslow,
+            TiesArg::Exact => Ties::Exact,
         };
     }
     options.landmarks = args.landmarks.clone();

@@ -141,6 +141,13 @@ pub struct Analysis {
     pub excluded: Vec<Exclusion>,
     /// How the event column was read.
     pub event_coding: String,
+    /// The unit of every time in the report, when known (from the mapping or from dates).
+    pub time_unit: Option<crate::units::TimeUnit>,
+    /// What reading and mapping did that the user should know (date order, Excel serial
+    /// dates, unit conversion, the sheet read); not problems.
+    pub notes: Vec<String>,
+    /// Rows left out by the endpoint's row filter (e.g. other PARAMCDs of an ADTTE table).
+    pub filtered_out: usize,
     /// Remarks that do not stop the analysis (events at time 0, a single group, …).
     pub warnings: Vec<String>,
     /// Group labels in analysis order; the first is the reference.
@@ -516,6 +523,9 @@ pub fn analyze(
         n_used: data.len(),
         excluded: prepared.excluded,
         event_coding: prepared.event_coding,
+        time_unit: prepared.time_unit,
+        notes: table.notes.iter().chain(&prepared.notes).cloned().collect(),
+        filtered_out: prepared.filtered_out,
         warnings,
         groups: data.levels().to_vec(),
         summaries,
@@ -538,6 +548,20 @@ pub fn analyze(
         methods,
         options: options.clone(),
     })
+}
+
+/// Reads file bytes (any supported text encoding, or a workbook) and analyses them.
+///
+/// # Errors
+/// As [`analyze_text`].
+pub fn analyze_bytes(
+    bytes: &[u8],
+    mapping: &Mapping,
+    options: &AnalysisOptions,
+) -> Result<Analysis, AnalysisError> {
+    let table = Table::from_bytes(bytes, &crate::table::TableOptions::default())
+        .map_err(AnalysisError::Table)?;
+    analyze(&table, mapping, options).map_err(AnalysisError::Mapping)
 }
 
 /// Reads `text` as a table and analyses it: the path from pasted text to a report.

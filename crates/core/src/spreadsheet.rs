@@ -413,14 +413,16 @@ fn check_ole(bytes: &[u8]) -> Result<(), String> {
         Vec::new()
     };
     check_chains(&mini_fat, mini_sectors, "mini allocation table")?;
-    for &(kind, start, size, _) in &entries {
+    // calamine finds streams by name whatever their entry type, so every entry but the
+    // root is checked.
+    for &(_, start, size, _) in entries.iter().skip(1) {
         if size > u64::from(u32::MAX) / 2 {
             return Err("a stream of the .xls file claims an impossible size".into());
         }
-        // Streams (type 2) are read by calamine: small ones from the mini stream.
-        if kind != 2 || start >= RESERVED_SECTOR || size == 0 {
+        if start >= RESERVED_SECTOR || size == 0 {
             continue;
         }
+        // Small streams live in the mini stream.
         let (table, limit) = if size < 4096 {
             (&mini_fat, mini_sectors)
         } else {
@@ -432,9 +434,10 @@ fn check_ole(bytes: &[u8]) -> Result<(), String> {
     }
     // The sheets' extent, from the workbook stream (calamine builds every sheet as a dense
     // range of its bounding box when it opens the file).
-    let workbook = entries.iter().find(|e| {
-        e.0 == 2 && (e.3.eq_ignore_ascii_case("Workbook") || e.3.eq_ignore_ascii_case("Book"))
-    });
+    // As calamine: the first entry named "Workbook", else the first named "Book".
+    let workbook = ["Workbook", "Book"]
+        .iter()
+        .find_map(|name| entries.iter().find(|e| e.3.eq_ignore_ascii_case(name)));
     if let Some(&(_, start, size, _)) = workbook {
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         let mut stream = Vec::new();
@@ -501,10 +504,16 @@ fn check_biff_extent(stream: &[u8]) -> Result<(), String> {
             0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00D6 => {
                 u16_at(data, 0).zip(u16_at(data, 2)).map(|(r, c)| (r, c, c))
             }
-            0x00BD | 0x00BE if data.len() >= 6 => u16_at(data, 0)
-                .zip(u16_at(data, 2))
-                .zip(u16_at(data, data.len() - 2))
-                .map(|((r, a), b)| (r, a.min(b), a.max(b))),
+            0x00BD | 0x00BE if data.len() >= 6 => {
+                let span = u16_at(data, 0)
+                    .zip(u16_at(data, 2))
+                    .zip(u16_at(data, data.len() - 2));
+                // A last column before the first (calamine subtracts them).
+                if span.is_some_and(|((_, a), b)| b < a) {
+                    return Err("a cell record of the .xls file is damaged".into());
+                }
+                span.map(|((r, a), b)| (r, a, b))
+            }
             _ => None,
         };
         if let Some((r, c0, c1)) = cell {
@@ -555,4 +564,54 @@ fn check_chains(table: &[u32], limit: usize, what: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A BIFF record: type, length, data.
+    fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = kind.to_le_bytes().to_vec();
+        r.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        r.extend_from_slice(data);
+        r
+    }
+
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend_from_slice(&col.to_le_bytes());
+        d.extend_from_slice(&[0; 10]);
+        record(0x0203, &d)
+    }
+
+    #[test]
+    fn sheet_extent_is_bounded() {
+        let bof = record(0x0809, &[0; 16]);
+        let eof = record(0x000A, &[]);
+        let sheet = |cells: &[(u16, u16)]| {
+            let mut s = bof.clone();
+            for &(r, c) in cells {
+                s.extend(number(r, c));
+            }
+            s.extend(eof.clone());
+            s
+        };
+        assert_eq!(check_biff_extent(&sheet(&[(0, 0), (999, 20)])), Ok(()));
+        // 65,536 rows × 256 columns: the box calamine would allocate is too large.
+        let e = check_biff_extent(&sheet(&[(0, 0), (65_535, 255)]));
+        assert!(e.is_err_and(|m| m.contains("65536 rows × 256 columns")));
+        // Sheets are bounded one by one: two small sheets far apart in the stream are fine.
+        let mut two = sheet(&[(0, 0), (10, 10)]);
+        two.extend(sheet(&[(60_000, 200), (60_010, 210)]));
+        assert_eq!(check_biff_extent(&two), Ok(()));
+        // A MULRK whose last column is before its first is refused.
+        let mut d = 5u16.to_le_bytes().to_vec();
+        d.extend_from_slice(&9u16.to_le_bytes());
+        d.extend_from_slice(&[0; 6]);
+        d.extend_from_slice(&3u16.to_le_bytes());
+        let mut s = bof.clone();
+        s.extend(record(0x00BD, &d));
+        assert!(check_biff_extent(&s).is_err());
+    }
 }

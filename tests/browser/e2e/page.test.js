@@ -251,3 +251,24 @@ test('the example shows response and adverse events by arm, equal to the core', 
     await context.close();
   }
 });
+
+test('a spreadsheet (.xlsx) and a UTF-16 export load like a CSV', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    for (const [file, args] of [['tests/corpus/trial.xlsx', []], ['tests/corpus/veteran_utf16.txt', []]]) {
+      const report = JSON.parse((await import('node:child_process')).execFileSync(
+        (await import('./harness.js')).cli(), ['analyze', path.join(ROOT, file), '--format', 'json', ...args], { encoding: 'utf8' },
+      ));
+      await page.setInputFiles('[data-testid="file"]', path.join(ROOT, file));
+      const name = path.basename(file);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="source"]')?.textContent.includes(n), name);
+      await page.waitForFunction((n) => document.querySelector('[data-testid="n-0"]')?.textContent === String(n), report.summaries[0].n);
+      const m = await dataOf(page, 'median-0');
+      close(Number(m.value), report.summaries[0].median.estimate, REL, `${name} median`);
+      assert.equal(await page.textContent('[data-testid="summary"] tbody th'), report.groups[0]);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
