@@ -276,3 +276,13 @@ write_fixture(
 # veteran.json.
 write.csv(survival::veteran, file.path(out_dir, "veteran.csv"), row.names = FALSE, quote = FALSE)
 cat("wrote", file.path(out_dir, "veteran.csv"), "\n")
+
+# lung with a 0/1 event column and missing values left blank, for the adjusted and
+# stratified analyses of the CLI test (crates/cli/tests/cli.rs): R's numbers there are
+#   coxph(Surv(time, dead) ~ factor(sex) + age + ph.ecog + strata(inst), d)
+#   survdiff(Surv(time, dead) ~ sex + strata(inst), d)$chisq
+d <- survival::lung
+d$dead <- d$status - 1
+write.csv(d[, c("inst", "time", "dead", "sex", "age", "ph.ecog")],
+          file.path(out_dir, "lung.csv"), row.names = FALSE, na = "")
+cat("wrote", file.path(out_dir, "lung.csv"), "\n")

@@ -194,6 +194,24 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         })
                     }
                 />
+                <Choice
+                    label="Strata"
+                    id="strata"
+                    options=Signal::derive(move || {
+                        let mut v = vec![(String::new(), "(none)".to_string())];
+                        v.extend(pairs(session.with(Session::columns)));
+                        v
+                    })
+                    current=Signal::derive(move || session.with(|s| s.options.strata.clone().unwrap_or_default()))
+                    set=move |v: String| session.update(|s| s.options.strata = (!v.is_empty()).then_some(v))
+                />
+                <label for="covariates">"Adjust Cox for"</label>
+                <input
+                    id="covariates"
+                    data-testid="covariates-input"
+                    placeholder="columns, e.g. age, ecog"
+                    on:change=move |ev| session.update(|s| s.set_covariates(&event_target_value(&ev)))
+                />
                 <label for="landmarks">"Landmark times"</label>
                 <input
                     id="landmarks"

@@ -226,6 +226,43 @@ fn rmst(a: &Analysis) -> impl IntoView {
         .collect_view()
 }
 
+/// The stratified log-rank test and the adjusted/stratified Cox model.
+fn adjusted(a: &Analysis) -> impl IntoView {
+    let strat = a.stratified_log_rank.clone().map(|t| {
+        view! {
+            <p class="stat small" data-testid="stratified" data-value=format!("{:e}", t.p_value)>
+                {format!("Stratified by {}: χ² = {:.2} on {} df, {}", a.options.strata.clone().unwrap_or_default(), t.chisq, t.df, p_label(t.p_value))}
+                <span class="method">{format!(" — {} (R survdiff + strata())", t.method)}</span>
+            </p>
+        }
+    });
+    let model = a.cox_adjusted.clone().map(|m| {
+        let lvl = fmt_level(a.options.cox.conf_level);
+        let rows = m
+            .coefficients
+            .iter()
+            .map(|c| {
+                view! {
+                    <tr>
+                        <th scope="row">{c.name.clone()}</th>
+                        <td data-value=format!("{:e}", c.hr)>{format!("{:.2} ({:.2}, {:.2})", c.hr, c.hr_lower, c.hr_upper)}</td>
+                        <td>{p_label(c.p_value)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h4>{format!("Adjusted Cox model (n = {}, {} events; {} row(s) without a covariate value left out)", m.n, m.events, m.excluded.len())}</h4>
+            <table class="summary" data-testid="cox-adjusted">
+                <thead><tr><th scope="col">"Term"</th><th scope="col">{format!("HR ({lvl}% CI)")}</th><th scope="col">"Wald P"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <p class="method small">{format!("R coxph, ties = \"{}\"{}", a.options.cox.ties.r_name(), if a.options.strata.is_some() { ", + strata()" } else { "" })}</p>
+        }
+    });
+    view! { {strat} {model} }
+}
+
 /// The secondary-results section.
 pub fn secondary_view(a: &Analysis) -> impl IntoView {
     view! {
@@ -235,6 +272,7 @@ pub fn secondary_view(a: &Analysis) -> impl IntoView {
             {other_hrs(a)}
             {rmst(a)}
             {tests(a)}
+            {adjusted(a)}
             {landmarks(a)}
         </details>
     }

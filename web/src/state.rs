@@ -167,6 +167,29 @@ impl Session {
         }
     }
 
+    /// Sets the covariates of the adjusted Cox model from text like "age, ecog"; an unknown
+    /// column is reported and nothing changes.
+    pub fn set_covariates(&mut self, text: &str) {
+        let names: Vec<String> = text
+            .split([',', ';'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let cols = self.columns();
+        match names.iter().find(|n| !cols.contains(n)) {
+            Some(bad) => {
+                self.input_error = Some(format!(
+                    "Covariates: \"{bad}\" is not a column; the columns are: {}",
+                    cols.join(", ")
+                ))
+            }
+            None => {
+                self.options.covariates = names;
+                self.input_error = None;
+            }
+        }
+    }
+
     /// Sets the RMST τ from text; empty means survRM2's default.
     pub fn set_tau(&mut self, text: &str) {
         match parse_times(text) {

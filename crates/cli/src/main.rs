@@ -109,6 +109,12 @@ struct AnalyzeArgs {
     /// RMST truncation time τ (default: survRM2's rule).
     #[arg(long)]
     tau: Option<f64>,
+    /// A strata column: adds the stratified log-rank test and a stratified Cox model.
+    #[arg(long)]
+    strata: Option<String>,
+    /// Covariate columns for an adjusted Cox model, e.g. `--covariates age,ecog`.
+    #[arg(long, value_delimiter = ',')]
+    covariates: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -279,6 +285,8 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     }
     options.landmarks = args.landmarks.clone();
     options.rmst_tau = args.tau;
+    options.strata = args.strata.clone();
+    options.covariates = args.covariates.clone();
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
     match args.format {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),

@@ -209,5 +209,28 @@ pub fn render(a: &Analysis, m: &Mapping) -> String {
         );
         let _ = writeln!(s, "iterations = {}", c.iterations);
     }
+    if let Some(t) = &a.stratified_log_rank {
+        let _ = writeln!(
+            s,
+            "\nstratified: {} chisq = {:.4} on {} df, p = {:.6e}",
+            t.method, t.chisq, t.df, t.p_value
+        );
+    }
+    if let Some(m) = &a.cox_adjusted {
+        let _ = writeln!(
+            s,
+            "\nadjusted Cox model (n = {}, events = {}, {} row(s) excluded for missing values):",
+            m.n,
+            m.events,
+            m.excluded.len()
+        );
+        for c in &m.coefficients {
+            let _ = writeln!(
+                s,
+                "  {:<24} coef = {:>10.6}  se = {:.6}  HR = {:.4} ({:.4}, {:.4})  p = {:.6e}",
+                c.name, c.coef, c.se, c.hr, c.hr_lower, c.hr_upper, c.p_value
+            );
+        }
+    }
     s
 }

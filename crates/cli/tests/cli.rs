@@ -131,3 +131,39 @@ fn example_round_trips() {
         serde_json::json!(["Sorafenib", "Sorafenib+HAIC"])
     );
 }
+
+/// R: `coxph(Surv(time, dead) ~ factor(sex) + age + ph.ecog + strata(inst), lung)` and
+/// `survdiff(Surv(time, dead) ~ sex + strata(inst), lung)$chisq` (12 significant digits).
+#[test]
+fn adjusted_and_stratified_models_match_r() {
+    let csv = format!("{ROOT}/tests/fixtures/lung.csv");
+    let (ok, out, err) = run(&[
+        "analyze",
+        &csv,
+        "--time",
+        "time",
+        "--event",
+        "dead",
+        "--group",
+        "sex",
+        "--covariates",
+        "age,ph.ecog",
+        "--strata",
+        "inst",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    let chisq = a["stratified_log_rank"]["chisq"]
+        .as_f64()
+        .expect("stratified chisq");
+    assert!(rel(chisq, 8.52446736332) < 1e-11, "{chisq}");
+    let m = &a["cox_adjusted"];
+    assert_eq!(m["n"], 226);
+    let expected = [-0.54735667684895, 0.00956134169656, 0.59725324468041];
+    for (k, e) in expected.iter().enumerate() {
+        let c = m["coefficients"][k]["coef"].as_f64().expect("coef");
+        assert!(rel(c, *e) < 1e-11, "coefficient {k}: {c} vs {e}");
+    }
+}

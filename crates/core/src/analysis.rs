@@ -1,14 +1,18 @@
 //! The whole two-or-more-arm survival analysis of one endpoint, as one typed report: the
 //! structure the CLI prints as JSON and the web page renders (see `docs/report-json.md`).
 
+use crate::compare::stratified_log_rank;
 use crate::compare::{
     log_rank_trend, max_combo, pairwise_log_rank, weighted_log_rank, LogRankTrend, MaxCombo,
     MaxComboOptions, PairwiseLogRank, PairwiseOptions, TrendOptions, Weight, WeightedLogRank,
     WeightedLogRankOptions,
 };
 use crate::convention::{Convention, HeadlineHr};
-use crate::cox::{cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxFit, CoxOptions};
+use crate::cox::{
+    cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxFit, CoxModel, CoxOptions, Strata, Term,
+};
 use crate::cox_zph::{cox_zph, ZphTermTest, ZphTransform};
+use crate::data::SurvData;
 use crate::error::{MappingError, TableError};
 use crate::followup::{median_follow_up, print_median, FollowUpOptions, FollowUpSummary};
 use crate::hazard::{cumulative_hazard, CumHazard, HazardOptions};
@@ -23,6 +27,7 @@ use crate::mapping::{prepare, Exclusion, Mapping};
 use crate::median::{median_r, median_spss, MedianCi, MedianMethod};
 use crate::rmst::{rmst2, rmst_by_group, RmstComparison, RmstOptions, RmstTable};
 use crate::table::Table;
+use crate::table::{is_missing, parse_number};
 use crate::ticks::nice_times;
 
 /// Everything the analysis can be told. Defaults are R's ([`Convention::R`]).
@@ -50,6 +55,13 @@ pub struct AnalysisOptions {
     pub risk_times: Vec<f64>,
     /// RMST truncation time τ (survRM2 `rmst2(tau = )`); `None` takes survRM2's default.
     pub rmst_tau: Option<f64>,
+    /// A column whose values define strata: adds the stratified log-rank test (R
+    /// `survdiff(... + strata(s))`) and a stratified Cox model (`coxph(... + strata(s))`).
+    pub strata: Option<String>,
+    /// Covariate columns for an adjusted Cox model (group + covariates, R
+    /// `coxph(Surv ~ group + x1 + x2)`); numeric columns enter as numbers, others as
+    /// factors with their first level (R's order) as reference.
+    pub covariates: Vec<String>,
 }
 
 impl Default for AnalysisOptions {
@@ -71,6 +83,8 @@ impl AnalysisOptions {
             landmarks: Vec::new(),
             risk_times: Vec::new(),
             rmst_tau: None,
+            strata: None,
+            covariates: Vec::new(),
         };
         o.apply_convention(convention);
         o
@@ -162,6 +176,12 @@ pub struct Analysis {
     pub cox: Option<CoxFit>,
     /// Proportional-hazards check of the Cox model (R `cox.zph`, transform "km").
     pub ph_test: Option<PhTest>,
+    /// The log-rank test stratified by `options.strata`.
+    pub stratified_log_rank: Option<WeightedLogRank>,
+    /// The Cox model adjusted for `options.covariates` and/or stratified by
+    /// `options.strata` (R `summary(coxph(...))`), with the rows it excluded for missing
+    /// values.
+    pub cox_adjusted: Option<CoxModel>,
     /// The weighted log-rank family (log-rank, Peto–Peto, Fleming–Harrington, Gehan–Breslow,
     /// Tarone–Ware); empty with a single group.
     pub tests: Vec<WeightedLogRank>,
@@ -391,6 +411,11 @@ pub fn analyze(
         ));
         (None, None)
     };
+    let (stratified_lr, cox_adjusted) = if two_or_more {
+        adjusted_models(table, &prepared.rows, &data, options, &mut warnings)
+    } else {
+        (None, None)
+    };
     let follow_up = median_follow_up(&data, &FollowUpOptions { km: options.km });
     let mut landmarks = Vec::new();
     let mut landmark_differences = Vec::new();
@@ -533,6 +558,8 @@ pub fn analyze(
         log_rank: lr,
         cox,
         ph_test,
+        stratified_log_rank: stratified_lr,
+        cox_adjusted,
         tests,
         trend,
         pairwise,
@@ -576,6 +603,122 @@ pub fn analyze_text(
 ) -> Result<Analysis, AnalysisError> {
     let table = Table::parse(text).map_err(AnalysisError::Table)?;
     analyze(&table, mapping, options).map_err(AnalysisError::Mapping)
+}
+
+/// The stratified log-rank test and the adjusted/stratified Cox model, reading the strata
+/// and covariate columns for exactly the analysed rows.
+fn adjusted_models(
+    table: &Table,
+    rows: &[usize],
+    data: &SurvData,
+    options: &AnalysisOptions,
+    warnings: &mut Vec<String>,
+) -> (Option<WeightedLogRank>, Option<CoxModel>) {
+    let column = |name: &str, warnings: &mut Vec<String>| {
+        let c = table.column_index(name);
+        if c.is_none() {
+            warnings.push(format!(
+                "column \"{name}\" is not in the table; the columns are: {}",
+                table.columns.join(", ")
+            ));
+        }
+        c
+    };
+    let cell = |c: usize, i: usize| -> Option<String> {
+        let v = table.cell(rows[i], c);
+        (!is_missing(v)).then(|| v.to_string())
+    };
+    let n = data.len();
+    let strata_labels: Option<(String, Vec<Option<String>>)> =
+        options.strata.as_ref().and_then(|s| {
+            column(s, warnings).map(|c| (s.clone(), (0..n).map(|i| cell(c, i)).collect()))
+        });
+    let mut stratified = None;
+    if let Some((name, labels)) = &strata_labels {
+        // survdiff drops rows whose stratum is missing.
+        let keep: Vec<usize> = (0..n).filter(|&i| labels[i].is_some()).collect();
+        if keep.len() < n {
+            warnings.push(format!(
+                "{} row(s) with no value in \"{name}\" are left out of the stratified analyses",
+                n - keep.len()
+            ));
+        }
+        let mut levels: Vec<&str> = Vec::new();
+        let codes: Vec<usize> = keep
+            .iter()
+            .map(|&i| {
+                let l = labels[i].as_deref().unwrap_or_default();
+                match levels.iter().position(|x| *x == l) {
+                    Some(k) => k,
+                    None => {
+                        levels.push(l);
+                        levels.len() - 1
+                    }
+                }
+            })
+            .collect();
+        let sub = SurvData::new(
+            keep.iter().map(|&i| data.time()[i]).collect(),
+            keep.iter().map(|&i| data.event()[i]).collect(),
+            keep.iter().map(|&i| data.group()[i]).collect(),
+            data.levels().to_vec(),
+        );
+        match sub {
+            Ok(sub) => {
+                stratified = note(
+                    warnings,
+                    "stratified log-rank test",
+                    stratified_log_rank(
+                        &sub,
+                        &codes,
+                        &WeightedLogRankOptions {
+                            weight: options.test,
+                        },
+                    ),
+                );
+            }
+            Err(e) => warnings.push(format!("stratified log-rank test not computed: {e}")),
+        }
+    }
+    if options.covariates.is_empty() && strata_labels.is_none() {
+        return (stratified, None);
+    }
+    let mut terms = vec![Term::group("group")];
+    for name in &options.covariates {
+        let Some(c) = column(name, warnings) else {
+            continue;
+        };
+        let values: Vec<Option<String>> = (0..n).map(|i| cell(c, i)).collect();
+        let numbers: Vec<Option<f64>> = values
+            .iter()
+            .map(|v| {
+                v.as_deref()
+                    .and_then(|v| parse_number(v, table.decimal_comma))
+            })
+            .collect();
+        let numeric = values
+            .iter()
+            .zip(&numbers)
+            .all(|(v, x)| v.is_none() || x.is_some());
+        terms.push(if numeric {
+            Term::Numeric {
+                name: name.clone(),
+                values: numbers,
+            }
+        } else {
+            Term::categorical(name, &values, None)
+        });
+    }
+    let design = CoxDesign {
+        terms,
+        strata: strata_labels.map(|(name, labels)| Strata::new(&name, &labels)),
+    };
+    let model = note(
+        warnings,
+        "adjusted Cox model",
+        cox_model(data, &design, &options.cox),
+    );
+    (stratified, model)
 }
 
 /// The tests computed for every comparison: the headline first, then the rest of the

@@ -146,6 +146,9 @@ pub struct Prepared {
     pub time_unit: Option<TimeUnit>,
     /// Rows of the table not in this endpoint (left out by the filter).
     pub filtered_out: usize,
+    /// The table row (zero-based) of each observation in `data`, so that other columns
+    /// (strata, covariates) can be read for exactly the analysed rows.
+    pub rows: Vec<usize>,
 }
 
 /// An endpoint found in a table: a time column with its event column.
@@ -671,6 +674,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     let mut time = Vec::with_capacity(n_rows);
     let mut event = Vec::with_capacity(n_rows);
     let mut label_of_row: Vec<u32> = Vec::with_capacity(n_rows);
+    let mut kept_rows: Vec<usize> = Vec::with_capacity(n_rows);
     let mut excluded = Vec::new();
     let (mut n_zero, mut zero_lines) = (0usize, Vec::new());
 
@@ -741,6 +745,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                 time.push(t);
                 event.push(e);
                 label_of_row.push(g as u32);
+                kept_rows.push(r);
             }
             (t, e, g) => {
                 // Report the first problem of the row (time, then event, then group).
@@ -909,6 +914,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         notes,
         time_unit: to_unit,
         filtered_out,
+        rows: kept_rows,
     })
 }
 

@@ -272,3 +272,31 @@ test('a spreadsheet (.xlsx) and a UTF-16 export load like a CSV', async () => {
     await context.close();
   }
 });
+
+test('strata and covariates give the stratified test and the adjusted Cox model', async () => {
+  const csv = fs.readFileSync(path.join(ROOT, 'tests/fixtures/lung.csv'), 'utf8');
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await paste(page, csv);
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    await page.selectOption('[data-testid="time-col"]', 'time');
+    await page.selectOption('[data-testid="event-col"]', 'dead');
+    await page.selectOption('[data-testid="group-col"]', 'sex');
+    await page.selectOption('[data-testid="strata"]', 'inst');
+    await page.fill('[data-testid="covariates-input"]', 'age, ph.ecog');
+    await page.press('[data-testid="covariates-input"]', 'Tab');
+    await page.waitForSelector('[data-testid="cox-adjusted"]');
+    const report = coreReport(csv, ['--time', 'time', '--event', 'dead', '--group', 'sex', '--strata', 'inst', '--covariates', 'age,ph.ecog']);
+    const hrs = await page.$$eval('[data-testid="cox-adjusted"] tbody td[data-value]', (tds) => tds.map((t) => Number(t.dataset.value)));
+    assert.equal(hrs.length, 3);
+    hrs.forEach((h, i) => close(h, report.cox_adjusted.coefficients[i].hr, REL, `adjusted HR ${i}`));
+    const s = await dataOf(page, 'stratified');
+    close(Number(s.value), report.stratified_log_rank.p_value, REL, 'stratified P');
+    await page.fill('[data-testid="covariates-input"]', 'age, nonsense');
+    await page.press('[data-testid="covariates-input"]', 'Tab');
+    assert.match(await page.textContent('[data-testid="input-error"]'), /"nonsense" is not a column/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
