@@ -159,6 +159,7 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             </p>
         }
     });
+    let ph = a.ph_test.clone();
     let cox = a.cox.clone().map(|c| {
         let ties = c.options.ties.r_name();
         let clvl = fmt_level(c.options.conf_level);
@@ -194,6 +195,18 @@ fn analysis_view(a: Analysis) -> impl IntoView {
                     c.iterations
                 )}
             </p>
+            {c.concordance.map(|k| view! {
+                <p class="stat small" data-testid="concordance" data-value=format!("{:e}", k.concordance)>
+                    {format!("Concordance C = {:.3} (SE {:.3})", k.concordance, k.std_err)}
+                    <span class="method">" — Harrell's C as R concordance(fit)"</span>
+                </p>
+            })}
+            {ph.map(|z| view! {
+                <p class="stat small" data-testid="ph-test" data-value=format!("{:e}", z.global.p_value)>
+                    {format!("Proportional hazards: global χ² = {:.2} on {} df, {}", z.global.chisq, z.global.df, p_label(z.global.p_value))}
+                    <span class="method">{format!(" — scaled Schoenfeld residuals, R cox.zph(transform = \"{}\")", z.transform.r_name())}</span>
+                </p>
+            })}
         }
     });
     let warnings = a.warnings.clone();

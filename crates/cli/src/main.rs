@@ -10,7 +10,9 @@ use std::io::Write;
 use std::process::ExitCode;
 use survcalc_core::adverse::{AeOptions, GradeRange};
 use survcalc_core::binary::BinaryOptions;
-use survcalc_core::response::{ae_from_columns, analyze_response, ResponseMapping};
+use survcalc_core::response::{
+    ae_from_columns, ae_from_long, analyze_response, AeLongMapping, ResponseMapping,
+};
 use survcalc_core::{
     analyze, AnalysisOptions, ConfType, Convention, Mapping, Table, TableOptions, Ties,
 };
@@ -36,8 +38,35 @@ enum Command {
     /// An adverse-event table from per-patient columns (0/1 or CTCAE grade), by arm,
     /// with a Fisher test per event (JSON).
     Ae(AeArgs),
+    /// An adverse-event table from a long table (one row per patient and event), with the
+    /// number of patients per arm given (JSON).
+    AeLong(AeLongArgs),
     /// Print the built-in simulated two-arm trial as CSV.
     Example,
+}
+
+#[derive(Parser)]
+struct AeLongArgs {
+    /// The data file (`-` reads standard input).
+    file: String,
+    /// Patient identifier column.
+    #[arg(long)]
+    patient: String,
+    /// Arm column.
+    #[arg(long)]
+    group: String,
+    /// Event term column.
+    #[arg(long)]
+    term: String,
+    /// Grade column (CTCAE), if any.
+    #[arg(long)]
+    grade: Option<String>,
+    /// Patients per arm, e.g. `--at-risk "Sorafenib=32,Sorafenib+HAIC=32"`.
+    #[arg(long)]
+    at_risk: String,
+    /// Only grades in this range, e.g. `--grades 3-4`.
+    #[arg(long)]
+    grades: Option<String>,
 }
 
 #[derive(Parser)]
@@ -170,6 +199,7 @@ fn main() -> ExitCode {
         Command::Example => finish(Ok(survcalc_core::example::example_csv())),
         Command::Response(args) => finish(run_response(&args)),
         Command::Ae(args) => finish(run_ae(&args)),
+        Command::AeLong(args) => finish(run_ae_long(&args)),
         Command::Analyze(args) => finish(run(&args)),
     }
 }
@@ -213,25 +243,56 @@ fn run_response(args: &ResponseArgs) -> Result<String, String> {
     serde_json::to_string_pretty(&a).map_err(|e| e.to_string())
 }
 
-fn run_ae(args: &AeArgs) -> Result<String, String> {
+/// Parses `--grades 3-4` (or a single grade).
+fn grade_range(g: &Option<String>) -> Result<Option<GradeRange>, String> {
+    let Some(g) = g else { return Ok(None) };
+    let (lo, hi) = g.split_once('-').unwrap_or((g, g));
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("--grades {g}: write a grade range like 3-4"))
+    };
+    Ok(Some(GradeRange {
+        min: parse(lo)?,
+        max: parse(hi)?,
+    }))
+}
+
+fn run_ae_long(args: &AeLongArgs) -> Result<String, String> {
     let table = read_table(&args.file)?;
-    let grades = match &args.grades {
-        None => None,
-        Some(g) => {
-            let (lo, hi) = g.split_once('-').unwrap_or((g, g));
-            let parse = |s: &str| {
-                s.trim()
-                    .parse::<u32>()
-                    .map_err(|_| format!("--grades {g}: write a grade range like 3-4"))
-            };
-            Some(GradeRange {
-                min: parse(lo)?,
-                max: parse(hi)?,
-            })
-        }
+    let at_risk = args
+        .at_risk
+        .split(',')
+        .map(|p| {
+            let (arm, n) = p
+                .rsplit_once('=')
+                .ok_or_else(|| format!("--at-risk: \"{p}\" should be ARM=N, e.g. Sorafenib=32"))?;
+            let n = n
+                .trim()
+                .parse::<u64>()
+                .map_err(|_| format!("--at-risk: \"{n}\" is not a number of patients"))?;
+            Ok((arm.trim().to_string(), n))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let m = AeLongMapping {
+        patient: args.patient.clone(),
+        group: args.group.clone(),
+        term: args.term.clone(),
+        grade: args.grade.clone(),
+        at_risk,
     };
     let options = AeOptions {
-        grades,
+        grades: grade_range(&args.grades)?,
+        ..AeOptions::default()
+    };
+    let t = ae_from_long(&table, &m, &options)?;
+    serde_json::to_string_pretty(&t).map_err(|e| e.to_string())
+}
+
+fn run_ae(args: &AeArgs) -> Result<String, String> {
+    let table = read_table(&args.file)?;
+    let options = AeOptions {
+        grades: grade_range(&args.grades)?,
         ..AeOptions::default()
     };
     let t = ae_from_columns(&table, &args.group, &args.columns, &options)?;

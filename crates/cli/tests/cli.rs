@@ -167,3 +167,55 @@ fn adjusted_and_stratified_models_match_r() {
         assert!(rel(c, *e) < 1e-11, "coefficient {k}: {c} vs {e}");
     }
 }
+
+/// A long AE table: patient 1 counted once at their worst grade (3), patient 4's grade 5
+/// outside 3–4, patient 2's grade 2 outside 3–4; denominators from `--at-risk`.
+#[test]
+fn ae_long_counts_patients_once_at_worst_grade() {
+    let dir = std::env::temp_dir().join(format!("survcalc-cli-ae-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let f = dir.join("ae.csv");
+    std::fs::write(
+        &f,
+        "usubjid,arm,aedecod,aetoxgr\n1,A,Diarrhoea,3\n1,A,Diarrhoea,1\n2,A,Rash,2\n3,B,Diarrhoea,4\n4,B,Diarrhoea,5\n",
+    )
+    .expect("write");
+    let (ok, out, err) = run(&[
+        "ae-long",
+        f.to_str().expect("utf8 path"),
+        "--patient",
+        "usubjid",
+        "--group",
+        "arm",
+        "--term",
+        "aedecod",
+        "--grade",
+        "aetoxgr",
+        "--at-risk",
+        "A=10,B=12",
+        "--grades",
+        "3-4",
+    ]);
+    assert!(ok, "{err}");
+    let t: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(t["rows"].as_array().map(Vec::len), Some(1));
+    assert_eq!(t["rows"][0]["counts"], serde_json::json!([1, 1]));
+    assert_eq!(t["rows"][0]["at_risk"], serde_json::json!([10, 12]));
+    // R: fisher.test(matrix(c(1, 9, 1, 11), 2, byrow = TRUE))$p.value
+    let p = t["rows"][0]["p_value"].as_f64().expect("P");
+    assert!(rel(p, 1.0) < 1e-12, "{p}");
+    let (ok, _, err) = run(&[
+        "ae-long",
+        f.to_str().expect("utf8 path"),
+        "--patient",
+        "usubjid",
+        "--group",
+        "arm",
+        "--term",
+        "aedecod",
+        "--at-risk",
+        "A:10",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("should be ARM=N"), "{err}");
+}

@@ -320,3 +320,75 @@ pub fn ae_from_columns(
     };
     ae_table_wide(&input, options).map_err(|e| e.to_string())
 }
+
+/// Which columns of a long adverse-event table (one row per patient and event) play which
+/// role, and how many patients each arm has (patients without any event have no row, so
+/// the denominators must be given).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AeLongMapping {
+    /// Patient identifier column.
+    pub patient: String,
+    /// Arm column.
+    pub group: String,
+    /// Event term column (e.g. MedDRA preferred term).
+    pub term: String,
+    /// Grade column (CTCAE); `None` when the table has no grades.
+    pub grade: Option<String>,
+    /// Patients per arm, in the order the arms are shown.
+    pub at_risk: Vec<(String, u64)>,
+}
+
+/// An adverse-event table from a long table: one row per patient and event, each patient
+/// counted once per term at the worst grade.
+///
+/// # Errors
+/// A message naming the line, column and value that could not be read, or what
+/// [`crate::adverse::ae_table_long`] reports.
+pub fn ae_from_long(
+    table: &Table,
+    mapping: &AeLongMapping,
+    options: &AeOptions,
+) -> Result<AeTable, String> {
+    let col = |role: &str, name: &str| column(table, role, name).map_err(|e| e.to_string());
+    let pc = col("patient", &mapping.patient)?;
+    let gc = col("group", &mapping.group)?;
+    let tc = col("term", &mapping.term)?;
+    let grc = match &mapping.grade {
+        Some(g) => Some(col("grade", g)?),
+        None => None,
+    };
+    let mut records = Vec::with_capacity(table.n_rows());
+    for r in 0..table.n_rows() {
+        let grade = match grc {
+            None => None,
+            Some(c) => {
+                let v = table.cell(r, c);
+                if is_missing(v) {
+                    None
+                } else {
+                    match parse_number(v, table.decimal_comma) {
+                        Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= 5.0 => Some(x as u32),
+                        _ => return Err(format!(
+                            "line {}, column \"{}\", value \"{v}\": a grade is a whole number 0–5",
+                            table.lines.get(r).copied().unwrap_or(0),
+                            table.columns[c]
+                        )),
+                    }
+                }
+            }
+        };
+        records.push(crate::adverse::AeRecord {
+            patient: table.cell(r, pc).to_string(),
+            arm: table.cell(r, gc).to_string(),
+            term: table.cell(r, tc).to_string(),
+            grade,
+        });
+    }
+    let input = crate::adverse::AeLongInput {
+        arms: mapping.at_risk.iter().map(|(a, _)| a.clone()).collect(),
+        at_risk: mapping.at_risk.iter().map(|(_, n)| *n).collect(),
+        records,
+    };
+    crate::adverse::ae_table_long(&input, options).map_err(|e| e.to_string())
+}
