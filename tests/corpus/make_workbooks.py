@@ -7,7 +7,7 @@ tests/corpus/trial_data.csv, the "patients" sheet of trial.xlsx as plain CSV):
     python3 tests/corpus/make_workbooks.py
 
 Each workbook has the sheets "README" (one note) and "patients" with text, number,
-date and boolean cells, so that crates/core/tests/import.rs can check that the three
+date and boolean cells, so that crates/core/tests/suite/import.rs can check that the three
 formats give the same table as readxl reads from the .xlsx.
 """
 

@@ -6,7 +6,7 @@
 #     Rscript tests/r/binary.R
 #
 # Needs the Debian packages r-cran-epitools and r-cran-metafor (references for the Wald
-# ratio intervals). Writes into tests/fixtures/binary/ (read by crates/core/tests/binary.rs):
+# ratio intervals). Writes into tests/fixtures/binary/ (read by crates/core/tests/suite/binary.rs):
 #
 #   proportions.json  one proportion x/n: binom.test(x, n, p, alternative, conf.level)
 #                     (P value, Clopper-Pearson interval) and prop.test(x, n, p, alternative,
@@ -43,7 +43,11 @@ if (!dir.exists(file.path("tests", "fixtures"))) {
 dir.create(out_dir, showWarnings = FALSE)
 
 # ---------------------------------------------------------------------------------------
-# JSON writing
+# JSON writing: tests/r/json.R, with non-finite numbers as the strings "NA", "NaN", "Inf",
+# "-Inf" (json_scalar, json_array and json_matrix use this json_num) and a json_bool that
+# takes NA as false.
+
+source(file.path("tests", "r", "json.R"))  # run from the repository root
 
 json_num <- function(x) {
   x <- as.double(x)
@@ -51,40 +55,7 @@ json_num <- function(x) {
          ifelse(is.na(x) & !is.nan(x), "\"NA\"",
                 ifelse(is.nan(x), "\"NaN\"", ifelse(x > 0, "\"Inf\"", "\"-Inf\""))))
 }
-json_scalar <- function(x) {
-  stopifnot(length(x) == 1)
-  json_num(x)
-}
-json_array <- function(x) paste0("[", paste(json_num(x), collapse = ", "), "]")
-json_matrix <- function(m) {
-  m <- as.matrix(m)
-  rows <- vapply(seq_len(nrow(m)), function(i) json_array(m[i, ]), "")
-  paste0("[", paste(rows, collapse = ", "), "]")
-}
-json_string <- function(s) {
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  s <- gsub("\n", "\\n", s, fixed = TRUE)
-  s <- gsub("\t", "\\t", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(s, json_string, ""), collapse = ", "), "]")
-}
 json_bool <- function(b) if (isTRUE(b)) "true" else "false"
-json_list <- function(items) {
-  if (length(items) == 0) return("[]")
-  items <- gsub("\n", "\n  ", unlist(items), fixed = TRUE)
-  paste0("[\n  ", paste(items, collapse = ",\n  "), "\n]")
-}
-json_object <- function(fields) {
-  keys <- names(fields)
-  stopifnot(!is.null(keys), all(nzchar(keys)))
-  vals <- gsub("\n", "\n  ", unlist(fields), fixed = TRUE)
-  paste0("{\n  ", paste0(json_string(keys), ": ", vals, collapse = ",\n  "), "\n}")
-}
 # A JSON value for an optional grade (NA -> null).
 json_grade <- function(g) ifelse(is.na(g), "null", sprintf("%d", as.integer(g)))
 
@@ -100,16 +71,6 @@ write_json <- function(name, fields) {
   path <- file.path(out_dir, paste0(name, ".json"))
   writeLines(json_object(c(versions(), fields)), path, useBytes = TRUE)
   cat("wrote", path, "\n")
-}
-
-# Evaluates `expr`, collecting the text of its warnings instead of printing them.
-with_warnings <- function(expr) {
-  warnings <- character(0)
-  value <- withCallingHandlers(expr, warning = function(w) {
-    warnings <<- c(warnings, conditionMessage(w))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = warnings)
 }
 
 ci_json <- function(ci) json_object(list(lower = json_scalar(ci[1]), upper = json_scalar(ci[2])))

@@ -9,7 +9,7 @@
 # Needs the R packages survival, survminer (pairwise_survdiff), mvtnorm (pmvnorm), and,
 # for the cross-checks printed at the end, coin and survMisc (Debian: r-cran-survminer,
 # r-cran-mvtnorm, r-cran-coin, r-cran-survmisc). Writes one JSON file per data set into
-# tests/fixtures/compare/ (read by crates/core/tests/compare.rs), plus mvn.json.
+# tests/fixtures/compare/ (read by crates/core/tests/suite/compare.rs), plus mvn.json.
 #
 # Where the numbers come from (each fixture entry says so in its `source` field):
 #
@@ -54,47 +54,12 @@ if (!dir.exists(file.path("tests", "fixtures"))) {
 dir.create(out_dir, showWarnings = FALSE)
 
 # ---------------------------------------------------------------------------------------
-# JSON writing (as tests/r/make_fixtures.R)
+# JSON writing: tests/r/json.R
 
-json_num <- function(x) {
-  x <- as.double(x)
-  ifelse(is.finite(x), sprintf("%.17g", x), "null")
-}
-json_scalar <- function(x) {
-  stopifnot(length(x) == 1)
-  json_num(x)
-}
-json_array <- function(x) paste0("[", paste(json_num(x), collapse = ", "), "]")
-json_matrix <- function(m) {
-  m <- as.matrix(m)
-  rows <- vapply(seq_len(nrow(m)), function(i) json_array(m[i, ]), "")
-  paste0("[", paste(rows, collapse = ", "), "]")
-}
-json_string <- function(s) {
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(s, json_string, ""), collapse = ", "), "]")
-}
-json_list <- function(items) {
-  if (length(items) == 0) return("[]")
-  items <- gsub("\n", "\n  ", unlist(items), fixed = TRUE)
-  paste0("[\n  ", paste(items, collapse = ",\n  "), "\n]")
-}
-json_object <- function(fields) {
-  fields <- fields[!vapply(fields, is.null, TRUE)]
-  keys <- names(fields)
-  stopifnot(!is.null(keys), all(nzchar(keys)))
-  vals <- gsub("\n", "\n  ", unlist(fields), fixed = TRUE)
-  paste0("{\n  ", paste0(json_string(keys), ": ", vals, collapse = ",\n  "), "\n}")
-}
+source(file.path("tests", "r", "json.R"))  # run from the repository root
 
 # ---------------------------------------------------------------------------------------
-# Weights, named as in the fixtures (crates/core/tests/compare.rs maps them to `Weight`)
+# Weights, named as in the fixtures (crates/core/tests/suite/compare.rs maps them to `Weight`)
 
 W <- function(name, rho = NA, gamma = NA) list(name = name, rho = rho, gamma = gamma)
 weights <- list(

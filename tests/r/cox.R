@@ -6,7 +6,7 @@
 #
 #     Rscript tests/r/cox.R
 #
-# Writes tests/fixtures/cox/*.json, read by crates/core/tests/cox.rs. Each model fixture
+# Writes tests/fixtures/cox/*.json, read by crates/core/tests/suite/cox.rs. Each model fixture
 # holds the input (time, status, group labels and levels, the terms, the strata) exactly as
 # the Rust test builds its CoxDesign, and for each ties method R's
 #
@@ -38,54 +38,10 @@ if (!dir.exists(file.path("tests", "fixtures"))) {
 dir.create(out_dir, showWarnings = FALSE)
 
 # ---------------------------------------------------------------------------------------
-# JSON writing (as make_fixtures.R)
+# JSON writing: tests/r/json.R
 
-json_num <- function(x) {
-  x <- as.double(x)
-  ifelse(is.finite(x), sprintf("%.17g", x), "null")
-}
-json_scalar <- function(x) {
-  stopifnot(length(x) == 1)
-  json_num(x)
-}
-json_array <- function(x) paste0("[", paste(json_num(x), collapse = ", "), "]")
-json_matrix <- function(m) {
-  m <- as.matrix(m)
-  if (nrow(m) == 0) return("[]")
-  rows <- vapply(seq_len(nrow(m)), function(i) json_array(m[i, ]), "")
-  paste0("[", paste(rows, collapse = ", "), "]")
-}
-json_string <- function(s) {
-  if (length(s) == 1 && is.na(s)) return("null")
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  s <- gsub("\n", "\\n", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(s, json_string, ""), collapse = ", "), "]")
-}
-json_list <- function(items) {
-  if (length(items) == 0) return("[]")
-  items <- gsub("\n", "\n  ", unlist(items), fixed = TRUE)
-  paste0("[\n  ", paste(items, collapse = ",\n  "), "\n]")
-}
-json_object <- function(fields) {
-  keys <- names(fields)
-  stopifnot(!is.null(keys), all(nzchar(keys)))
-  vals <- gsub("\n", "\n  ", unlist(fields), fixed = TRUE)
-  paste0("{\n  ", paste0(json_string(keys), ": ", vals, collapse = ",\n  "), "\n}")
-}
-with_warnings <- function(expr) {
-  warnings <- character(0)
-  value <- withCallingHandlers(expr, warning = function(w) {
-    warnings <<- c(warnings, conditionMessage(w))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = warnings)
-}
+source(file.path("tests", "r", "json.R"))  # run from the repository root
+
 versions <- list(
   r_version = json_string(R.version.string),
   survival_version = json_string(as.character(packageVersion("survival")))

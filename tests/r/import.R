@@ -1,4 +1,4 @@
-# Golden fixtures for the import path (crates/core/tests/import.rs): small files in the
+# Golden fixtures for the import path (crates/core/tests/suite/import.rs): small files in the
 # formats clinical exports come in, written here from R's survival data sets, and what R
 # reads from them and computes on them.
 #
@@ -42,24 +42,11 @@ dir.create(file.path(corpus, "nasty"), recursive = TRUE, showWarnings = FALSE)
 dir.create(out_dir, showWarnings = FALSE)
 
 # ---------------------------------------------------------------------------------------
-# JSON writing (as in make_fixtures.R)
+# JSON writing: tests/r/json.R, with flat objects (fields indented by two spaces, nested
+# values as they are).
 
-json_num <- function(x) {
-  x <- as.double(x)
-  ifelse(is.finite(x), sprintf("%.17g", x), "null")
-}
-json_array <- function(x) paste0("[", paste(json_num(x), collapse = ", "), "]")
-json_string <- function(s) {
-  if (is.na(s)) return("null")
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(as.character(s), json_string, ""), collapse = ", "), "]")
-}
+source(file.path("tests", "r", "json.R"))  # run from the repository root
+
 json_object <- function(fields) {
   body <- paste0("  ", vapply(names(fields), json_string, ""), ": ", unlist(fields), collapse = ",\n")
   paste0("{\n", body, "\n}")

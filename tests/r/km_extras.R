@@ -8,7 +8,7 @@
 #     Rscript tests/r/km_extras.R
 #
 # Writes one JSON file per data set into tests/fixtures/km_extras/ (read by
-# crates/core/tests/km_extras.rs). Each file holds the R and survival versions, the input
+# crates/core/tests/suite/km_extras.rs). Each file holds the R and survival versions, the input
 # data in data order (time, status as a 0/1 event indicator, group as strings), the group
 # levels (the first is the reference) and:
 #
@@ -49,51 +49,13 @@ if (!dir.exists(file.path("tests", "fixtures"))) {
 dir.create(out_dir, showWarnings = FALSE)
 
 # ---------------------------------------------------------------------------------------
-# JSON writing (the same helpers as tests/r/make_fixtures.R)
+# JSON writing: tests/r/json.R, with a json_bool that refuses NA
 
-json_num <- function(x) {
-  x <- as.double(x)
-  ifelse(is.finite(x), sprintf("%.17g", x), "null")
-}
-
-json_scalar <- function(x) {
-  stopifnot(length(x) == 1)
-  json_num(x)
-}
-
-json_array <- function(x) {
-  paste0("[", paste(json_num(x), collapse = ", "), "]")
-}
-
-json_string <- function(s) {
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  s <- gsub("\n", "\\n", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(s, json_string, ""), collapse = ", "), "]")
-}
+source(file.path("tests", "r", "json.R"))  # run from the repository root
 
 json_bool <- function(b) {
   stopifnot(length(b) == 1, !is.na(b))
   if (b) "true" else "false"
-}
-
-json_list <- function(items) {
-  if (length(items) == 0) return("[]")
-  items <- gsub("\n", "\n  ", unlist(items), fixed = TRUE)
-  paste0("[\n  ", paste(items, collapse = ",\n  "), "\n]")
-}
-
-json_object <- function(fields) {
-  keys <- names(fields)
-  stopifnot(!is.null(keys), all(nzchar(keys)))
-  vals <- gsub("\n", "\n  ", unlist(fields), fixed = TRUE)
-  paste0("{\n  ", paste0(json_string(keys), ": ", vals, collapse = ",\n  "), "\n}")
 }
 
 # ---------------------------------------------------------------------------------------

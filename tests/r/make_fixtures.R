@@ -5,7 +5,7 @@
 #     Rscript tests/r/make_fixtures.R
 #
 # Writes one JSON file per data set into tests/fixtures/ (read by
-# crates/core/tests/golden.rs). Each file holds the R and survival versions, the input
+# crates/core/tests/suite/golden.rs). Each file holds the R and survival versions, the input
 # data in data order (time, status as a 0/1 event indicator, group as strings), the
 # group levels (the first is the reference) and R's results for `~ group`:
 #
@@ -36,73 +36,14 @@ if (!dir.exists(out_dir)) {
 }
 
 # ---------------------------------------------------------------------------------------
-# JSON writing
+# JSON writing: tests/r/json.R
 
-# Numbers: %.17g; anything not finite (NA, NaN, Inf, -Inf) becomes null.
-json_num <- function(x) {
-  x <- as.double(x)
-  ifelse(is.finite(x), sprintf("%.17g", x), "null")
-}
-
-json_scalar <- function(x) {
-  stopifnot(length(x) == 1)
-  json_num(x)
-}
-
-json_array <- function(x) {
-  paste0("[", paste(json_num(x), collapse = ", "), "]")
-}
-
-json_matrix <- function(m) {
-  m <- as.matrix(m)
-  rows <- vapply(seq_len(nrow(m)), function(i) json_array(m[i, ]), "")
-  paste0("[", paste(rows, collapse = ", "), "]")
-}
-
-json_string <- function(s) {
-  s <- enc2utf8(as.character(s))
-  s <- gsub("\\", "\\\\", s, fixed = TRUE)
-  s <- gsub("\"", "\\\"", s, fixed = TRUE)
-  s <- gsub("\n", "\\n", s, fixed = TRUE)
-  s <- gsub("\r", "\\r", s, fixed = TRUE)
-  s <- gsub("\t", "\\t", s, fixed = TRUE)
-  paste0("\"", s, "\"")
-}
-
-json_strings <- function(s) {
-  if (length(s) == 0) return("[]")
-  paste0("[", paste(vapply(s, json_string, ""), collapse = ", "), "]")
-}
-
-# A list of already-formatted JSON values, one per line.
-json_list <- function(items) {
-  if (length(items) == 0) return("[]")
-  items <- gsub("\n", "\n  ", unlist(items), fixed = TRUE)
-  paste0("[\n  ", paste(items, collapse = ",\n  "), "\n]")
-}
-
-# An object from a named list of already-formatted JSON values, one field per line.
-json_object <- function(fields) {
-  keys <- names(fields)
-  stopifnot(!is.null(keys), all(nzchar(keys)))
-  vals <- gsub("\n", "\n  ", unlist(fields), fixed = TRUE)
-  paste0("{\n  ", paste0(json_string(keys), ": ", vals, collapse = ",\n  "), "\n}")
-}
+source(file.path("tests", "r", "json.R"))  # run from the repository root
 
 # ---------------------------------------------------------------------------------------
 # R's results for one data set
 
 conf_types <- c("log", "log-log", "plain")
-
-# Evaluates `expr`, collecting the text of its warnings instead of printing them.
-with_warnings <- function(expr) {
-  warnings <- character(0)
-  value <- withCallingHandlers(expr, warning = function(w) {
-    warnings <<- c(warnings, conditionMessage(w))
-    invokeRestart("muffleWarning")
-  })
-  list(value = value, warnings = warnings)
-}
 
 km_results <- function(d, levels, conf_type) {
   fit <- survfit(Surv(time, status) ~ group, data = d, conf.type = conf_type)

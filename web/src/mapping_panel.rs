@@ -174,6 +174,25 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     }
                 />
                 <Choice
+                    label="Confidence level"
+                    id="conf-level"
+                    options=Signal::derive(|| {
+                        ["0.90", "0.95", "0.99"]
+                            .into_iter()
+                            .map(|v| (v.to_string(), format!("{}%", (v.parse::<f64>().unwrap_or(0.95) * 100.0).round())))
+                            .collect::<Vec<_>>()
+                    })
+                    current=Signal::derive(move || session.with(|s| format!("{:.2}", s.options.km.conf_level)))
+                    set=move |v: String| {
+                        if let Ok(l) = v.parse::<f64>() {
+                            session.update(|s| {
+                                s.options.km.conf_level = l;
+                                s.options.cox.conf_level = l;
+                            });
+                        }
+                    }
+                />
+                <Choice
                     label="Cox ties"
                     id="ties"
                     options=Signal::derive(|| {

@@ -132,6 +132,9 @@ struct AnalyzeArgs {
     /// convention's (R: efron).
     #[arg(long, value_enum)]
     ties: Option<TiesArg>,
+    /// Confidence level of every interval (R `conf.int`), e.g. 0.90.
+    #[arg(long, default_value_t = 0.95)]
+    conf_level: f64,
     /// Landmark times for survival and between-arm differences, e.g. `--landmarks 6,12,24`.
     #[arg(long, value_delimiter = ',')]
     landmarks: Vec<f64>,
@@ -345,6 +348,14 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
         };
     }
     options.landmarks = args.landmarks.clone();
+    if !(args.conf_level > 0.0 && args.conf_level < 1.0) {
+        return Err(format!(
+            "--conf-level {}: give a level between 0 and 1, e.g. 0.95",
+            args.conf_level
+        ));
+    }
+    options.km.conf_level = args.conf_level;
+    options.cox.conf_level = args.conf_level;
     options.rmst_tau = args.tau;
     options.strata = args.strata.clone();
     options.covariates = args.covariates.clone();

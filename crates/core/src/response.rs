@@ -369,11 +369,13 @@ pub fn ae_from_long(
                 } else {
                     match parse_number(v, table.decimal_comma) {
                         Some(x) if x >= 0.0 && x.fract() == 0.0 && x <= 5.0 => Some(x as u32),
-                        _ => return Err(format!(
+                        _ => {
+                            return Err(format!(
                             "line {}, column \"{}\", value \"{v}\": a grade is a whole number 0–5",
                             table.lines.get(r).copied().unwrap_or(0),
                             table.columns[c]
-                        )),
+                        ))
+                        }
                     }
                 }
             }

@@ -9,14 +9,15 @@
 //!
 //! Layout:
 //! * tolerances — every tolerance, in one place;
-//! * fixture access and the design built from a fixture;
+//! * fixture access (the common part in `util`) and the design built from a fixture;
 //! * `Checker` — collects every mismatch and the largest relative error per quantity;
 //! * `check_fit`, `check_zph`, `check_expect` — one per result;
 //! * one `#[test]` per fixture.
 //!
-//! Run with `cargo test -p survcalc-core --test cox -- --nocapture` to see the largest
-//! relative error per quantity.
+//! Run with `cargo test -p survcalc-core --test tests cox:: -- --nocapture` to see the
+//! largest relative error per quantity.
 
+use crate::util::{field, load, num, nums, opt_num, opt_nums, some, string};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -45,40 +46,7 @@ const HR_REL: f64 = 1e-10;
 const TINY: f64 = 1e-12;
 
 // ---------------------------------------------------------------------------------------
-// Fixture access
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("fixture: missing field `{key}`"))
-}
-
-fn opt_num(v: &Value) -> Option<f64> {
-    match v {
-        Value::Null => None,
-        Value::Number(n) => Some(n.as_f64().expect("fixture: number is an f64")),
-        other => panic!("fixture: neither a number nor null: {other}"),
-    }
-}
-
-fn num(v: &Value, key: &str) -> f64 {
-    opt_num(field(v, key)).unwrap_or_else(|| panic!("fixture: `{key}` is null"))
-}
-
-fn opt_nums(v: &Value, key: &str) -> Vec<Option<f64>> {
-    field(v, key)
-        .as_array()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not an array"))
-        .iter()
-        .map(opt_num)
-        .collect()
-}
-
-fn nums(v: &Value, key: &str) -> Vec<f64> {
-    opt_nums(v, key)
-        .into_iter()
-        .map(|x| x.unwrap_or_else(|| panic!("fixture: `{key}` holds a null")))
-        .collect()
-}
+// Fixture access (the common part: crate::util); here the forms that allow nulls
 
 fn matrix(v: &Value, key: &str) -> Vec<Vec<Option<f64>>> {
     field(v, key)
@@ -89,7 +57,7 @@ fn matrix(v: &Value, key: &str) -> Vec<Vec<Option<f64>>> {
             row.as_array()
                 .expect("fixture: matrix row is an array")
                 .iter()
-                .map(opt_num)
+                .map(|x| opt_num(x, key))
                 .collect()
         })
         .collect()
@@ -109,13 +77,6 @@ fn strings(v: &Value, key: &str) -> Vec<String> {
         .into_iter()
         .map(|s| s.unwrap_or_else(|| panic!("fixture: `{key}` holds a null")))
         .collect()
-}
-
-fn string(v: &Value, key: &str) -> String {
-    field(v, key)
-        .as_str()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not a string"))
-        .to_string()
 }
 
 /// The fixture's data: levels in the fixture's order, reference first.
@@ -280,10 +241,6 @@ impl Checker {
             self.failures.join("\n")
         );
     }
-}
-
-fn some(v: &[f64]) -> Vec<Option<f64>> {
-    v.iter().map(|&x| Some(x)).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -540,7 +497,7 @@ fn check_expect(ck: &mut Checker, at: &str, fit: &CoxModel, e: &Value) {
 }
 
 fn run(set: &'static str, json: &str) {
-    let fx: Value = serde_json::from_str(json).expect("fixture should be valid JSON");
+    let fx = load(json);
     let data = surv_data(&fx);
     let design = design(&fx);
     let mut ck = Checker::new(set);
@@ -583,7 +540,7 @@ macro_rules! golden {
         fn $name() {
             run(
                 stringify!($name),
-                include_str!(concat!("../../../tests/fixtures/cox/", stringify!($name), ".json")),
+                fixture_text!("cox/", stringify!($name), ".json"),
             );
         }
     )*};
@@ -611,10 +568,7 @@ golden!(
 /// in R to survdiff's obs / exp / var.
 #[test]
 fn hazard_ratios() {
-    let fx: Value = serde_json::from_str(include_str!(
-        "../../../tests/fixtures/cox/hazard_ratios.json"
-    ))
-    .expect("fixture should be valid JSON");
+    let fx: Value = load(fixture_text!("cox/hazard_ratios.json"));
     let mut ck = Checker::new("hazard_ratios");
     for case in field(&fx, "cases").as_array().expect("cases array") {
         let name = string(case, "name");
@@ -691,8 +645,7 @@ fn design_errors_name_term_and_row() {
 /// likelihood and the other coefficients unchanged (an invariant, not an R value).
 #[test]
 fn reference_swap_negates_coefficient() {
-    let fx: Value = serde_json::from_str(include_str!("../../../tests/fixtures/cox/ovarian.json"))
-        .expect("fixture should be valid JSON");
+    let fx: Value = load(fixture_text!("cox/ovarian.json"));
     let data = surv_data(&fx);
     let design = design(&fx);
     let swapped = data.clone().with_reference("2").expect("level 2");

@@ -7,18 +7,19 @@
 //!
 //! Layout of this file:
 //! * tolerances — every tolerance, in one place;
-//! * fixture access — reading fields of the JSON with messages naming the field;
-//! * `Checker` — compares values, collects every mismatch with data set / field / index,
-//!   and records the largest relative error seen per quantity;
+//! * fixture access and `Checker` (compares values, collects every mismatch with data set /
+//!   field / index, records the largest relative error per quantity) — in `util`;
 //! * `check_km`, `check_median`, `check_log_rank`, `check_cox` — one per estimator;
 //! * one `#[test]` per fixture (the `golden!` macro).
 //!
-//! Run with `cargo test -p survcalc-core --test golden -- --nocapture` to see the largest
-//! relative error per quantity.
+//! Run with `cargo test -p survcalc-core --test tests golden:: -- --nocapture` to see the
+//! largest relative error per quantity.
 
+use crate::util::{
+    array, count, counts, field, load, matrix, num, nums, opt_num, opt_nums, string, strings,
+    surv_data, Checker,
+};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::fmt::Display;
 use survcalc_core::{
     cox_fit, kaplan_meier, log_rank, median_r, ConfType, CoxOptions, KmOptions, SurvData, Ties,
 };
@@ -41,238 +42,7 @@ const COX_REL: f64 = 1e-8;
 const CONF_TYPES: [&str; 3] = ["log", "log-log", "plain"];
 
 // ---------------------------------------------------------------------------------------
-// Fixture access
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("fixture: missing field `{key}`"))
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    field(v, key)
-        .as_array()
-        .unwrap_or_else(|| panic!("fixture: field `{key}` is not an array"))
-}
-
-/// A number or null (R's NA/NaN/Inf).
-fn opt_num(v: &Value, what: &str) -> Option<f64> {
-    match v {
-        Value::Null => None,
-        Value::Number(n) => Some(
-            n.as_f64()
-                .unwrap_or_else(|| panic!("fixture: `{what}` is not an f64")),
-        ),
-        other => panic!("fixture: `{what}` is neither a number nor null: {other}"),
-    }
-}
-
-fn num(v: &Value, key: &str) -> f64 {
-    opt_num(field(v, key), key).unwrap_or_else(|| panic!("fixture: `{key}` is null"))
-}
-
-fn opt_nums(v: &Value, key: &str) -> Vec<Option<f64>> {
-    array(v, key).iter().map(|x| opt_num(x, key)).collect()
-}
-
-fn nums(v: &Value, key: &str) -> Vec<f64> {
-    opt_nums(v, key)
-        .into_iter()
-        .map(|x| x.unwrap_or_else(|| panic!("fixture: `{key}` holds a null")))
-        .collect()
-}
-
-fn counts(v: &Value, key: &str) -> Vec<usize> {
-    nums(v, key)
-        .into_iter()
-        .map(|x| {
-            assert!(
-                x >= 0.0 && x.fract() == 0.0,
-                "fixture: `{key}` holds a non-count {x}"
-            );
-            x as usize
-        })
-        .collect()
-}
-
-fn count(v: &Value, key: &str) -> usize {
-    let x = num(v, key);
-    assert!(
-        x >= 0.0 && x.fract() == 0.0,
-        "fixture: `{key}` is not a count: {x}"
-    );
-    x as usize
-}
-
-fn matrix(v: &Value, key: &str) -> Vec<Vec<f64>> {
-    array(v, key)
-        .iter()
-        .map(|row| {
-            row.as_array()
-                .unwrap_or_else(|| panic!("fixture: `{key}` row is not an array"))
-                .iter()
-                .map(|x| opt_num(x, key).unwrap_or_else(|| panic!("fixture: `{key}` null")))
-                .collect()
-        })
-        .collect()
-}
-
-fn string(v: &Value, key: &str) -> String {
-    field(v, key)
-        .as_str()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not a string"))
-        .to_string()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key)
-        .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("fixture: `{key}` holds a non-string"))
-                .to_string()
-        })
-        .collect()
-}
-
-/// The fixture's data as `SurvData`, levels in the fixture's order (reference first).
-fn surv_data(fx: &Value) -> SurvData {
-    let levels = strings(fx, "levels");
-    let data = field(fx, "data");
-    let time = nums(data, "time");
-    let event = nums(data, "status")
-        .into_iter()
-        .map(|s| {
-            assert!(s == 0.0 || s == 1.0, "fixture: status {s} is not 0/1");
-            s == 1.0
-        })
-        .collect();
-    let group = strings(data, "group")
-        .iter()
-        .map(|g| {
-            levels
-                .iter()
-                .position(|l| l == g)
-                .unwrap_or_else(|| panic!("fixture: group {g:?} is not a level"))
-        })
-        .collect();
-    SurvData::new(time, event, group, levels).expect("fixture data should be valid SurvData")
-}
-
-// ---------------------------------------------------------------------------------------
-// Comparison
-
-/// Relative error of `actual` against `expected`; absolute where `expected` is 0.
-fn rel_err(actual: f64, expected: f64) -> f64 {
-    if actual == expected {
-        0.0
-    } else if expected == 0.0 {
-        actual.abs()
-    } else {
-        ((actual - expected) / expected).abs()
-    }
-}
-
-/// Collects every mismatch of one data set, and the largest relative error per quantity.
-struct Checker {
-    set: &'static str,
-    failures: Vec<String>,
-    max_rel: BTreeMap<String, f64>,
-}
-
-impl Checker {
-    fn new(set: &'static str) -> Self {
-        Checker {
-            set,
-            failures: Vec::new(),
-            max_rel: BTreeMap::new(),
-        }
-    }
-
-    fn fail(&mut self, what: &str, at: impl Display, msg: String) {
-        self.failures
-            .push(format!("{} / {what} [{at}]: {msg}", self.set));
-    }
-
-    fn record(&mut self, what: &str, e: f64) {
-        let m = self.max_rel.entry(what.to_string()).or_insert(0.0);
-        if e > *m || e.is_nan() {
-            *m = e;
-        }
-    }
-
-    /// `actual` within `tol` (relative) of `expected`.
-    fn close(&mut self, what: &str, at: impl Display, actual: f64, expected: f64, tol: f64) {
-        let e = rel_err(actual, expected);
-        self.record(what, e);
-        if e.is_nan() || e > tol {
-            self.fail(
-                what,
-                at,
-                format!("got {actual:e}, R {expected:e}, rel. error {e:e} > {tol:e}"),
-            );
-        }
-    }
-
-    /// Both `None`, or both `Some` and close.
-    fn close_opt(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: Option<f64>,
-        expected: Option<f64>,
-        tol: f64,
-    ) {
-        match (actual, expected) {
-            (None, None) => {}
-            (Some(a), Some(e)) => self.close(what, at, a, e, tol),
-            (a, e) => self.fail(what, at, format!("got {a:?}, R {e:?} (null = None)")),
-        }
-    }
-
-    /// Slices of equal length, element-wise close.
-    fn close_all(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: &[Option<f64>],
-        expected: &[Option<f64>],
-        tol: f64,
-    ) {
-        if actual.len() != expected.len() {
-            let msg = format!("length {} but R has {}", actual.len(), expected.len());
-            self.fail(what, at, msg);
-            return;
-        }
-        for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
-            self.close_opt(what, format!("{at}, {i}"), a, e, tol);
-        }
-    }
-
-    fn equal<T: PartialEq + std::fmt::Debug>(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: T,
-        expected: T,
-    ) {
-        if actual != expected {
-            self.fail(what, at, format!("got {actual:?}, R {expected:?}"));
-        }
-    }
-
-    /// Prints the largest relative errors and panics listing every mismatch.
-    fn finish(self) {
-        for (what, e) in &self.max_rel {
-            eprintln!("{:<14} max rel. error {:<26} {e:.3e}", self.set, what);
-        }
-        assert!(
-            self.failures.is_empty(),
-            "{} mismatch(es) against R:\n{}",
-            self.failures.len(),
-            self.failures.join("\n")
-        );
-    }
-}
+// Fixture access and `Checker`: crate::util.
 
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
@@ -410,7 +180,7 @@ fn check_cox(ck: &mut Checker, fx: &Value, data: &SurvData) {
 }
 
 fn run(set: &'static str, json: &str) {
-    let fx: Value = serde_json::from_str(json).expect("fixture should be valid JSON");
+    let fx = load(json);
     let data = surv_data(&fx);
     let mut ck = Checker::new(set);
     ck.equal(
@@ -435,7 +205,7 @@ macro_rules! golden {
             fn $name() {
                 run(
                     stringify!($name),
-                    include_str!(concat!("../../../tests/fixtures/", stringify!($name), ".json")),
+                    fixture_text!(stringify!($name), ".json"),
                 );
             }
         )*

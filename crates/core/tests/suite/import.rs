@@ -12,8 +12,9 @@
 //!   `cargo fuzz` target runs (`fuzz/fuzz_targets/import.rs`): every input gives a table
 //!   and a report, or an error that says what is wrong — never a panic — in bounded time.
 //!
-//! Run with `cargo test -p survcalc-core --test import`.
+//! Run with `cargo test -p survcalc-core --test tests import::`.
 
+use crate::util::rel;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use survcalc_core::dates::{from_excel_serial, iso, parse_date};
@@ -77,14 +78,6 @@ fn read(bytes: &[u8]) -> Table {
 
 fn text_table(s: &str) -> Table {
     Table::parse(s).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    if a == b {
-        0.0
-    } else {
-        (a - b).abs() / a.abs().max(b.abs())
-    }
 }
 
 fn assert_close(what: &str, ours: Option<f64>, r: Option<f64>, tol: f64) {

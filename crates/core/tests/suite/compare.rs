@@ -8,13 +8,15 @@
 //! (`survminer::pairwise_survdiff` + `p.adjust`) and MaxCombo (`mvtnorm::pmvnorm`).
 //! `mvn.json` holds multivariate normal rectangle probabilities from `pmvnorm`.
 //!
-//! Layout: tolerances; fixture access; `Checker` (collects every mismatch and the largest
-//! relative error per quantity); one check per kind of result; one `#[test]` per fixture;
+//! Layout: tolerances; fixture access (the common part in `util`); `Checker` (its own: it
+//! takes equal NaNs as equal and also compares absolutely; collects every mismatch and the
+//! largest error per quantity); one check per kind of result; one `#[test]` per fixture;
 //! invariants.
 //!
-//! Run with `cargo test -p survcalc-core --test compare -- --nocapture` to see the largest
-//! errors.
+//! Run with `cargo test -p survcalc-core --test tests compare:: -- --nocapture` to see the
+//! largest errors.
 
+use crate::util::{array, field, load, matrix, num, nums, opt_num, string, surv_data};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -54,96 +56,7 @@ const MVN_GENZ_ABS: f64 = 1e-9;
 const MVN_LATTICE_ABS: f64 = 1e-5;
 
 // ---------------------------------------------------------------------------------------
-// Fixture access
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("fixture: missing field `{key}`"))
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    field(v, key)
-        .as_array()
-        .unwrap_or_else(|| panic!("fixture: field `{key}` is not an array"))
-}
-
-/// A number, or None for null (R's NA/NaN/Inf).
-fn opt_num(v: &Value, what: &str) -> Option<f64> {
-    match v {
-        Value::Null => None,
-        Value::Number(n) => Some(
-            n.as_f64()
-                .unwrap_or_else(|| panic!("fixture: `{what}` is not an f64")),
-        ),
-        other => panic!("fixture: `{what}` is neither a number nor null: {other}"),
-    }
-}
-
-fn num(v: &Value, key: &str) -> f64 {
-    opt_num(field(v, key), key).unwrap_or_else(|| panic!("fixture: `{key}` is null"))
-}
-
-fn nums(v: &Value, key: &str) -> Vec<f64> {
-    array(v, key)
-        .iter()
-        .map(|x| opt_num(x, key).unwrap_or_else(|| panic!("fixture: `{key}` holds a null")))
-        .collect()
-}
-
-fn matrix(v: &Value, key: &str) -> Vec<Vec<f64>> {
-    array(v, key)
-        .iter()
-        .map(|row| {
-            row.as_array()
-                .unwrap_or_else(|| panic!("fixture: `{key}` row is not an array"))
-                .iter()
-                .map(|x| opt_num(x, key).unwrap_or_else(|| panic!("fixture: `{key}` null")))
-                .collect()
-        })
-        .collect()
-}
-
-fn string(v: &Value, key: &str) -> String {
-    field(v, key)
-        .as_str()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not a string"))
-        .to_string()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key)
-        .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("fixture: `{key}` holds a non-string"))
-                .to_string()
-        })
-        .collect()
-}
-
-/// The fixture's data as `SurvData`, levels in the fixture's order.
-fn surv_data(fx: &Value) -> SurvData {
-    let levels = strings(fx, "levels");
-    let data = field(fx, "data");
-    let event = nums(data, "status")
-        .into_iter()
-        .map(|s| {
-            assert!(s == 0.0 || s == 1.0, "fixture: status {s} is not 0/1");
-            s == 1.0
-        })
-        .collect();
-    let group = strings(data, "group")
-        .iter()
-        .map(|g| {
-            levels
-                .iter()
-                .position(|l| l == g)
-                .unwrap_or_else(|| panic!("fixture: group {g:?} is not a level"))
-        })
-        .collect();
-    SurvData::new(nums(data, "time"), event, group, levels)
-        .expect("fixture data should be valid SurvData")
-}
+// Fixture access (the common part: crate::util)
 
 /// The fixture's strata as codes (order of first appearance), if it has strata.
 fn strata(fx: &Value) -> Option<Vec<usize>> {
@@ -482,7 +395,7 @@ fn check_maxcombo(ck: &mut Checker, fx: &Value, data: &SurvData) {
 }
 
 fn check_fixture(set: &'static str, text: &str) {
-    let fx: Value = serde_json::from_str(text).expect("fixture is valid JSON");
+    let fx = load(text);
     let data = surv_data(&fx);
     let mut ck = Checker::new(set);
     check_weighted(&mut ck, &fx, &data, "weighted");
@@ -502,12 +415,7 @@ macro_rules! golden {
         fn $name() {
             check_fixture(
                 stringify!($name),
-                include_str!(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/../../tests/fixtures/compare/",
-                    stringify!($name),
-                    ".json"
-                )),
+                fixture_text!("compare/", stringify!($name), ".json"),
             );
         }
     )*};
@@ -531,11 +439,7 @@ golden!(
 /// Multivariate normal rectangle probabilities against `mvtnorm::pmvnorm`.
 #[test]
 fn mvn_rectangles() {
-    let fx: Value = serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/compare/mvn.json"
-    )))
-    .expect("fixture is valid JSON");
+    let fx: Value = load(fixture_text!("compare/mvn.json"));
     let mut ck = Checker::new("mvn");
     for case in array(&fx, "cases") {
         let name = string(case, "name");
@@ -583,11 +487,7 @@ fn mvn_rectangles() {
 // Invariants
 
 fn veteran_data(reversed: bool) -> SurvData {
-    let fx: Value = serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/compare/veteran.json"
-    )))
-    .expect("fixture is valid JSON");
+    let fx: Value = load(fixture_text!("compare/veteran.json"));
     let d = surv_data(&fx);
     if reversed {
         d.with_reference("2").expect("level 2 exists")

@@ -11,16 +11,17 @@
 //! Layout of this file:
 //! * tolerances — every tolerance, in one place;
 //! * fixture access and `Checker` (collects every mismatch, records the largest relative
-//!   error per quantity);
+//!   error per quantity) — in `util`, but for the few helpers below;
 //! * one `check_*` function per estimator;
 //! * one `#[test]` per fixture (the `golden!` macro).
 //!
-//! Run with `cargo test -p survcalc-core --test km_extras -- --nocapture` to see the
-//! largest relative error per quantity.
+//! Run with `cargo test -p survcalc-core --test tests km_extras:: -- --nocapture` to
+//! see the largest relative error per quantity.
 
+use crate::util::{
+    array, counts, field, load, num, nums, opt_num, opt_nums, some, string, strings, Checker,
+};
 use serde_json::Value;
-use std::collections::BTreeMap;
-use std::fmt::Display;
 use survcalc_core::followup::{reverse_kaplan_meier, reverse_kaplan_meier_overall};
 use survcalc_core::{
     cumulative_hazard, kaplan_meier, median_follow_up, median_r, print_median, risk_table, rmst2,
@@ -44,77 +45,13 @@ const RMST_REL: f64 = 1e-10;
 const P_REL: f64 = 1e-10;
 
 // ---------------------------------------------------------------------------------------
-// Fixture access
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("fixture: missing field `{key}`"))
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    field(v, key)
-        .as_array()
-        .unwrap_or_else(|| panic!("fixture: field `{key}` is not an array"))
-}
-
-fn opt_num(v: &Value, what: &str) -> Option<f64> {
-    match v {
-        Value::Null => None,
-        Value::Number(n) => Some(
-            n.as_f64()
-                .unwrap_or_else(|| panic!("fixture: `{what}` is not an f64")),
-        ),
-        other => panic!("fixture: `{what}` is neither a number nor null: {other}"),
-    }
-}
+// Fixture access (the rest, and `Checker`: crate::util)
 
 fn onum(v: &Value, key: &str) -> Option<f64> {
     opt_num(field(v, key), key)
 }
 
-fn num(v: &Value, key: &str) -> f64 {
-    onum(v, key).unwrap_or_else(|| panic!("fixture: `{key}` is null"))
-}
-
-fn opt_nums(v: &Value, key: &str) -> Vec<Option<f64>> {
-    array(v, key).iter().map(|x| opt_num(x, key)).collect()
-}
-
-fn nums(v: &Value, key: &str) -> Vec<f64> {
-    opt_nums(v, key)
-        .into_iter()
-        .map(|x| x.unwrap_or_else(|| panic!("fixture: `{key}` holds a null")))
-        .collect()
-}
-
-fn counts(v: &Value, key: &str) -> Vec<usize> {
-    nums(v, key)
-        .into_iter()
-        .map(|x| {
-            assert!(x >= 0.0 && x.fract() == 0.0, "fixture: `{key}` holds {x}");
-            x as usize
-        })
-        .collect()
-}
-
-fn string(v: &Value, key: &str) -> String {
-    field(v, key)
-        .as_str()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not a string"))
-        .to_string()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key)
-        .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("fixture: `{key}` holds a non-string"))
-                .to_string()
-        })
-        .collect()
-}
-
+/// As `util::surv_data`, but reading any status other than 1 as censored.
 fn surv_data(fx: &Value) -> SurvData {
     let levels = strings(fx, "levels");
     let data = field(fx, "data");
@@ -140,116 +77,6 @@ fn case_options(key: &str) -> KmOptions {
     KmOptions {
         conf_type: ConfType::from_r_name(t).unwrap_or_else(|| panic!("unknown type {t}")),
         conf_level: l.parse().unwrap_or_else(|_| panic!("bad level {l}")),
-    }
-}
-
-fn some(v: &[f64]) -> Vec<Option<f64>> {
-    v.iter().map(|&x| Some(x)).collect()
-}
-
-// ---------------------------------------------------------------------------------------
-// Comparison
-
-fn rel_err(actual: f64, expected: f64) -> f64 {
-    if actual == expected {
-        0.0
-    } else if expected == 0.0 {
-        actual.abs()
-    } else {
-        ((actual - expected) / expected).abs()
-    }
-}
-
-struct Checker {
-    set: &'static str,
-    failures: Vec<String>,
-    max_rel: BTreeMap<String, f64>,
-}
-
-impl Checker {
-    fn new(set: &'static str) -> Self {
-        Checker {
-            set,
-            failures: Vec::new(),
-            max_rel: BTreeMap::new(),
-        }
-    }
-
-    fn fail(&mut self, what: &str, at: impl Display, msg: String) {
-        self.failures
-            .push(format!("{} / {what} [{at}]: {msg}", self.set));
-    }
-
-    fn close(&mut self, what: &str, at: impl Display, actual: f64, expected: f64, tol: f64) {
-        let e = rel_err(actual, expected);
-        let m = self.max_rel.entry(what.to_string()).or_insert(0.0);
-        if e > *m || e.is_nan() {
-            *m = e;
-        }
-        if e.is_nan() || e > tol {
-            self.fail(
-                what,
-                at,
-                format!("got {actual:e}, R {expected:e}, rel. error {e:e} > {tol:e}"),
-            );
-        }
-    }
-
-    fn close_opt(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: Option<f64>,
-        expected: Option<f64>,
-        tol: f64,
-    ) {
-        match (actual, expected) {
-            (None, None) => {}
-            (Some(a), Some(e)) => self.close(what, at, a, e, tol),
-            (a, e) => self.fail(what, at, format!("got {a:?}, R {e:?} (null = None)")),
-        }
-    }
-
-    fn close_all(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: &[Option<f64>],
-        expected: &[Option<f64>],
-        tol: f64,
-    ) {
-        if actual.len() != expected.len() {
-            let msg = format!("length {} but R has {}", actual.len(), expected.len());
-            self.fail(what, at, msg);
-            return;
-        }
-        for (i, (&a, &e)) in actual.iter().zip(expected).enumerate() {
-            self.close_opt(what, format!("{at}, {i}"), a, e, tol);
-        }
-    }
-
-    fn equal<T: PartialEq + std::fmt::Debug>(
-        &mut self,
-        what: &str,
-        at: impl Display,
-        actual: T,
-        expected: T,
-    ) {
-        if actual != expected {
-            self.fail(what, at, format!("got {actual:?}, R {expected:?}"));
-        }
-    }
-
-    fn finish(self) {
-        for (what, e) in &self.max_rel {
-            eprintln!("{:<16} max rel. error {:<28} {e:.3e}", self.set, what);
-        }
-        assert!(
-            self.failures.is_empty(),
-            "{} mismatch(es) against R:\n{}",
-            self.failures.len(),
-            self.failures.join("\n")
-        );
     }
 }
 
@@ -693,7 +520,7 @@ fn check_rmst(ck: &mut Checker, fx: &Value, data: &SurvData) {
 }
 
 fn run(set: &'static str, json: &str) {
-    let fx: Value = serde_json::from_str(json).expect("fixture should be valid JSON");
+    let fx = load(json);
     let data = surv_data(&fx);
     let mut ck = Checker::new(set);
     check_bands(&mut ck, &fx, &data);
@@ -717,11 +544,7 @@ macro_rules! golden {
             fn $name() {
                 run(
                     stringify!($name),
-                    include_str!(concat!(
-                        "../../../tests/fixtures/km_extras/",
-                        stringify!($name),
-                        ".json"
-                    )),
+                    fixture_text!("km_extras/", stringify!($name), ".json"),
                 );
             }
         )*

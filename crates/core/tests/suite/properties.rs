@@ -9,6 +9,7 @@
 //! - `swapping_groups`: the log-rank statistic is unchanged and the HR is inverted.
 //! - `cox_lr_is_non_negative`: the partial likelihood at β̂ is at least that at 0.
 
+use crate::util::rel;
 use proptest::prelude::*;
 use survcalc_core::{cox_fit, kaplan_meier, log_rank, CoxOptions, KmOptions, SurvData};
 
@@ -30,14 +31,6 @@ fn data(t: Vec<f64>, e: Vec<bool>, g: Vec<usize>) -> Option<SurvData> {
         return None;
     }
     SurvData::new(t, e, g, vec!["a".into(), "b".into()]).ok()
-}
-
-fn rel(a: f64, b: f64) -> f64 {
-    if a == b {
-        0.0
-    } else {
-        (a - b).abs() / a.abs().max(b.abs())
-    }
 }
 
 proptest! {

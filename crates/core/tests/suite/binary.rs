@@ -8,10 +8,13 @@
 //!
 //! Layout of this file:
 //! * tolerances — every tolerance, in one place;
-//! * fixture access and `Checker` (collects every mismatch, records the largest relative
-//!   error per quantity; run with `-- --nocapture` to see them);
+//! * fixture access (the common part in `util`) and `Checker` (its own: its relative
+//!   error takes values below 1e-300 as 0 and equal NaNs as equal; it collects every
+//!   mismatch and records the largest relative error per quantity; run with
+//!   `cargo test -p survcalc-core --test tests binary:: -- --nocapture` to see them);
 //! * one `#[test]` per fixture file, plus the reference trial's numbers spelled out.
 
+use crate::util::{array, field, load, string, strings};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -49,18 +52,8 @@ const FISHER_EXACT_REL: f64 = 1e-10;
 const UNDERFLOW: f64 = 1e-300;
 
 // ---------------------------------------------------------------------------------------
-// Fixture access
-
-fn field<'a>(v: &'a Value, key: &str) -> &'a Value {
-    v.get(key)
-        .unwrap_or_else(|| panic!("fixture: missing field `{key}`"))
-}
-
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    field(v, key)
-        .as_array()
-        .unwrap_or_else(|| panic!("fixture: field `{key}` is not an array"))
-}
+// Fixture access (the common part: crate::util); numbers here may be the strings "Inf",
+// "-Inf", "NaN", "NA"
 
 /// A number; "Inf", "-Inf" as infinities; "NaN"/"NA" as NaN.
 fn to_num(v: &Value, what: &str) -> f64 {
@@ -105,24 +98,6 @@ fn counts(v: &Value, key: &str) -> Vec<u64> {
         .collect()
 }
 
-fn string(v: &Value, key: &str) -> String {
-    field(v, key)
-        .as_str()
-        .unwrap_or_else(|| panic!("fixture: `{key}` is not a string"))
-        .to_string()
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    array(v, key)
-        .iter()
-        .map(|s| {
-            s.as_str()
-                .unwrap_or_else(|| panic!("fixture: `{key}` holds a non-string"))
-                .to_string()
-        })
-        .collect()
-}
-
 fn matrix(v: &Value, key: &str) -> Vec<Vec<f64>> {
     array(v, key)
         .iter()
@@ -134,10 +109,6 @@ fn matrix(v: &Value, key: &str) -> Vec<Vec<f64>> {
                 .collect()
         })
         .collect()
-}
-
-fn load(text: &str) -> Value {
-    serde_json::from_str(text).expect("fixture is valid JSON")
 }
 
 fn alternative(s: &str) -> Alternative {
@@ -260,9 +231,7 @@ fn close_opt(c: &mut Checker, what: &str, at: &str, actual: Option<f64>, r: f64,
 
 #[test]
 fn proportions_match_binom_test_and_prop_test() {
-    let fx = load(include_str!(
-        "../../../tests/fixtures/binary/proportions.json"
-    ));
+    let fx = load(fixture_text!("binary/proportions.json"));
     let mut c = Checker::new("proportion");
     for case in array(&fx, "cases") {
         let (x, n) = (count(case, "x"), count(case, "n"));
@@ -346,9 +315,7 @@ fn proportions_match_binom_test_and_prop_test() {
 
 #[test]
 fn two_by_two_tables_match_r() {
-    let fx = load(include_str!(
-        "../../../tests/fixtures/binary/two_by_two.json"
-    ));
+    let fx = load(fixture_text!("binary/two_by_two.json"));
     let mut c = Checker::new("2x2");
     for case in array(&fx, "cases") {
         let t = TwoByTwo::new(
@@ -585,7 +552,7 @@ fn check_chisq(
 
 #[test]
 fn r_by_c_tables_match_fisher_and_chisq() {
-    let fx = load(include_str!("../../../tests/fixtures/binary/tables.json"));
+    let fx = load(fixture_text!("binary/tables.json"));
     let mut c = Checker::new("rxc");
     for case in array(&fx, "cases") {
         let desc = string(case, "description");
@@ -720,7 +687,7 @@ fn check_ae(c: &mut Checker, key: &str, fisher: &AeTable, chisq: &AeTable, r: &[
 
 #[test]
 fn adverse_event_tables_match_r() {
-    let fx = load(include_str!("../../../tests/fixtures/binary/adverse.json"));
+    let fx = load(fixture_text!("binary/adverse.json"));
     let input = long_input(&fx);
     let mut c = Checker::new("adverse");
     let g34 = Some(GradeRange { min: 3, max: 4 });
@@ -787,7 +754,7 @@ fn adverse_event_tables_match_r() {
 
 #[test]
 fn reference_trial_adverse_event_table_from_records() {
-    let fx = load(include_str!("../../../tests/fixtures/binary/adverse.json"));
+    let fx = load(fixture_text!("binary/adverse.json"));
     let table = ae_table_long(
         &long_input(&fx),
         &AeOptions {
