@@ -3,6 +3,8 @@
 
 use crate::state::Session;
 use leptos::prelude::*;
+use survcalc_core::dates::DateOrder;
+use survcalc_core::units::TimeUnit;
 use survcalc_core::{ConfType, Convention, Ties};
 
 /// A `<select>` over `options` showing `current`, calling `set` on change.
@@ -76,6 +78,15 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
     view! {
         <Show when=has_table fallback=|| view! { <p class="muted">"Load data to choose columns."</p> }>
             <div class="grid">
+                <Show when=move || session.with(|s| s.sheets.len() > 1)>
+                    <Choice
+                        label="Sheet"
+                        id="sheet"
+                        options=Signal::derive(move || pairs(session.with(|s| s.sheets.clone())))
+                        current=Signal::derive(move || session.with(|s| s.sheet.clone().unwrap_or_default()))
+                        set=move |v: String| session.update(|s| s.select_sheet(&v))
+                    />
+                </Show>
                 <Show when=move || session.with(|s| s.endpoints.len() > 1)>
                     <Choice
                         label="Endpoint"
@@ -97,6 +108,65 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     options=columns
                     current=Signal::derive(move || session.with(|s| s.mapping.time.clone()))
                     set=move |v| session.update(|s| s.set_time(v))
+                />
+                <Choice
+                    label="…or from dates: start"
+                    id="date-start"
+                    options=Signal::derive(move || {
+                        let mut v = vec![(String::new(), "(not used)".to_string())];
+                        v.extend(pairs(session.with(Session::columns)));
+                        v
+                    })
+                    current=Signal::derive(move || session.with(|s| s.date_draft.0.clone()))
+                    set=move |v: String| session.update(|s| s.set_dates(Some(v), None))
+                />
+                <Choice
+                    label="…end (event or last contact)"
+                    id="date-end"
+                    options=Signal::derive(move || {
+                        let mut v = vec![(String::new(), "(not used)".to_string())];
+                        v.extend(pairs(session.with(Session::columns)));
+                        v
+                    })
+                    current=Signal::derive(move || session.with(|s| s.date_draft.1.clone()))
+                    set=move |v: String| session.update(|s| s.set_dates(None, Some(v)))
+                />
+                <Show when=move || session.with(|s| s.mapping.dates.is_some())>
+                    <Choice
+                        label="Dates are written"
+                        id="date-order"
+                        options=Signal::derive(|| {
+                            [DateOrder::Auto, DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy]
+                                .into_iter()
+                                .map(|o| (format!("{o:?}"), o.describe().to_string()))
+                                .collect::<Vec<_>>()
+                        })
+                        current=Signal::derive(move || {
+                            session.with(|s| s.mapping.dates.as_ref().map(|d| format!("{:?}", d.order)).unwrap_or_default())
+                        })
+                        set=move |v: String| {
+                            let o = [DateOrder::Auto, DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy]
+                                .into_iter()
+                                .find(|o| format!("{o:?}") == v);
+                            if let Some(o) = o {
+                                session.update(|s| s.set_date_order(o));
+                            }
+                        }
+                    />
+                </Show>
+                <Choice
+                    label="Analyse in"
+                    id="output-unit"
+                    options=Signal::derive(|| {
+                        let mut v = vec![(String::new(), "the data's unit".to_string())];
+                        v.extend(TimeUnit::ALL.into_iter().map(|u| (u.name().to_string(), u.name().to_string())));
+                        v
+                    })
+                    current=Signal::derive(move || session.with(|s| s.mapping.output_unit.map(|u| u.name().to_string()).unwrap_or_default()))
+                    set=move |v: String| {
+                        let u = TimeUnit::ALL.into_iter().find(|u| u.name() == v);
+                        session.update(|s| s.set_output_unit(u));
+                    }
                 />
                 <label for="time-unit">"Time unit"</label>
                 <input

@@ -3,10 +3,14 @@
 
 use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
 use survcalc_core::binary::BinaryOptions;
+use survcalc_core::dates::DateOrder;
+use survcalc_core::mapping::DateSpan;
 use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
 };
+use survcalc_core::table::Source;
+use survcalc_core::units::TimeUnit;
 use survcalc_core::{analyze, example, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
 
 /// Everything the page needs to show an analysis.
@@ -34,6 +38,14 @@ pub struct Session {
     pub ae_columns: Vec<String>,
     /// Grade filter of the adverse-event table, e.g. 3–4; `None` counts any grade ≥ 1.
     pub ae_grades: Option<(u32, u32)>,
+    /// The file's bytes when it is a workbook, so another sheet can be read.
+    pub workbook: Option<Vec<u8>>,
+    /// The workbook's sheets (empty for text).
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+    /// Start/end date columns chosen while the other is still missing.
+    pub date_draft: (String, String),
 }
 
 /// The result the page renders: the analysis or a message saying what to fix.
@@ -56,7 +68,73 @@ impl Session {
     /// (.xlsx, .xls, .ods; the first sheet with data).
     pub fn from_bytes(source: &str, bytes: &[u8]) -> Session {
         let table = Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string());
-        Session::from_table(source, table)
+        let mut s = Session::from_table(source, table);
+        if let Ok(t) = &s.table {
+            if let Source::Workbook { sheets, sheet, .. } = &t.source {
+                s.sheets = sheets.clone();
+                s.sheet = Some(sheet.clone());
+                s.workbook = Some(bytes.to_vec());
+            }
+        }
+        s
+    }
+
+    /// Reads another sheet of the workbook, guessing the mapping again.
+    pub fn select_sheet(&mut self, sheet: &str) {
+        let Some(bytes) = self.workbook.take() else {
+            return;
+        };
+        let options = TableOptions {
+            sheet: Some(sheet.to_string()),
+            ..TableOptions::default()
+        };
+        let table = Table::from_bytes(&bytes, &options).map_err(|e| e.to_string());
+        let mut next = Session::from_table(&self.source, table);
+        next.sheets = std::mem::take(&mut self.sheets);
+        next.sheet = Some(sheet.to_string());
+        next.workbook = Some(bytes);
+        next.options = self.options.clone();
+        *self = next;
+    }
+
+    /// Sets the start and/or end date column (`None` leaves that one as it is; an empty
+    /// name clears it). Time comes from the dates once both are set.
+    pub fn set_dates(&mut self, start: Option<String>, end: Option<String>) {
+        if let Some(a) = start {
+            self.date_draft.0 = a;
+        }
+        if let Some(b) = end {
+            self.date_draft.1 = b;
+        }
+        let order = self
+            .mapping
+            .dates
+            .as_ref()
+            .map_or(DateOrder::Auto, |d| d.order);
+        let (a, b) = &self.date_draft;
+        self.mapping.dates = (!a.is_empty() && !b.is_empty()).then(|| DateSpan {
+            start: a.clone(),
+            end: b.clone(),
+            order,
+        });
+        if self.mapping.dates.is_some() && self.mapping.output_unit.is_none() {
+            self.time_unit = "days".into();
+        }
+    }
+
+    /// Sets how dates are written (day/month/year …); `Auto` learns it from the data.
+    pub fn set_date_order(&mut self, order: DateOrder) {
+        if let Some(d) = &mut self.mapping.dates {
+            d.order = order;
+        }
+    }
+
+    /// Sets the output unit (times are converted; dates give days by default).
+    pub fn set_output_unit(&mut self, unit: Option<TimeUnit>) {
+        self.mapping.output_unit = unit;
+        if let Some(u) = unit {
+            self.time_unit = u.name().to_string();
+        }
     }
 
     fn from_table(source: &str, table: Result<Table, String>) -> Session {
@@ -83,6 +161,10 @@ impl Session {
             response,
             ae_columns,
             ae_grades: Some((3, 4)),
+            workbook: None,
+            sheets: Vec::new(),
+            sheet: None,
+            date_draft: Default::default(),
         }
     }
 
@@ -365,6 +447,23 @@ mod tests {
         );
         let a = s.analyze().map_err(|e| e.to_string());
         assert!(a.is_ok_and(|a| a.landmarks.len() == 2 && a.rmst.is_some_and(|r| r.tau == 20.0)));
+    }
+
+    #[test]
+    fn durations_from_dates_in_months() {
+        let mut s = Session::from_text(
+            "pasted",
+            "arm,start,end,dead\nA,2020-01-01,2020-07-01,1\nA,2020-01-01,2021-01-01,0\nB,2020-02-01,2020-03-01,1\nB,2020-01-15,2020-12-15,1\n",
+        );
+        s.set_dates(Some("start".into()), None);
+        assert!(s.mapping.dates.is_none());
+        s.set_dates(None, Some("end".into()));
+        assert!(s.mapping.dates.is_some());
+        s.set_output_unit(Some(TimeUnit::Months));
+        assert_eq!(s.x_label(), "Time (months)");
+        let a = s.analyze().map_err(|e| e.to_string());
+        // 2020-01-01 → 2020-07-01 is 182 days = 182 / 30.4375 months.
+        assert!(a.is_ok_and(|a| (a.curves[0].time[0] - 182.0 / 30.4375).abs() < 1e-12));
     }
 
     #[test]

@@ -300,3 +300,23 @@ test('strata and covariates give the stratified test and the adjusted Cox model'
     await context.close();
   }
 });
+
+test('time can come from start and end dates, in the unit chosen', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await paste(page, 'arm,start,end,dead\nA,2020-01-01,2020-07-01,1\nA,2020-01-01,2021-01-01,0\nB,2020-02-01,2020-03-01,1\nB,2020-01-15,2020-12-15,1\n');
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    await page.selectOption('[data-testid="date-start"]', 'start');
+    await page.selectOption('[data-testid="date-end"]', 'end');
+    await page.selectOption('[data-testid="event-col"]', 'dead');
+    await page.selectOption('[data-testid="output-unit"]', 'months');
+    await page.waitForFunction(() => document.querySelector('[data-testid="counts"]')?.textContent.includes('n = 4 of 4'));
+    assert.equal(await page.inputValue('[data-testid="time-unit"]'), 'months');
+    // Group A: one death at 182 days = 5.98 months; its median is that time.
+    const m = await dataOf(page, 'median-0');
+    close(Number(m.value), 182 / 30.4375, REL, 'median from dates (months)');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
