@@ -38,6 +38,15 @@ fn pairs(v: Vec<String>) -> Vec<(String, String)> {
     v.into_iter().map(|c| (c.clone(), c)).collect()
 }
 
+/// The table's columns, after a first empty choice labelled `none` (e.g. "(not used)").
+fn columns_or(session: RwSignal<Session>, none: &'static str) -> Signal<Vec<(String, String)>> {
+    Signal::derive(move || {
+        let mut v = vec![(String::new(), none.to_string())];
+        v.extend(pairs(session.with(Session::columns)));
+        v
+    })
+}
+
 /// The mapping and settings panel.
 #[component]
 pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
@@ -65,11 +74,7 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
         v.extend(pairs(session.with(Session::event_values)));
         v
     });
-    let group_columns = Signal::derive(move || {
-        let mut v = vec![(String::new(), "(none: one group)".to_string())];
-        v.extend(pairs(session.with(Session::columns)));
-        v
-    });
+    let group_columns = columns_or(session, "(none: one group)");
     let levels = Signal::derive(move || {
         let mut v = vec![(String::new(), "first in the data".to_string())];
         v.extend(pairs(session.with(Session::group_levels)));
@@ -112,22 +117,14 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                 <Choice
                     label="…or from dates: start"
                     id="date-start"
-                    options=Signal::derive(move || {
-                        let mut v = vec![(String::new(), "(not used)".to_string())];
-                        v.extend(pairs(session.with(Session::columns)));
-                        v
-                    })
+                    options=columns_or(session, "(not used)")
                     current=Signal::derive(move || session.with(|s| s.date_draft.0.clone()))
                     set=move |v: String| session.update(|s| s.set_dates(Some(v), None))
                 />
                 <Choice
                     label="…end (event or last contact)"
                     id="date-end"
-                    options=Signal::derive(move || {
-                        let mut v = vec![(String::new(), "(not used)".to_string())];
-                        v.extend(pairs(session.with(Session::columns)));
-                        v
-                    })
+                    options=columns_or(session, "(not used)")
                     current=Signal::derive(move || session.with(|s| s.date_draft.1.clone()))
                     set=move |v: String| session.update(|s| s.set_dates(None, Some(v)))
                 />
@@ -286,11 +283,7 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                 <Choice
                     label="Strata"
                     id="strata"
-                    options=Signal::derive(move || {
-                        let mut v = vec![(String::new(), "(none)".to_string())];
-                        v.extend(pairs(session.with(Session::columns)));
-                        v
-                    })
+                    options=columns_or(session, "(none)")
                     current=Signal::derive(move || session.with(|s| s.options.strata.clone().unwrap_or_default()))
                     set=move |v: String| session.update(|s| s.options.strata = (!v.is_empty()).then_some(v))
                 />

@@ -322,20 +322,27 @@ pub(crate) fn km_sorted(
     c
 }
 
+/// One group's curve with R's defaults, from times and 0/1 events: the unit tests'
+/// shared fixture builder (km, median, landmark).
+#[cfg(test)]
+pub(crate) fn test_curve(time: &[f64], ev: &[u8]) -> KmCurve {
+    let d = SurvData::from_labels(
+        time.to_vec(),
+        ev.iter().map(|&e| e == 1).collect(),
+        &vec!["g"; time.len()],
+    );
+    match d {
+        Ok(d) => kaplan_meier(&d, &KmOptions::default()).remove(0),
+        Err(e) => panic!("test data invalid: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn one(time: &[f64], ev: &[u8]) -> KmCurve {
-        let d = SurvData::from_labels(
-            time.to_vec(),
-            ev.iter().map(|&e| e == 1).collect(),
-            &vec!["g"; time.len()],
-        );
-        match d {
-            Ok(d) => kaplan_meier(&d, &KmOptions::default()).remove(0),
-            Err(e) => panic!("test data invalid: {e}"),
-        }
+        test_curve(time, ev)
     }
 
     #[test]

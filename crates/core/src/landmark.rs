@@ -485,18 +485,9 @@ pub fn survival_difference(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{kaplan_meier, KmOptions, SurvData};
 
     fn curve(time: &[f64], ev: &[u8]) -> KmCurve {
-        let d = SurvData::from_labels(
-            time.to_vec(),
-            ev.iter().map(|&e| e == 1).collect(),
-            &vec!["g"; time.len()],
-        );
-        match d {
-            Ok(d) => kaplan_meier(&d, &KmOptions::default()).remove(0),
-            Err(e) => panic!("test data invalid: {e}"),
-        }
+        crate::km::test_curve(time, ev)
     }
 
     #[test]
