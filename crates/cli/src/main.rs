@@ -5,16 +5,19 @@
 
 mod text;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::process::ExitCode;
 use survcalc_core::adverse::{AeOptions, GradeRange};
 use survcalc_core::binary::BinaryOptions;
+use survcalc_core::mapping::{parse_group_labels, RowFilter};
 use survcalc_core::response::{
     ae_from_columns, ae_from_long, analyze_response, AeLongMapping, ResponseMapping,
 };
+use survcalc_core::table::parse_delimiter;
 use survcalc_core::{
-    analyze, AnalysisOptions, ConfType, Convention, Mapping, Table, TableOptions, Ties,
+    analyze, AnalysisOptions, ConfType, Convention, DateOrder, DateSpan, Mapping, Table,
+    TableOptions, TextEncoding, Ties, TimeUnit,
 };
 
 #[derive(Parser)]
@@ -45,10 +48,69 @@ enum Command {
     Example,
 }
 
+/// How to read the file; each is detected when not given.
+#[derive(Args)]
+struct ReadArgs {
+    /// The delimiter: comma, tab, semicolon, pipe, or one character (R `sep`).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Whether numbers use a decimal point or a decimal comma ("16,3"; R `dec`).
+    #[arg(long, value_enum)]
+    decimal: Option<DecimalArg>,
+    /// Whether the first row names the columns (R `header`); `no` names them V1, V2, …
+    #[arg(long, value_enum)]
+    header: Option<YesNo>,
+    /// The text encoding: utf-8, utf-16le, utf-16be, windows-1252 / latin1 (R
+    /// `fileEncoding`).
+    #[arg(long)]
+    encoding: Option<String>,
+    /// The sheet of a workbook (default: the first sheet with cells).
+    #[arg(long)]
+    sheet: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DecimalArg {
+    Point,
+    Comma,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum YesNo {
+    Yes,
+    No,
+}
+
+impl ReadArgs {
+    fn options(&self) -> Result<TableOptions, String> {
+        let delimiter = match &self.delimiter {
+            None => None,
+            Some(d) => Some(parse_delimiter(d).ok_or_else(|| {
+                format!("--delimiter {d}: give comma, tab, semicolon, pipe or one character")
+            })?),
+        };
+        let encoding = match &self.encoding {
+            None => None,
+            Some(e) => Some(TextEncoding::parse(e).ok_or_else(|| {
+                format!("--encoding {e}: give utf-8, utf-16le, utf-16be or windows-1252")
+            })?),
+        };
+        Ok(TableOptions {
+            delimiter,
+            header: self.header.map(|h| matches!(h, YesNo::Yes)),
+            decimal_comma: self.decimal.map(|d| matches!(d, DecimalArg::Comma)),
+            encoding,
+            sheet: self.sheet.clone(),
+        })
+    }
+}
+
 #[derive(Parser)]
 struct AeLongArgs {
     /// The data file (`-` reads standard input).
     file: String,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Patient identifier column.
     #[arg(long)]
     patient: String,
@@ -73,6 +135,8 @@ struct AeLongArgs {
 struct ResponseArgs {
     /// The data file (`-` reads standard input).
     file: String,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Column with the outcome (1/0, yes/no, CR/PR/SD/PD/NE…).
     #[arg(long)]
     outcome: String,
@@ -91,6 +155,8 @@ struct ResponseArgs {
 struct AeArgs {
     /// The data file (`-` reads standard input).
     file: String,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Column with the arm.
     #[arg(long)]
     group: String,
@@ -104,8 +170,11 @@ struct AeArgs {
 
 #[derive(Parser)]
 struct AnalyzeArgs {
-    /// The data file (CSV, TSV, semicolon- or pipe-separated; `-` reads standard input).
+    /// The data file (CSV, TSV, semicolon- or pipe-separated, .xlsx, .xls, .ods; `-` reads
+    /// standard input).
     file: String,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Column with follow-up time (guessed from the names when omitted).
     #[arg(long)]
     time: Option<String>,
@@ -118,9 +187,44 @@ struct AnalyzeArgs {
     /// The event-column value meaning "event" (default: recognise 1/0, 2/1, dead/alive, …).
     #[arg(long)]
     event_value: Option<String>,
+    /// The event-column value meaning "censored"; with --event-value, any other value is
+    /// reported as unknown rather than guessed.
+    #[arg(long)]
+    censor_value: Option<String>,
     /// The reference group for hazard ratios (default: the first in the data).
     #[arg(long)]
     reference: Option<String>,
+    /// The order of the groups, e.g. `--group-order Placebo,Drug` (the first is the
+    /// reference unless --reference is given).
+    #[arg(long, value_delimiter = ',')]
+    group_order: Vec<String>,
+    /// Labels for group values, e.g. `--group-labels "1=Sorafenib,2=Sorafenib+HAIC"`.
+    #[arg(long)]
+    group_labels: Option<String>,
+    /// The patient identifier column, for the duplicate check (default: a column named
+    /// like id, USUBJID, patient_id).
+    #[arg(long)]
+    id: Option<String>,
+    /// The unit of the time column: days, weeks, months, years (default: read from its
+    /// name, e.g. os_months).
+    #[arg(long)]
+    time_unit: Option<String>,
+    /// Analyse in this unit (months = 30.4375 days, years = 365.25 days).
+    #[arg(long)]
+    unit: Option<String>,
+    /// Follow-up from dates: the start column (randomisation); needs --end.
+    #[arg(long, requires = "end")]
+    start: Option<String>,
+    /// Follow-up from dates: the end column (event or last contact); needs --start.
+    #[arg(long, requires = "start")]
+    end: Option<String>,
+    /// How numeric dates are written: auto, ymd, dmy, mdy (default: learn from the data;
+    /// ambiguous dates are reported, never guessed).
+    #[arg(long, default_value = "auto")]
+    date_order: String,
+    /// Only rows where a column has a value, e.g. `--filter PARAMCD=OS` (CDISC ADTTE).
+    #[arg(long)]
+    filter: Option<String>,
     /// Follow the defaults of this software (R, SAS, SPSS, Stata, Prism); the options
     /// below override single choices.
     #[arg(long, value_enum)]
@@ -229,13 +333,72 @@ fn finish(r: Result<String, String>) -> ExitCode {
     }
 }
 
-fn read_table(file: &str) -> Result<Table, String> {
+fn read_table(file: &str, read: &ReadArgs) -> Result<Table, String> {
+    let options = read.options()?;
     let bytes = read_input(file)?;
-    Table::from_bytes(&bytes, &TableOptions::default()).map_err(|e| format!("{file}: {e}"))
+    Table::from_bytes(&bytes, &options).map_err(|e| format!("{file}: {e}"))
+}
+
+fn unit_arg(flag: &str, value: Option<&String>) -> Result<Option<TimeUnit>, String> {
+    value
+        .map(|u| {
+            TimeUnit::parse(u)
+                .ok_or_else(|| format!("{flag} {u}: give days, weeks, months or years"))
+        })
+        .transpose()
+}
+
+/// The mapping: guessed from the table, then each argument given replaces the guess.
+fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
+    let mut mapping: Mapping = survcalc_core::mapping::guess(table);
+    if let Some(t) = &args.time {
+        mapping.time = t.clone();
+    }
+    if let Some(e) = &args.event {
+        mapping.event = e.clone();
+    }
+    if args.group.is_some() {
+        mapping.group = args.group.clone();
+    }
+    mapping.event_value = args.event_value.clone();
+    mapping.censor_value = args.censor_value.clone();
+    mapping.reference = args.reference.clone();
+    mapping.group_order = args.group_order.clone();
+    if let Some(l) = &args.group_labels {
+        mapping.group_labels = parse_group_labels(l).map_err(|e| format!("--group-labels: {e}"))?;
+    }
+    if args.id.is_some() {
+        mapping.id = args.id.clone();
+    }
+    mapping.time_unit = unit_arg("--time-unit", args.time_unit.as_ref())?;
+    mapping.output_unit = unit_arg("--unit", args.unit.as_ref())?;
+    if let (Some(start), Some(end)) = (&args.start, &args.end) {
+        let order = DateOrder::parse(&args.date_order).ok_or_else(|| {
+            format!(
+                "--date-order {}: give auto, ymd, dmy or mdy",
+                args.date_order
+            )
+        })?;
+        mapping.dates = Some(DateSpan {
+            start: start.clone(),
+            end: end.clone(),
+            order,
+        });
+    }
+    if let Some(f) = &args.filter {
+        let (column, value) = f
+            .split_once('=')
+            .ok_or_else(|| format!("--filter {f}: write COLUMN=VALUE, e.g. PARAMCD=OS"))?;
+        mapping.filter = Some(RowFilter {
+            column: column.trim().to_string(),
+            value: value.trim().to_string(),
+        });
+    }
+    Ok(mapping)
 }
 
 fn run_response(args: &ResponseArgs) -> Result<String, String> {
-    let table = read_table(&args.file)?;
+    let table = read_table(&args.file, &args.read)?;
     let m = ResponseMapping {
         outcome: args.outcome.clone(),
         group: args.group.clone(),
@@ -262,7 +425,7 @@ fn grade_range(g: &Option<String>) -> Result<Option<GradeRange>, String> {
 }
 
 fn run_ae_long(args: &AeLongArgs) -> Result<String, String> {
-    let table = read_table(&args.file)?;
+    let table = read_table(&args.file, &args.read)?;
     let at_risk = args
         .at_risk
         .split(',')
@@ -293,7 +456,7 @@ fn run_ae_long(args: &AeLongArgs) -> Result<String, String> {
 }
 
 fn run_ae(args: &AeArgs) -> Result<String, String> {
-    let table = read_table(&args.file)?;
+    let table = read_table(&args.file, &args.read)?;
     let options = AeOptions {
         grades: grade_range(&args.grades)?,
         ..AeOptions::default()
@@ -316,19 +479,8 @@ fn read_input(file: &str) -> Result<Vec<u8>, String> {
 }
 
 fn run(args: &AnalyzeArgs) -> Result<String, String> {
-    let table = read_table(&args.file)?;
-    let mut mapping: Mapping = survcalc_core::mapping::guess(&table);
-    if let Some(t) = &args.time {
-        mapping.time = t.clone();
-    }
-    if let Some(e) = &args.event {
-        mapping.event = e.clone();
-    }
-    if args.group.is_some() {
-        mapping.group = args.group.clone();
-    }
-    mapping.event_value = args.event_value.clone();
-    mapping.reference = args.reference.clone();
+    let table = read_table(&args.file, &args.read)?;
+    let mapping = mapping_of(&table, args)?;
     let convention = args.convention.map_or(Convention::R, Convention::from);
     let mut options = AnalysisOptions::for_convention(convention);
     if let Some(c) = args.conf_type {
@@ -362,6 +514,6 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
     match args.format {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
-        Format::Text => Ok(text::render(&analysis, &mapping)),
+        Format::Text => Ok(text::render(&analysis, &mapping, &table.reading())),
     }
 }

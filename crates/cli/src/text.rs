@@ -8,8 +8,9 @@ fn num(x: Option<f64>) -> String {
 }
 
 /// Renders the analysis as text.
-pub fn render(a: &Analysis, m: &Mapping) -> String {
+pub fn render(a: &Analysis, m: &Mapping, reading: &str) -> String {
     let mut s = String::new();
+    let _ = writeln!(s, "read as {reading}");
     let _ = writeln!(
         s,
         "time = {}, event = {}, group = {}",

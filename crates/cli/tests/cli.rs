@@ -219,3 +219,160 @@ fn ae_long_counts_patients_once_at_worst_grade() {
     assert!(!ok);
     assert!(err.contains("should be ARM=N"), "{err}");
 }
+
+/// Every reading and mapping choice the page offers is also a flag: a headerless,
+/// semicolon-separated Latin-1 file with decimal commas, coded groups, a censor value, an
+/// ID column, a time unit and a conversion; dates; an ADTTE filter; and bad values.
+#[test]
+fn reading_and_mapping_flags() {
+    let dir = std::env::temp_dir().join(format!("survcalc-cli-read-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let f = dir.join("latin1.txt");
+    // 0xE9 is "é" in Latin-1 (invalid as UTF-8): the ID of the last two rows.
+    let mut bytes =
+        b"1;16,3;mort;p1\n1;3,5;vivant;p2\n2;8,25;mort;p3\n2;12;vivant;p\xe9\n2;1,5;mort;p\xe9\n"
+            .to_vec();
+    bytes.extend_from_slice(b"1;4;mort;p6\n");
+    std::fs::write(&f, &bytes).expect("write");
+    let path = f.to_str().expect("utf8 path");
+    let (ok, out, err) = run(&[
+        "analyze",
+        path,
+        "--delimiter",
+        "semicolon",
+        "--decimal",
+        "comma",
+        "--header",
+        "no",
+        "--encoding",
+        "latin1",
+        "--time",
+        "V2",
+        "--event",
+        "V3",
+        "--event-value",
+        "mort",
+        "--censor-value",
+        "vivant",
+        "--group",
+        "V1",
+        "--group-labels",
+        "1=Sorafenib,2=HAIC",
+        "--group-order",
+        "2,1",
+        "--id",
+        "V4",
+        "--time-unit",
+        "months",
+        "--unit",
+        "years",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    assert_eq!(a["groups"], serde_json::json!(["HAIC", "Sorafenib"]));
+    assert_eq!(a["n_used"], 6);
+    // HAIC's first time: 1.5 months in years.
+    let t0 = a["curves"][0]["time"][0].as_f64().unwrap_or(f64::NAN);
+    assert_eq!(t0, 1.5 * 30.4375 / 365.25);
+    let warnings = a["warnings"].to_string();
+    assert!(warnings.contains("pé"), "{warnings}");
+
+    let (ok, out, _) = run(&[
+        "analyze",
+        path,
+        "--delimiter",
+        "semicolon",
+        "--header",
+        "no",
+        "--encoding",
+        "latin1",
+        "--time",
+        "V2",
+        "--event",
+        "V3",
+        "--event-value",
+        "mort",
+        "--censor-value",
+        "vivant",
+        "--group",
+        "V1",
+    ]);
+    assert!(ok);
+    assert!(
+        out.contains("read as semicolon-separated text, Windows-1252 (Latin-1), no header row, decimal comma"),
+        "{out}"
+    );
+
+    let dates = dir.join("dates.csv");
+    std::fs::write(
+        &dates,
+        "arm,rand,last,dead\nA,01/02/2020,01/03/2020,1\nA,05/02/2020,05/08/2020,0\nB,03/02/2020,03/04/2020,1\nB,04/02/2020,04/06/2020,1\n",
+    )
+    .expect("write");
+    let (ok, out, err) = run(&[
+        "analyze",
+        dates.to_str().expect("utf8 path"),
+        "--start",
+        "rand",
+        "--end",
+        "last",
+        "--date-order",
+        "dmy",
+        "--event",
+        "dead",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    // 1 Feb → 1 Mar 2020 (a leap year): 29 days.
+    assert_eq!(a["curves"][0]["time"][0].as_f64(), Some(29.0));
+
+    let adtte = dir.join("adtte.csv");
+    std::fs::write(
+        &adtte,
+        "USUBJID,ARM,PARAMCD,AVAL,CNSR\n1,A,OS,10,0\n1,A,PFS,5,0\n2,B,OS,20,1\n2,B,PFS,7,0\n3,A,OS,4,0\n3,A,PFS,2,0\n",
+    )
+    .expect("write");
+    let (ok, out, err) = run(&[
+        "analyze",
+        adtte.to_str().expect("utf8 path"),
+        "--filter",
+        "PARAMCD=PFS",
+        "--time",
+        "AVAL",
+        "--event",
+        "CNSR",
+        "--group",
+        "ARM",
+        "--format",
+        "json",
+    ]);
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    assert_eq!(
+        (a["n_used"].as_u64(), a["n_rows"].as_u64()),
+        (Some(3), Some(3))
+    );
+
+    for (flag, value, message) in [
+        ("--encoding", "ebcdic", "--encoding ebcdic: give utf-8"),
+        ("--delimiter", "::", "--delimiter ::: give comma"),
+        (
+            "--group-labels",
+            "1=A,2",
+            "--group-labels: \"2\" is not value=label",
+        ),
+        ("--unit", "fortnights", "--unit fortnights: give days"),
+        (
+            "--filter",
+            "PARAMCD",
+            "--filter PARAMCD: write COLUMN=VALUE",
+        ),
+    ] {
+        let (ok, _, err) = run(&["analyze", path, flag, value]);
+        assert!(!ok && err.contains(message), "{flag} {value}: {err}");
+    }
+}

@@ -42,6 +42,30 @@ pub enum DateOrder {
 }
 
 impl DateOrder {
+    /// Every choice, `Auto` first (for a form).
+    pub const ALL: [DateOrder; 4] = [
+        DateOrder::Auto,
+        DateOrder::Ymd,
+        DateOrder::Dmy,
+        DateOrder::Mdy,
+    ];
+
+    /// The short name: `auto`, `ymd`, `dmy`, `mdy` (as serde writes it).
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::Auto => "auto",
+            DateOrder::Ymd => "ymd",
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        }
+    }
+
+    /// Reads a short name (case-insensitive).
+    pub fn parse(s: &str) -> Option<DateOrder> {
+        let s = s.trim().to_ascii_lowercase();
+        DateOrder::ALL.into_iter().find(|o| o.name() == s)
+    }
+
     /// A short description, e.g. "day/month/year".
     pub fn describe(self) -> &'static str {
         match self {

@@ -40,6 +40,39 @@ pub enum TextEncoding {
 }
 
 impl TextEncoding {
+    /// Every encoding read here (for a choice in a form).
+    pub const ALL: [TextEncoding; 4] = [
+        TextEncoding::Utf8,
+        TextEncoding::Utf16Le,
+        TextEncoding::Utf16Be,
+        TextEncoding::Windows1252,
+    ];
+
+    /// The short name: `utf-8`, `utf-16le`, `utf-16be`, `windows-1252`.
+    pub fn key(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "utf-8",
+            TextEncoding::Utf16Le => "utf-16le",
+            TextEncoding::Utf16Be => "utf-16be",
+            TextEncoding::Windows1252 => "windows-1252",
+        }
+    }
+
+    /// Reads an encoding name as R's `fileEncoding` or a browser would write it
+    /// (case-insensitive): `utf-8`/`utf8`, `utf-16le`/`ucs-2le`, `utf-16be`,
+    /// `windows-1252`/`cp1252`/`latin1`/`iso-8859-1`.
+    pub fn parse(s: &str) -> Option<TextEncoding> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8" | "utf8" => Some(TextEncoding::Utf8),
+            "utf-16le" | "utf16le" | "ucs-2le" | "utf-16" => Some(TextEncoding::Utf16Le),
+            "utf-16be" | "utf16be" => Some(TextEncoding::Utf16Be),
+            "windows-1252" | "cp1252" | "latin1" | "latin-1" | "iso-8859-1" => {
+                Some(TextEncoding::Windows1252)
+            }
+            _ => None,
+        }
+    }
+
     /// The encoding's usual name, e.g. "UTF-16LE".
     pub fn name(self) -> &'static str {
         match self {

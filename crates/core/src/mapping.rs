@@ -376,13 +376,58 @@ fn shown_value(v: &str) -> String {
 
 /// The unit a time column is in: set by the user, or announced by its name.
 fn source_unit(mapping: &Mapping) -> Option<TimeUnit> {
-    if mapping.dates.is_some() {
-        Some(TimeUnit::Days)
-    } else {
-        mapping
-            .time_unit
-            .or_else(|| TimeUnit::from_column_name(&mapping.time))
+    mapping.source_unit()
+}
+
+impl Mapping {
+    /// The unit the times are read in: days for dates, else the unit the user set, else
+    /// the one the time column's name announces (`os_months`); `None` when unknown.
+    pub fn source_unit(&self) -> Option<TimeUnit> {
+        if self.dates.is_some() {
+            Some(TimeUnit::Days)
+        } else {
+            self.time_unit
+                .or_else(|| TimeUnit::from_column_name(&self.time))
+        }
     }
+
+    /// The unit of the analysis (what [`Prepared::time_unit`] will be): the output unit
+    /// when the source unit is known, else the source unit.
+    pub fn analysis_unit(&self) -> Option<TimeUnit> {
+        let from = self.source_unit();
+        match self.output_unit {
+            Some(to) if from.is_some() => Some(to),
+            _ => from,
+        }
+    }
+}
+
+/// Reads group labels written as `value=label` pairs separated by commas or semicolons,
+/// e.g. `1=Sorafenib, 2=Sorafenib+HAIC`.
+///
+/// # Errors
+/// A pair without `=`, or with an empty value or label, is named in the message.
+pub fn parse_group_labels(text: &str) -> Result<Vec<GroupLabel>, String> {
+    split_list(text)
+        .into_iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((v, l)) if !v.trim().is_empty() && !l.trim().is_empty() => Ok(GroupLabel {
+                value: v.trim().to_string(),
+                label: l.trim().to_string(),
+            }),
+            _ => Err(format!(
+                "\"{pair}\" is not value=label (e.g. 1=Sorafenib, 2=Placebo)"
+            )),
+        })
+        .collect()
+}
+
+/// Splits a list written with commas or semicolons into its trimmed, non-empty items.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ';'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Columns the mapping names, as indices.

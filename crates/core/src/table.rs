@@ -78,6 +78,18 @@ pub enum WorkbookFormat {
     Ods,
 }
 
+impl WorkbookFormat {
+    /// In words, e.g. "an Excel workbook (.xlsx)".
+    pub fn describe(self) -> &'static str {
+        match self {
+            WorkbookFormat::Xlsx => "an Excel workbook (.xlsx)",
+            WorkbookFormat::Xls => "an Excel 97–2003 workbook (.xls)",
+            WorkbookFormat::Xlsb => "an Excel binary workbook (.xlsb)",
+            WorkbookFormat::Ods => "an OpenDocument spreadsheet (.ods)",
+        }
+    }
+}
+
 /// Where a table's cells came from.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -211,6 +223,39 @@ pub struct Table {
     pub notes: Vec<String>,
 }
 
+/// The delimiters detected, with their names, in the order a form offers them.
+pub const DELIMITERS: [(char, &str); 4] = [
+    (',', "comma"),
+    ('\t', "tab"),
+    (';', "semicolon"),
+    ('|', "pipe"),
+];
+
+/// The name of a delimiter ("comma", "tab", …), or the character itself.
+pub fn delimiter_name(c: char) -> String {
+    DELIMITERS
+        .iter()
+        .find(|(d, _)| *d == c)
+        .map_or_else(|| format!("{c:?}"), |(_, n)| (*n).to_string())
+}
+
+/// Reads a delimiter given by name (`comma`, `tab`, `semicolon`, `pipe`; R's `sep`
+/// spelling `\t` too) or as one ASCII character other than a quote or a line break.
+pub fn parse_delimiter(s: &str) -> Option<char> {
+    let lower = s.to_ascii_lowercase();
+    if let Some((c, _)) = DELIMITERS.iter().find(|(_, n)| *n == lower) {
+        return Some(*c);
+    }
+    if s == "\\t" {
+        return Some('\t');
+    }
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii() && !matches!(c, '"' | '\n' | '\r') => Some(c),
+        _ => None,
+    }
+}
+
 /// Options for reading; `None` means "detect".
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -231,6 +276,28 @@ pub struct TableOptions {
 }
 
 impl Table {
+    /// How the table was read, in words: "comma-separated text, UTF-8, header row,
+    /// decimal point" or "sheet “Data” of an Excel workbook (.xlsx)".
+    pub fn reading(&self) -> String {
+        match &self.source {
+            Source::Text { encoding, bom } => format!(
+                "{}-separated text, {}{}, {}, decimal {}",
+                delimiter_name(self.delimiter),
+                encoding.name(),
+                if *bom { " with BOM" } else { "" },
+                if self.has_header {
+                    "header row"
+                } else {
+                    "no header row"
+                },
+                if self.decimal_comma { "comma" } else { "point" },
+            ),
+            Source::Workbook { format, sheet, .. } => {
+                format!("sheet \u{201c}{sheet}\u{201d} of {}", format.describe())
+            }
+        }
+    }
+
     /// Reads delimited text, detecting the delimiter and header.
     ///
     /// # Errors

@@ -1190,3 +1190,99 @@ fn damaged_workbooks_never_panic() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// The names the page and the CLI use for reading and mapping choices
+
+#[test]
+fn reading_choices_round_trip_through_their_names() {
+    use survcalc_core::table::{delimiter_name, parse_delimiter, DELIMITERS};
+    for (c, name) in DELIMITERS {
+        assert_eq!(parse_delimiter(name), Some(c));
+        assert_eq!(delimiter_name(c), name);
+    }
+    assert_eq!(parse_delimiter("\\t"), Some('\t'));
+    assert_eq!(parse_delimiter(":"), Some(':'));
+    assert_eq!(parse_delimiter("\""), None);
+    assert_eq!(parse_delimiter("ab"), None);
+    for e in TextEncoding::ALL {
+        assert_eq!(TextEncoding::parse(e.key()), Some(e));
+    }
+    assert_eq!(
+        TextEncoding::parse("Latin1"),
+        Some(TextEncoding::Windows1252)
+    );
+    assert_eq!(TextEncoding::parse("ebcdic"), None);
+    for o in DateOrder::ALL {
+        assert_eq!(DateOrder::parse(o.name()), Some(o));
+    }
+}
+
+#[test]
+fn forced_reading_options_override_detection_and_are_described() {
+    // Semicolons inside a comma-separated file: detection picks the comma (more fields);
+    // forcing the semicolon gives one column per semicolon field instead.
+    let text = b"arm;site,time,event\nA;1,5,1\nB;2,7,0\n";
+    let t = Table::from_bytes(text, &TableOptions::default()).map_err(|e| e.to_string());
+    assert_eq!(t.as_ref().map(|t| t.columns.len()), Ok(3));
+    assert_eq!(
+        t.map(|t| t.reading()),
+        Ok("comma-separated text, UTF-8, header row, decimal point".to_string())
+    );
+    let forced = TableOptions {
+        delimiter: Some(';'),
+        header: Some(false),
+        encoding: Some(TextEncoding::Windows1252),
+        ..TableOptions::default()
+    };
+    let t = Table::from_bytes(text, &forced).map_err(|e| e.to_string());
+    assert_eq!(
+        t.as_ref().map(|t| (t.columns.clone(), t.n_rows())),
+        Ok((vec!["V1".to_string(), "V2".to_string()], 3))
+    );
+    assert_eq!(
+        t.map(|t| t.reading()),
+        Ok(
+            "semicolon-separated text, Windows-1252 (Latin-1), no header row, decimal point"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn group_labels_and_units_from_text() {
+    use survcalc_core::mapping::{parse_group_labels, split_list};
+    assert_eq!(
+        parse_group_labels("1=Sorafenib; 2 = Sorafenib+HAIC"),
+        Ok(vec![
+            GroupLabel {
+                value: "1".into(),
+                label: "Sorafenib".into()
+            },
+            GroupLabel {
+                value: "2".into(),
+                label: "Sorafenib+HAIC".into()
+            },
+        ])
+    );
+    assert!(parse_group_labels("1=A, 2").is_err_and(|e| e.contains("\"2\"")));
+    assert_eq!(
+        split_list(" B, ,A;"),
+        vec!["B".to_string(), "A".to_string()]
+    );
+    let mut m = Mapping {
+        time: "os_months".into(),
+        ..Mapping::default()
+    };
+    assert_eq!(
+        (m.source_unit(), m.analysis_unit()),
+        (Some(TimeUnit::Months), Some(TimeUnit::Months))
+    );
+    m.output_unit = Some(TimeUnit::Years);
+    assert_eq!(m.analysis_unit(), Some(TimeUnit::Years));
+    m.time = "futime".into();
+    // Unknown source unit: nothing is converted, so the analysis unit stays unknown.
+    assert_eq!(m.analysis_unit(), None);
+    m.time_unit = Some(TimeUnit::Days);
+    assert_eq!(m.analysis_unit(), Some(TimeUnit::Years));
+}
