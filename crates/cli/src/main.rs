@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Kaplan–Meier, medians, log-rank and Cox for one endpoint of a CSV/TSV file.
-    Analyze(AnalyzeArgs),
+    Analyze(Box<AnalyzeArgs>),
     /// A binary outcome (e.g. objective response) by arm: proportions with exact CIs,
     /// Fisher and chi-square tests, risk difference, risk and odds ratios (JSON).
     Response(ResponseArgs),
