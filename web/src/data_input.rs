@@ -2,9 +2,12 @@
 //! the File API and handed to the core as bytes, which detects the text encoding (UTF-8,
 //! UTF-16, Windows-1252) or the workbook format (.xlsx, .xls, .ods).
 
+use crate::mapping_panel::Choice;
 use crate::state::Session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use survcalc_core::table::{delimiter_name, parse_delimiter, DELIMITERS};
+use survcalc_core::{TableOptions, TextEncoding};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -19,6 +22,76 @@ fn load_file(session: RwSignal<Session>, file: web_sys::File) {
             Err(_) => session.set(Session::from_text(&name, "")),
         }
     });
+}
+
+/// A detect/force choice: `""` is "detect", else one of `values`.
+fn detect_or(values: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut v = vec![(String::new(), "detect".to_string())];
+    v.extend(values);
+    v
+}
+
+fn yes_no(b: Option<bool>, yes: &str, no: &str) -> String {
+    b.map(|b| if b { yes } else { no }.to_string())
+        .unwrap_or_default()
+}
+
+/// How the data was read, with the choices to read it otherwise (text only: delimiter,
+/// decimal mark, header row, encoding).
+#[component]
+fn Reading(session: RwSignal<Session>) -> impl IntoView {
+    let change = move |f: Box<dyn Fn(&mut TableOptions)>| {
+        session.update(|s| {
+            let mut read = s.read.clone();
+            f(&mut read);
+            s.set_reading(read);
+        })
+    };
+    view! {
+        {move || session.with(Session::reading).map(|(how, notes)| view! {
+            <p class="small" data-testid="reading">"Read as " {how} "."</p>
+            {(!notes.is_empty()).then(|| view! {
+                <ul class="notes small" data-testid="reading-notes">
+                    {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
+            })}
+        })}
+        <Show when=move || session.with(|s| s.is_text() && !s.bytes.is_empty())>
+            <details class="reading-options">
+                <summary>"Read it differently"</summary>
+                <div class="grid">
+                    <Choice
+                        label="Delimiter"
+                        id="read-delimiter"
+                        options=Signal::derive(|| detect_or(DELIMITERS.iter().map(|(_, n)| ((*n).to_string(), (*n).to_string()))))
+                        current=Signal::derive(move || session.with(|s| s.read.delimiter.map(delimiter_name).unwrap_or_default()))
+                        set=move |v: String| change(Box::new(move |r| r.delimiter = parse_delimiter(&v)))
+                    />
+                    <Choice
+                        label="Decimal mark"
+                        id="read-decimal"
+                        options=Signal::derive(|| detect_or([("comma".to_string(), "comma (16,3)".to_string()), ("point".to_string(), "point (16.3)".to_string())]))
+                        current=Signal::derive(move || session.with(|s| yes_no(s.read.decimal_comma, "comma", "point")))
+                        set=move |v: String| change(Box::new(move |r| r.decimal_comma = (!v.is_empty()).then_some(v == "comma")))
+                    />
+                    <Choice
+                        label="First row"
+                        id="read-header"
+                        options=Signal::derive(|| detect_or([("yes".to_string(), "names the columns".to_string()), ("no".to_string(), "is data (columns V1, V2, …)".to_string())]))
+                        current=Signal::derive(move || session.with(|s| yes_no(s.read.header, "yes", "no")))
+                        set=move |v: String| change(Box::new(move |r| r.header = (!v.is_empty()).then_some(v == "yes")))
+                    />
+                    <Choice
+                        label="Encoding"
+                        id="read-encoding"
+                        options=Signal::derive(|| detect_or(TextEncoding::ALL.into_iter().map(|e| (e.key().to_string(), e.name().to_string()))))
+                        current=Signal::derive(move || session.with(|s| s.read.encoding.map(|e| e.key().to_string()).unwrap_or_default()))
+                        set=move |v: String| change(Box::new(move |r| r.encoding = TextEncoding::parse(&v)))
+                    />
+                </div>
+            </details>
+        </Show>
+    }
 }
 
 /// The data panel.
@@ -65,6 +138,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                     })
             }}
         </p>
+        <Reading session=session />
         <div
             class="dropzone"
             class:dragging=move || dragging.get()

@@ -9,7 +9,7 @@ use survcalc_core::{ConfType, Convention, Ties};
 
 /// A `<select>` over `options` showing `current`, calling `set` on change.
 #[component]
-fn Choice(
+pub(crate) fn Choice(
     label: &'static str,
     id: &'static str,
     #[prop(into)] options: Signal<Vec<(String, String)>>,
@@ -34,7 +34,7 @@ fn Choice(
     }
 }
 
-fn pairs(v: Vec<String>) -> Vec<(String, String)> {
+pub(crate) fn pairs(v: Vec<String>) -> Vec<(String, String)> {
     v.into_iter().map(|c| (c.clone(), c)).collect()
 }
 
@@ -165,13 +165,24 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         session.update(|s| s.set_output_unit(u));
                     }
                 />
-                <label for="time-unit">"Time unit"</label>
-                <input
-                    id="time-unit"
-                    data-testid="time-unit"
-                    prop:value=move || session.with(|s| s.time_unit.clone())
-                    on:change=move |ev| session.update(|s| s.time_unit = event_target_value(&ev))
-                />
+                <Show when=move || session.with(|s| s.mapping.dates.is_none())>
+                    <Choice
+                        label="Time column is in"
+                        id="time-unit"
+                        options=Signal::derive(move || {
+                            let named = session.with(|s| TimeUnit::from_column_name(&s.mapping.time));
+                            let first = match named {
+                                Some(u) => format!("{} (from its name)", u.name()),
+                                None => "unknown: choose".to_string(),
+                            };
+                            let mut v = vec![(String::new(), first)];
+                            v.extend(TimeUnit::ALL.into_iter().map(|u| (u.name().to_string(), u.name().to_string())));
+                            v
+                        })
+                        current=Signal::derive(move || session.with(|s| s.mapping.time_unit.map(|u| u.name().to_string()).unwrap_or_default()))
+                        set=move |v: String| session.update(|s| s.set_time_unit(TimeUnit::parse(&v)))
+                    />
+                </Show>
                 <Choice
                     label="Event"
                     id="event-col"
@@ -189,6 +200,26 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     set=move |v: String| session.update(|s| s.mapping.event_value = (!v.is_empty()).then_some(v))
                 />
                 <Choice
+                    label="Value meaning “censored”"
+                    id="censor-value"
+                    options=Signal::derive(move || {
+                        let mut v = vec![(String::new(), "any other value".to_string())];
+                        v.extend(pairs(session.with(Session::event_values)));
+                        v
+                    })
+                    current=Signal::derive(move || {
+                        session.with(|s| s.mapping.censor_value.clone().unwrap_or_default())
+                    })
+                    set=move |v: String| session.update(|s| s.set_censor_value(v))
+                />
+                <Choice
+                    label="Patient ID (duplicate check)"
+                    id="id-col"
+                    options=columns_or(session, "guess (id, USUBJID, …)")
+                    current=Signal::derive(move || session.with(|s| s.mapping.id.clone().unwrap_or_default()))
+                    set=move |v: String| session.update(|s| s.set_id(v))
+                />
+                <Choice
                     label="Group (arm)"
                     id="group-col"
                     options=group_columns
@@ -201,6 +232,22 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     options=levels
                     current=Signal::derive(move || session.with(|s| s.mapping.reference.clone().unwrap_or_default()))
                     set=move |v: String| session.update(|s| s.mapping.reference = (!v.is_empty()).then_some(v))
+                />
+                <label for="group-order">"Group order"</label>
+                <input
+                    id="group-order"
+                    data-testid="group-order"
+                    placeholder="e.g. Placebo, Drug (first = reference)"
+                    prop:value=move || session.with(|s| s.mapping.group_order.join(", "))
+                    on:change=move |ev| session.update(|s| s.set_group_order(&event_target_value(&ev)))
+                />
+                <label for="group-labels">"Group labels"</label>
+                <input
+                    id="group-labels"
+                    data-testid="group-labels"
+                    placeholder="e.g. 1=Sorafenib, 2=Sorafenib+HAIC"
+                    prop:value=move || session.with(Session::group_labels_text)
+                    on:change=move |ev| session.update(|s| s.set_group_labels(&event_target_value(&ev)))
                 />
                 <Choice
                     label="Convention"

@@ -4,8 +4,8 @@
 use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
 use survcalc_core::binary::BinaryOptions;
 use survcalc_core::dates::DateOrder;
-use survcalc_core::mapping::DateSpan;
-use survcalc_core::mapping::{endpoints, guess, Endpoint};
+use survcalc_core::mapping::{endpoints, guess, parse_group_labels, split_list, Endpoint};
+use survcalc_core::mapping::{DateSpan, GroupLabel};
 use survcalc_core::response::{
     ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
 };
@@ -26,8 +26,6 @@ pub struct Session {
     pub mapping: Mapping,
     /// Time/event pairs found in the table (OS, PFS, …).
     pub endpoints: Vec<Endpoint>,
-    /// The unit of the time column, for the axis label.
-    pub time_unit: String,
     /// Analysis options.
     pub options: AnalysisOptions,
     /// A message about a settings field that could not be read (landmarks, τ).
@@ -38,8 +36,11 @@ pub struct Session {
     pub ae_columns: Vec<String>,
     /// Grade filter of the adverse-event table, e.g. 3–4; `None` counts any grade ≥ 1.
     pub ae_grades: Option<(u32, u32)>,
-    /// The file's bytes when it is a workbook, so another sheet can be read.
-    pub workbook: Option<Vec<u8>>,
+    /// The bytes read (file or pasted text), kept so that the table can be read again
+    /// with other reading options or another sheet.
+    pub bytes: Vec<u8>,
+    /// The reading options the user forced (`None` fields are detected).
+    pub read: TableOptions,
     /// The workbook's sheets (empty for text).
     pub sheets: Vec<String>,
     /// The sheet read.
@@ -61,40 +62,102 @@ impl Session {
 
     /// A session for pasted `text`, with the mapping guessed from the column names.
     pub fn from_text(source: &str, text: &str) -> Session {
-        Session::from_table(source, Table::parse(text).map_err(|e| e.to_string()))
+        Session::from_bytes(source, text.as_bytes())
     }
 
     /// A session for a file's bytes: text in any supported encoding, or a workbook
     /// (.xlsx, .xls, .ods; the first sheet with data).
     pub fn from_bytes(source: &str, bytes: &[u8]) -> Session {
-        let table = Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string());
+        Session::read(source, bytes.to_vec(), TableOptions::default())
+    }
+
+    fn read(source: &str, bytes: Vec<u8>, read: TableOptions) -> Session {
+        let table = Table::from_bytes(&bytes, &read).map_err(|e| e.to_string());
         let mut s = Session::from_table(source, table);
         if let Ok(t) = &s.table {
             if let Source::Workbook { sheets, sheet, .. } = &t.source {
                 s.sheets = sheets.clone();
                 s.sheet = Some(sheet.clone());
-                s.workbook = Some(bytes.to_vec());
             }
         }
+        s.bytes = bytes;
+        s.read = read;
         s
+    }
+
+    /// Reads the data again with other reading options (delimiter, decimal mark,
+    /// header, encoding, sheet), guessing the mapping again and keeping the settings.
+    pub fn set_reading(&mut self, read: TableOptions) {
+        let bytes = std::mem::take(&mut self.bytes);
+        let mut next = Session::read(&self.source, bytes, read);
+        next.options = self.options.clone();
+        next.is_example = self.is_example;
+        *self = next;
     }
 
     /// Reads another sheet of the workbook, guessing the mapping again.
     pub fn select_sheet(&mut self, sheet: &str) {
-        let Some(bytes) = self.workbook.take() else {
-            return;
-        };
-        let options = TableOptions {
+        let read = TableOptions {
             sheet: Some(sheet.to_string()),
-            ..TableOptions::default()
+            ..self.read.clone()
         };
-        let table = Table::from_bytes(&bytes, &options).map_err(|e| e.to_string());
-        let mut next = Session::from_table(&self.source, table);
-        next.sheets = std::mem::take(&mut self.sheets);
-        next.sheet = Some(sheet.to_string());
-        next.workbook = Some(bytes);
-        next.options = self.options.clone();
-        *self = next;
+        self.set_reading(read);
+    }
+
+    /// How the table was read ("comma-separated text, UTF-8, header row, decimal point")
+    /// and what the reader noticed.
+    pub fn reading(&self) -> Option<(String, Vec<String>)> {
+        self.table
+            .as_ref()
+            .ok()
+            .map(|t| (t.reading(), t.notes.clone()))
+    }
+
+    /// Whether the data is delimited text (so text reading options apply).
+    pub fn is_text(&self) -> bool {
+        self.sheets.is_empty()
+    }
+
+    /// Sets the value meaning "censored" (empty: any value that is not the event).
+    pub fn set_censor_value(&mut self, v: String) {
+        self.mapping.censor_value = (!v.is_empty()).then_some(v);
+    }
+
+    /// Sets the unit of the time column (`None`: read it from the column's name).
+    pub fn set_time_unit(&mut self, unit: Option<TimeUnit>) {
+        self.mapping.time_unit = unit;
+    }
+
+    /// Sets the patient identifier column (empty: guess from the names).
+    pub fn set_id(&mut self, col: String) {
+        self.mapping.id = (!col.is_empty()).then_some(col);
+    }
+
+    /// Sets the group order from text like "Placebo, Drug" (values or labels).
+    pub fn set_group_order(&mut self, text: &str) {
+        self.mapping.group_order = split_list(text);
+    }
+
+    /// Sets group labels from text like "1=Sorafenib, 2=Sorafenib+HAIC"; a bad pair is
+    /// reported and nothing changes.
+    pub fn set_group_labels(&mut self, text: &str) {
+        match parse_group_labels(text) {
+            Ok(l) => {
+                self.mapping.group_labels = l;
+                self.input_error = None;
+            }
+            Err(e) => self.input_error = Some(format!("Group labels: {e}")),
+        }
+    }
+
+    /// The group labels as the user writes them.
+    pub fn group_labels_text(&self) -> String {
+        self.mapping
+            .group_labels
+            .iter()
+            .map(|GroupLabel { value, label }| format!("{value}={label}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Sets the start and/or end date column (`None` leaves that one as it is; an empty
@@ -117,9 +180,6 @@ impl Session {
             end: b.clone(),
             order,
         });
-        if self.mapping.dates.is_some() && self.mapping.output_unit.is_none() {
-            self.time_unit = "days".into();
-        }
     }
 
     /// Sets how dates are written (day/month/year …); `Auto` learns it from the data.
@@ -132,9 +192,6 @@ impl Session {
     /// Sets the output unit (times are converted; dates give days by default).
     pub fn set_output_unit(&mut self, unit: Option<TimeUnit>) {
         self.mapping.output_unit = unit;
-        if let Some(u) = unit {
-            self.time_unit = u.name().to_string();
-        }
     }
 
     fn from_table(source: &str, table: Result<Table, String>) -> Session {
@@ -142,7 +199,6 @@ impl Session {
             Ok(t) => (guess(t), endpoints(t)),
             Err(_) => (Mapping::default(), Vec::new()),
         };
-        let time_unit = unit_from_name(&mapping.time);
         let columns = table
             .as_ref()
             .map(|t| t.columns.clone())
@@ -155,13 +211,13 @@ impl Session {
             table,
             mapping,
             endpoints: eps,
-            time_unit,
             options: AnalysisOptions::default(),
             input_error: None,
             response,
             ae_columns,
             ae_grades: Some((3, 4)),
-            workbook: None,
+            bytes: Vec::new(),
+            read: TableOptions::default(),
             sheets: Vec::new(),
             sheet: None,
             date_draft: Default::default(),
@@ -206,13 +262,12 @@ impl Session {
             // A long (ADTTE-style) table keeps one endpoint's rows by its filter.
             self.mapping.filter = e.filter.clone();
             self.mapping.event_value = None;
-            self.time_unit = unit_from_name(&e.time);
+            self.mapping.censor_value = None;
         }
     }
 
     /// Sets the time column (and the unit guessed from its name).
     pub fn set_time(&mut self, col: String) {
-        self.time_unit = unit_from_name(&col);
         self.mapping.time = col;
     }
 
@@ -220,12 +275,15 @@ impl Session {
     pub fn set_event(&mut self, col: String) {
         self.mapping.event = col;
         self.mapping.event_value = None;
+        self.mapping.censor_value = None;
     }
 
     /// Sets the group column (empty string = none); the reference resets.
     pub fn set_group(&mut self, col: String) {
         self.mapping.group = (!col.is_empty()).then_some(col);
         self.mapping.reference = None;
+        self.mapping.group_order.clear();
+        self.mapping.group_labels.clear();
     }
 
     /// Index of the endpoint matching the current time/event columns.
@@ -252,11 +310,7 @@ impl Session {
     /// Sets the covariates of the adjusted Cox model from text like "age, ecog"; an unknown
     /// column is reported and nothing changes.
     pub fn set_covariates(&mut self, text: &str) {
-        let names: Vec<String> = text
-            .split([',', ';'])
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
+        let names = split_list(text);
         let cols = self.columns();
         match names.iter().find(|n| !cols.contains(n)) {
             Some(bad) => {
@@ -318,12 +372,12 @@ impl Session {
         analyze(table, &self.mapping, &self.options).map_err(|e| e.to_string())
     }
 
-    /// The time-axis label, e.g. "Time (months)".
+    /// The time-axis label, e.g. "Time (months)": the unit of the analysis, or just
+    /// "Time" while the time column's unit is unknown.
     pub fn x_label(&self) -> String {
-        if self.time_unit.trim().is_empty() {
-            "Time".into()
-        } else {
-            format!("Time ({})", self.time_unit.trim())
+        match self.mapping.analysis_unit() {
+            Some(u) => format!("Time ({})", u.name()),
+            None => "Time".into(),
         }
     }
 }
@@ -360,27 +414,6 @@ fn is_response_name(name: &str) -> bool {
 fn is_ae_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.starts_with("ae_") || n.starts_with("ae.")
-}
-
-/// A unit guessed from a column name: os_months → months, futime → days (R's data sets
-/// use days), otherwise blank for the user to fill in.
-pub fn unit_from_name(name: &str) -> String {
-    let n = name.to_ascii_lowercase();
-    for (key, unit) in [
-        ("month", "months"),
-        ("week", "weeks"),
-        ("year", "years"),
-        ("day", "days"),
-        ("futime", "days"),
-    ] {
-        if n.contains(key) {
-            return unit.into();
-        }
-    }
-    if n.ends_with("_mo") || n.ends_with(".mo") {
-        return "months".into();
-    }
-    String::new()
 }
 
 #[cfg(test)]
@@ -474,5 +507,55 @@ mod tests {
         assert!(a.is_ok_and(
             |a| a.cox.is_none() && a.warnings.iter().any(|w| w.contains("only one group"))
         ));
+    }
+
+    #[test]
+    fn reading_again_with_forced_options_keeps_settings() {
+        let mut s = Session::from_text("pasted", "arm;site,t,dead\nA;1,5,1\nB;2,7,0\n");
+        assert_eq!(s.columns().len(), 3);
+        s.options.landmarks = vec![6.0];
+        s.set_reading(TableOptions {
+            delimiter: Some(';'),
+            header: Some(true),
+            ..TableOptions::default()
+        });
+        assert_eq!(
+            s.columns(),
+            vec!["arm".to_string(), "site,t,dead".to_string()]
+        );
+        assert_eq!(s.options.landmarks, vec![6.0]);
+        assert!(s
+            .reading()
+            .is_some_and(|(how, _)| how.starts_with("semicolon-separated text")));
+    }
+
+    #[test]
+    fn group_labels_order_units_and_censor_value() {
+        let mut s = Session::from_text(
+            "pasted",
+            "trt,futime,status\n1,30,dead\n1,60,alive\n2,90,dead\n2,10,dead\n2,20,lost\n",
+        );
+        assert_eq!(s.x_label(), "Time");
+        s.set_time_unit(Some(TimeUnit::Days));
+        s.set_output_unit(Some(TimeUnit::Weeks));
+        assert_eq!(s.x_label(), "Time (weeks)");
+        s.set_group_labels("1=Placebo, 2=Drug");
+        s.set_group_order("Drug, Placebo");
+        assert_eq!(s.group_labels_text(), "1=Placebo, 2=Drug");
+        s.set_group_labels("1=Placebo, 2");
+        assert!(s
+            .input_error
+            .as_deref()
+            .is_some_and(|e| e.contains("\"2\"")));
+        s.mapping.event_value = Some("dead".into());
+        s.set_censor_value("alive".into());
+        let a = s.analyze().map_err(|e| e.to_string());
+        assert!(a
+            .as_ref()
+            .is_ok_and(|a| a.groups == vec!["Drug".to_string(), "Placebo".to_string()]));
+        // "lost" is neither the event nor the censor value: excluded and reported.
+        assert!(a.is_ok_and(|a| a.n_used == 4
+            && a.excluded.len() == 1
+            && (a.curves[0].time[0] - 10.0 / 7.0).abs() < 1e-15));
     }
 }

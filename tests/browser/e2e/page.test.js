@@ -7,6 +7,8 @@
 // - bad input gives messages naming row and column; excluded rows are listed
 // - cell contents are text, never markup
 // - no request leaves the page's origin, and none happens after load
+// - reading options (delimiter, header, …), units, group labels/order and the censor
+//   value change the analysis as the CLI's flags do
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -311,10 +313,61 @@ test('time can come from start and end dates, in the unit chosen', async () => {
     await page.selectOption('[data-testid="event-col"]', 'dead');
     await page.selectOption('[data-testid="output-unit"]', 'months');
     await page.waitForFunction(() => document.querySelector('[data-testid="counts"]')?.textContent.includes('n = 4 of 4'));
-    assert.equal(await page.inputValue('[data-testid="time-unit"]'), 'months');
+    assert.equal(await page.$('[data-testid="time-unit"]'), null, 'no time-column unit with dates');
     // Group A: one death at 182 days = 5.98 months; its median is that time.
     const m = await dataOf(page, 'median-0');
     close(Number(m.value), 182 / 30.4375, REL, 'median from dates (months)');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('reading options, units, group labels and order, and the censor value', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  const csv = 'trt,futime,status,pid\n1,30,dead,a\n1,60,alive,b\n2,90,dead,c\n2,10,dead,d\n2,20,lost,e\n1,45,dead,a\n2,70,alive,f\n';
+  try {
+    await paste(page, csv);
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    assert.match(await page.textContent('[data-testid="reading"]'), /comma-separated text, UTF-8, header row, decimal point/);
+    await page.selectOption('[data-testid="time-col"]', 'futime');
+    await page.selectOption('[data-testid="event-col"]', 'status');
+    await page.selectOption('[data-testid="event-value"]', 'dead');
+    await page.selectOption('[data-testid="censor-value"]', 'alive');
+    await page.selectOption('[data-testid="group-col"]', 'trt');
+    await page.selectOption('[data-testid="id-col"]', 'pid');
+    await page.selectOption('[data-testid="time-unit"]', 'days');
+    await page.selectOption('[data-testid="output-unit"]', 'weeks');
+    await page.fill('[data-testid="group-labels"]', '1=Placebo, 2=Drug');
+    await page.press('[data-testid="group-labels"]', 'Tab');
+    await page.fill('[data-testid="group-order"]', 'Drug, Placebo');
+    await page.press('[data-testid="group-order"]', 'Tab');
+    await page.waitForFunction(() => document.querySelector('[data-testid="counts"]')?.textContent.includes('n = 6 of 7 rows (1 excluded)'));
+    const report = coreReport(csv, [
+      '--time', 'futime', '--event', 'status', '--event-value', 'dead', '--censor-value', 'alive',
+      '--group', 'trt', '--id', 'pid', '--time-unit', 'days', '--unit', 'weeks',
+      '--group-labels', '1=Placebo,2=Drug', '--group-order', 'Drug,Placebo',
+    ]);
+    assert.deepEqual(report.groups, ['Drug', 'Placebo']);
+    const rows = await page.$$eval('[data-testid="median-0"]', (els) => els.map((e) => e.closest('tr').querySelector('th').textContent));
+    assert.deepEqual(rows, ['Drug']);
+    for (const i of [0, 1]) {
+      const m = await dataOf(page, `median-${i}`);
+      close(Number(m.value), report.summaries[i].median.estimate, REL, `median ${i} in weeks`);
+    }
+    // Drug's median: deaths at 10 and 90 days among 4 → 90 / 7 weeks.
+    close(report.summaries[0].median.estimate, 90 / 7, REL, 'core median in weeks');
+    assert.match(await page.textContent('[data-testid="excluded"]'), /"lost"/);
+    assert.match(await page.textContent('[data-testid="warnings"]'), /appear more than once in column "pid" \("a" on lines 2 and 7\)/);
+
+    // Read it again with the first row as data: columns become V1…V4 and the page says so.
+    await page.click('.reading-options summary');
+    await page.selectOption('[data-testid="read-header"]', 'no');
+    await page.waitForFunction(() => document.querySelector('[data-testid="reading"]')?.textContent.includes('no header row'));
+    const cols = await page.$$eval('[data-testid="time-col"] option', (os) => os.map((o) => o.value));
+    assert.deepEqual(cols, ['V1', 'V2', 'V3', 'V4']);
+    await page.selectOption('[data-testid="read-delimiter"]', 'semicolon');
+    await page.waitForFunction(() => document.querySelector('[data-testid="reading"]')?.textContent.includes('semicolon-separated'));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
