@@ -19,25 +19,7 @@ const ROWS: usize = 1_000_000;
 
 /// Deterministic trial-shaped CSV: two arms, times to two decimals, ~30% censored.
 fn make_csv(n: usize) -> Vec<u8> {
-    let mut state: u64 = 2024;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (((z ^ (z >> 31)) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
-    let mut out = String::with_capacity(n * 30);
-    out.push_str("id,arm,os_months,os_event,pfs_months,pfs_event\n");
-    for i in 0..n {
-        let arm = if i % 2 == 0 { "Control" } else { "Drug" };
-        let os = -next().ln() * 14.0;
-        let pfs = os * next();
-        let ev = u8::from(next() < 0.7);
-        let pev = u8::from(next() < 0.8);
-        out.push_str(&format!("{},{arm},{os:.2},{ev},{pfs:.2},{pev}\n", i + 1));
-    }
-    out.into_bytes()
+    survcalc_core::example::scaling_csv(n, 2024).into_bytes()
 }
 
 /// A field of /proc/self/status in KiB (Linux); `None` elsewhere.
