@@ -64,7 +64,36 @@ fn safe_bytes(bytes: &[u8]) -> Result<Cow<'_, [u8]>, TableError> {
     Ok(bytes)
 }
 
+/// The most an .xlsx or .ods may unpack to (the sum of its parts' declared sizes). The
+/// largest sheet Excel can hold (1,048,576 rows) of a trial's dozen columns is well under
+/// this; a "zip bomb" that would fill the tab's memory is far over it. The zip reader
+/// stops each part at its declared size, so the declared sizes bound the real ones.
+pub const MAX_UNPACKED_BYTES: u128 = 2 << 30;
+
+/// Refuses a zip-based workbook whose parts declare more than [`MAX_UNPACKED_BYTES`].
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), TableError> {
+    if !bytes.starts_with(b"PK") {
+        return Ok(());
+    }
+    // A zip the reader cannot open is left for calamine to report.
+    let Ok(archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    match archive.decompressed_size() {
+        Some(n) if n > MAX_UNPACKED_BYTES => Err(TableError::Malformed {
+            line: None,
+            message: format!(
+                "the workbook would unpack to {:.1} GB, more than the {} GB a sheet can need; it is damaged or not a workbook — save the sheet as CSV",
+                n as f64 / 1e9,
+                MAX_UNPACKED_BYTES >> 30
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn open(bytes: &[u8]) -> Result<(Workbook<'_>, WorkbookFormat), TableError> {
+    check_unpacked_size(bytes)?;
     guarded(|| {
         let wb = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(workbook_error)?;
         let format = match &wb {

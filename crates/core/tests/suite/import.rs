@@ -1286,3 +1286,68 @@ fn group_labels_and_units_from_text() {
     m.time_unit = Some(TimeUnit::Days);
     assert_eq!(m.analysis_unit(), Some(TimeUnit::Years));
 }
+
+/// A zip whose one part (`xl/workbook.xml`, deflated, 10 bytes) declares `declared`
+/// bytes unpacked: the shape of a zip bomb, without the bomb.
+fn zip_declaring(declared: u32) -> Vec<u8> {
+    let name = b"xl/workbook.xml";
+    let data = [0x03u8, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+    let mut out = Vec::new();
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    // Local file header.
+    le32(&mut out, 0x0403_4b50);
+    for x in [20u16, 0, 8, 0, 0] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, 0); // crc
+    le32(&mut out, data.len() as u32);
+    le32(&mut out, declared);
+    le16(&mut out, name.len() as u16);
+    le16(&mut out, 0);
+    out.extend_from_slice(name);
+    out.extend_from_slice(&data);
+    let cd_start = out.len() as u32;
+    // Central directory entry.
+    le32(&mut out, 0x0201_4b50);
+    for x in [20u16, 20, 0, 8, 0, 0] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, 0);
+    le32(&mut out, data.len() as u32);
+    le32(&mut out, declared);
+    for x in [name.len() as u16, 0, 0, 0, 0] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, 0); // external attributes
+    le32(&mut out, 0); // local header offset
+    out.extend_from_slice(name);
+    let cd_len = out.len() as u32 - cd_start;
+    // End of central directory.
+    le32(&mut out, 0x0605_4b50);
+    for x in [0u16, 0, 1, 1] {
+        le16(&mut out, x);
+    }
+    le32(&mut out, cd_len);
+    le32(&mut out, cd_start);
+    le16(&mut out, 0);
+    out
+}
+
+#[test]
+fn a_workbook_declaring_gigabytes_is_refused_before_unpacking() {
+    let bomb = zip_declaring(3 << 30);
+    let e = Table::from_bytes(&bomb, &TableOptions::default()).map_err(|e| e.to_string());
+    assert!(
+        e.as_ref()
+            .is_err_and(|m| m.contains("would unpack to 3.2 GB")),
+        "{e:?}"
+    );
+    // The same zip declaring a sane size goes on to the reader, which says what is wrong.
+    let small = zip_declaring(1000);
+    let e = Table::from_bytes(&small, &TableOptions::default()).map_err(|e| e.to_string());
+    assert!(
+        e.as_ref().is_err_and(|m| !m.contains("would unpack")),
+        "{e:?}"
+    );
+}
