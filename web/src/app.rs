@@ -1,18 +1,52 @@
 //! The page: data in, mapping, results and figure, from one [`Session`] signal.
 
 use crate::binary_panel::BinaryPanel;
+use crate::client::Client;
 use crate::data_input::DataInput;
 use crate::figure::Figure;
 use crate::mapping_panel::MappingPanel;
 use crate::results::{MoreResults, Results};
-use crate::state::{Outcome, Session};
+use crate::state::{Outcome, Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
+use survcalc_core::TableOptions;
 
-/// The whole app.
+/// The whole app. Reading and analysing happen in the worker ([`Client`]); the page
+/// asks for a new analysis whenever what it depends on changes.
 #[component]
 pub fn App() -> impl IntoView {
-    let session = RwSignal::new(Session::example());
-    let outcome: Memo<Outcome> = Memo::new(move |_| session.with(Session::analyze));
+    let session = RwSignal::new(Session::from_info(
+        EXAMPLE_SOURCE,
+        Err(String::new()),
+        TableOptions::default(),
+    ));
+    let client = Client::start(session);
+    provide_context(client);
+    let example = survcalc_core::example::example_csv();
+    client.load(
+        EXAMPLE_SOURCE,
+        js_sys::Uint8Array::from(example.as_bytes()),
+        true,
+    );
+    // What an analysis depends on; a new table (even with the same mapping) counts.
+    let request = Memo::new(move |_| {
+        let generation = client.generation.get();
+        session.with(|s| s.table.is_ok().then(|| (generation, s.request())))
+    });
+    Effect::new(move |_| {
+        if request.with(Option::is_some) {
+            session.with_untracked(|s| client.analyze(s));
+        }
+    });
+    let outcome: Memo<Outcome> =
+        Memo::new(
+            move |_| match session.with(|s| s.table.as_ref().err().cloned()) {
+                Some(e) => Err(e),
+                None => client.computed.with(|c| {
+                    c.as_ref()
+                        .map_or_else(|| Err(String::new()), |c| c.outcome.clone())
+                }),
+            },
+        );
     view! {
         <header class="top">
             <h1>"survcalc"</h1>
@@ -32,6 +66,9 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="panel results" aria-labelledby="res-h">
                 <h2 id="res-h">"3. Results"</h2>
+                <p class="busy" role="status" aria-live="polite" data-testid="busy">
+                    {move || client.busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
+                </p>
                 <Results session=session outcome=outcome />
                 <Figure session=session outcome=outcome />
                 <MoreResults outcome=outcome />

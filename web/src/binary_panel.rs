@@ -109,8 +109,10 @@ fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
 /// The binary-endpoints panel (shown when the table has a response or AE columns).
 #[component]
 pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
-    let response = Memo::new(move |_| session.with(Session::response_analysis));
-    let ae = Memo::new(move |_| session.with(Session::ae_table));
+    let computed = expect_context::<crate::client::Client>().computed;
+    let response =
+        Memo::new(move |_| computed.with(|c| c.as_ref().and_then(|c| c.response.clone())));
+    let ae = Memo::new(move |_| computed.with(|c| c.as_ref().and_then(|c| c.ae.clone())));
     let grades = move || session.with(|s| s.ae_grades);
     view! {
         {move || response.get().map(|r| match r {

@@ -2,8 +2,9 @@
 //! the File API and handed to the core as bytes, which detects the text encoding (UTF-8,
 //! UTF-16, Windows-1252) or the workbook format (.xlsx, .xls, .ods).
 
+use crate::client::Client;
 use crate::mapping_panel::Choice;
-use crate::state::Session;
+use crate::state::{Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survcalc_core::table::{delimiter_name, parse_delimiter, DELIMITERS};
@@ -11,15 +12,16 @@ use survcalc_core::{TableOptions, TextEncoding};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-fn load_file(session: RwSignal<Session>, file: web_sys::File) {
+fn load_file(client: Client, file: web_sys::File) {
     let name = file.name();
     spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => session.set(Session::from_bytes(
+            Ok(buf) => client.load(&name, js_sys::Uint8Array::new(&buf), false),
+            Err(e) => client.session.set(Session::from_info(
                 &name,
-                &js_sys::Uint8Array::new(&buf).to_vec(),
+                Err(format!("the browser could not read the file ({e:?})")),
+                TableOptions::default(),
             )),
-            Err(_) => session.set(Session::from_text(&name, "")),
         }
     });
 }
@@ -40,12 +42,11 @@ fn yes_no(b: Option<bool>, yes: &str, no: &str) -> String {
 /// decimal mark, header row, encoding).
 #[component]
 fn Reading(session: RwSignal<Session>) -> impl IntoView {
+    let client = expect_context::<Client>();
     let change = move |f: Box<dyn Fn(&mut TableOptions)>| {
-        session.update(|s| {
-            let mut read = s.read.clone();
-            f(&mut read);
-            s.set_reading(read);
-        })
+        let mut read = session.with_untracked(|s| s.read.clone());
+        f(&mut read);
+        client.reread(read);
     };
     view! {
         {move || session.with(Session::reading).map(|(how, notes)| view! {
@@ -56,7 +57,7 @@ fn Reading(session: RwSignal<Session>) -> impl IntoView {
                 </ul>
             })}
         })}
-        <Show when=move || session.with(|s| s.is_text() && !s.bytes.is_empty())>
+        <Show when=move || session.with(|s| s.is_text() && s.table.is_ok())>
             <details class="reading-options">
                 <summary>"Read it differently"</summary>
                 <div class="grid">
@@ -97,6 +98,7 @@ fn Reading(session: RwSignal<Session>) -> impl IntoView {
 /// The data panel.
 #[component]
 pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
+    let client = expect_context::<Client>();
     let pasted = RwSignal::new(String::new());
     let dragging = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
@@ -107,7 +109,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
             return;
         };
         if let Some(f) = input.files().and_then(|fs| fs.get(0)) {
-            load_file(session, f);
+            load_file(client, f);
         }
         input.set_value("");
     };
@@ -119,7 +121,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
             .and_then(|d| d.files())
             .and_then(|fs| fs.get(0))
         {
-            load_file(session, f);
+            load_file(client, f);
         }
     };
     view! {
@@ -162,7 +164,10 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
             <div class="row">
                 <button
                     data-testid="analyze-pasted"
-                    on:click=move |_| session.set(Session::from_text("pasted text", &pasted.get_untracked()))
+                    on:click=move |_| {
+                        let text = pasted.get_untracked();
+                        client.load("pasted text", js_sys::Uint8Array::from(text.as_bytes()), false);
+                    }
                 >
                     "Analyse pasted data"
                 </button>
@@ -171,7 +176,10 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                     <input type="file" accept=".csv,.tsv,.txt,.xlsx,.xls,.ods,text/csv,text/plain" data-testid="file" on:change=on_file />
                 </label>
                 <span class="hint">"… or drop a file here."</span>
-                <button class="secondary" on:click=move |_| session.set(Session::example())>
+                <button class="secondary" on:click=move |_| {
+                    let text = survcalc_core::example::example_csv();
+                    client.load(EXAMPLE_SOURCE, js_sys::Uint8Array::from(text.as_bytes()), true);
+                }>
                     "Load the example"
                 </button>
             </div>

@@ -11,10 +11,13 @@
 
 pub mod app;
 pub mod binary_panel;
+pub mod client;
 pub mod data_input;
 pub mod download;
+pub mod engine;
 pub mod figure;
 pub mod mapping_panel;
 pub mod results;
 pub mod secondary;
 pub mod state;
+pub mod worker;

@@ -89,7 +89,10 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         id="sheet"
                         options=Signal::derive(move || pairs(session.with(|s| s.sheets.clone())))
                         current=Signal::derive(move || session.with(|s| s.sheet.clone().unwrap_or_default()))
-                        set=move |v: String| session.update(|s| s.select_sheet(&v))
+                        set=move |v: String| {
+                            let read = session.with_untracked(|s| s.sheet_options(&v));
+                            expect_context::<crate::client::Client>().reread(read);
+                        }
                     />
                 </Show>
                 <Show when=move || session.with(|s| s.endpoints.len() > 1)>

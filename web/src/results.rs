@@ -50,6 +50,10 @@ fn exclusions(a: &Analysis) -> impl IntoView {
     })
 }
 
+/// Rows of each Kaplan–Meier table put on the page; a million-row data set has tens of
+/// thousands of distinct times, which would take the page seconds to lay out.
+const KM_ROWS_SHOWN: usize = 500;
+
 /// The rows of R's `summary(survfit(...), censored = TRUE)` for each group.
 fn km_tables(a: &Analysis) -> impl IntoView {
     let lvl = fmt_level(a.options.km.conf_level);
@@ -58,7 +62,18 @@ fn km_tables(a: &Analysis) -> impl IntoView {
         .curves
         .iter()
         .map(|c| {
-            let rows = (0..c.time.len())
+            let shown = c.time.len().min(KM_ROWS_SHOWN);
+            let more = (c.time.len() > shown).then(|| {
+                view! {
+                    <p class="small">
+                        {format!(
+                            "Showing the first {shown} of {} rows; \u{201c}Download KM table (CSV)\u{201d} has them all.",
+                            c.time.len()
+                        )}
+                    </p>
+                }
+            });
+            let rows = (0..shown)
                 .map(|j| {
                     view! {
                         <tr>
@@ -93,6 +108,7 @@ fn km_tables(a: &Analysis) -> impl IntoView {
                         <tbody>{rows}</tbody>
                     </table>
                 </div>
+                {more}
             }
         })
         .collect_view();
@@ -273,6 +289,8 @@ pub fn Results(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoV
     let _ = session;
     move || match outcome.get() {
         Ok(a) => analysis_view(a).into_any(),
+        // Empty: the first analysis is on its way (the progress line says so).
+        Err(e) if e.is_empty() => ().into_any(),
         Err(e) => view! {
             <p class="error" role="alert" data-testid="error">{e}</p>
         }

@@ -1,17 +1,14 @@
-//! The application state as a plain struct: the loaded text, its table, the column
-//! mapping and the options. Components hold it in one signal and call these methods.
+//! The application state as a plain struct: what the page knows of the table (its
+//! [`TableInfo`]; the table itself lives in the worker's [`crate::engine::Engine`]), the
+//! column mapping and the options. Components hold it in one signal and call these
+//! methods; the analysis it asks for is [`Session::request`].
 
-use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
-use survcalc_core::binary::BinaryOptions;
+use crate::engine::{AnalysisRequest, TableInfo};
 use survcalc_core::dates::DateOrder;
-use survcalc_core::mapping::{endpoints, guess, parse_group_labels, split_list, Endpoint};
+use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
 use survcalc_core::mapping::{DateSpan, GroupLabel};
-use survcalc_core::response::{
-    ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
-};
-use survcalc_core::table::Source;
 use survcalc_core::units::TimeUnit;
-use survcalc_core::{analyze, example, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
+use survcalc_core::{Analysis, AnalysisOptions, Mapping, TableOptions};
 
 /// Everything the page needs to show an analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,8 +17,8 @@ pub struct Session {
     pub source: String,
     /// Whether the data is the simulated example.
     pub is_example: bool,
-    /// The table, or why the text is not one.
-    pub table: Result<Table, String>,
+    /// The table's summary, or why the data is not a table.
+    pub table: Result<TableInfo, String>,
     /// The column mapping.
     pub mapping: Mapping,
     /// Time/event pairs found in the table (OS, PFS, …).
@@ -36,9 +33,6 @@ pub struct Session {
     pub ae_columns: Vec<String>,
     /// Grade filter of the adverse-event table, e.g. 3–4; `None` counts any grade ≥ 1.
     pub ae_grades: Option<(u32, u32)>,
-    /// The bytes read (file or pasted text), kept so that the table can be read again
-    /// with other reading options or another sheet.
-    pub bytes: Vec<u8>,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -49,59 +43,66 @@ pub struct Session {
     pub date_draft: (String, String),
 }
 
-/// The result the page renders: the analysis or a message saying what to fix.
+/// The result the page renders: the analysis or a message saying what to fix (empty
+/// while the first analysis is on its way).
 pub type Outcome = Result<Analysis, String>;
 
+/// Where the built-in example says it comes from.
+pub const EXAMPLE_SOURCE: &str = "built-in example (simulated)";
+
 impl Session {
-    /// The built-in simulated trial, already mapped.
-    pub fn example() -> Session {
-        let mut s = Session::from_text("built-in example (simulated)", &example::example_csv());
-        s.is_example = true;
-        s
-    }
-
-    /// A session for pasted `text`, with the mapping guessed from the column names.
-    pub fn from_text(source: &str, text: &str) -> Session {
-        Session::from_bytes(source, text.as_bytes())
-    }
-
-    /// A session for a file's bytes: text in any supported encoding, or a workbook
-    /// (.xlsx, .xls, .ods; the first sheet with data).
-    pub fn from_bytes(source: &str, bytes: &[u8]) -> Session {
-        Session::read(source, bytes.to_vec(), TableOptions::default())
-    }
-
-    fn read(source: &str, bytes: Vec<u8>, read: TableOptions) -> Session {
-        let table = Table::from_bytes(&bytes, &read).map_err(|e| e.to_string());
-        let mut s = Session::from_table(source, table);
-        if let Ok(t) = &s.table {
-            if let Source::Workbook { sheets, sheet, .. } = &t.source {
-                s.sheets = sheets.clone();
-                s.sheet = Some(sheet.clone());
-            }
+    /// A session for a table read with `read` (or the reason it could not be read), with
+    /// the mapping guessed from the names and contents.
+    pub fn from_info(
+        source: &str,
+        table: Result<TableInfo, String>,
+        read: TableOptions,
+    ) -> Session {
+        let (mapping, eps, columns, sheets, sheet) = match &table {
+            Ok(t) => (
+                t.guessed.clone(),
+                t.endpoints.clone(),
+                t.columns.clone(),
+                t.sheets.clone(),
+                t.sheet.clone(),
+            ),
+            Err(_) => Default::default(),
+        };
+        let response = columns.iter().find(|c| is_response_name(c)).cloned();
+        let ae_columns = columns.iter().filter(|c| is_ae_name(c)).cloned().collect();
+        Session {
+            source: source.to_string(),
+            is_example: false,
+            table,
+            mapping,
+            endpoints: eps,
+            options: AnalysisOptions::default(),
+            input_error: None,
+            response,
+            ae_columns,
+            ae_grades: Some((3, 4)),
+            read,
+            sheets,
+            sheet,
+            date_draft: Default::default(),
         }
-        s.bytes = bytes;
-        s.read = read;
-        s
     }
 
-    /// Reads the data again with other reading options (delimiter, decimal mark,
-    /// header, encoding, sheet), guessing the mapping again and keeping the settings.
-    pub fn set_reading(&mut self, read: TableOptions) {
-        let bytes = std::mem::take(&mut self.bytes);
-        let mut next = Session::read(&self.source, bytes, read);
+    /// The session after the same data is read again (other reading options, another
+    /// sheet): the mapping is guessed again, the analysis settings are kept.
+    pub fn reread(&self, table: Result<TableInfo, String>, read: TableOptions) -> Session {
+        let mut next = Session::from_info(&self.source, table, read);
         next.options = self.options.clone();
         next.is_example = self.is_example;
-        *self = next;
+        next
     }
 
-    /// Reads another sheet of the workbook, guessing the mapping again.
-    pub fn select_sheet(&mut self, sheet: &str) {
-        let read = TableOptions {
+    /// The reading options for another sheet of the workbook.
+    pub fn sheet_options(&self, sheet: &str) -> TableOptions {
+        TableOptions {
             sheet: Some(sheet.to_string()),
             ..self.read.clone()
-        };
-        self.set_reading(read);
+        }
     }
 
     /// How the table was read ("comma-separated text, UTF-8, header row, decimal point")
@@ -110,12 +111,23 @@ impl Session {
         self.table
             .as_ref()
             .ok()
-            .map(|t| (t.reading(), t.notes.clone()))
+            .map(|t| (t.reading.clone(), t.notes.clone()))
     }
 
     /// Whether the data is delimited text (so text reading options apply).
     pub fn is_text(&self) -> bool {
         self.sheets.is_empty()
+    }
+
+    /// The analysis this session asks for.
+    pub fn request(&self) -> AnalysisRequest {
+        AnalysisRequest {
+            mapping: self.mapping.clone(),
+            options: self.options.clone(),
+            response: self.response.clone(),
+            ae_columns: self.ae_columns.clone(),
+            ae_grades: self.ae_grades,
+        }
     }
 
     /// Sets the value meaning "censored" (empty: any value that is not the event).
@@ -194,36 +206,6 @@ impl Session {
         self.mapping.output_unit = unit;
     }
 
-    fn from_table(source: &str, table: Result<Table, String>) -> Session {
-        let (mapping, eps) = match &table {
-            Ok(t) => (guess(t), endpoints(t)),
-            Err(_) => (Mapping::default(), Vec::new()),
-        };
-        let columns = table
-            .as_ref()
-            .map(|t| t.columns.clone())
-            .unwrap_or_default();
-        let response = columns.iter().find(|c| is_response_name(c)).cloned();
-        let ae_columns = columns.iter().filter(|c| is_ae_name(c)).cloned().collect();
-        Session {
-            source: source.to_string(),
-            is_example: false,
-            table,
-            mapping,
-            endpoints: eps,
-            options: AnalysisOptions::default(),
-            input_error: None,
-            response,
-            ae_columns,
-            ae_grades: Some((3, 4)),
-            bytes: Vec::new(),
-            read: TableOptions::default(),
-            sheets: Vec::new(),
-            sheet: None,
-            date_draft: Default::default(),
-        }
-    }
-
     /// Column names of the table (empty when the text is not a table).
     pub fn columns(&self) -> Vec<String> {
         self.table
@@ -236,9 +218,11 @@ impl Session {
     pub fn event_values(&self) -> Vec<String> {
         match &self.table {
             Ok(t) => t
-                .column_index(&self.mapping.event)
-                .map(|c| t.distinct_first(c, 20))
-                .unwrap_or_default(),
+                .values(&self.mapping.event)
+                .iter()
+                .take(20)
+                .cloned()
+                .collect(),
             Err(_) => Vec::new(),
         }
     }
@@ -246,10 +230,7 @@ impl Session {
     /// Groups of the group column in data order, for the reference choice.
     pub fn group_levels(&self) -> Vec<String> {
         match (&self.table, &self.mapping.group) {
-            (Ok(t), Some(g)) => t
-                .column_index(g)
-                .map(|c| t.distinct_first(c, 50))
-                .unwrap_or_default(),
+            (Ok(t), Some(g)) => t.values(g).to_vec(),
             _ => Vec::new(),
         }
     }
@@ -338,40 +319,6 @@ impl Session {
         }
     }
 
-    /// The binary-outcome analysis by arm, when a response column and a group are set.
-    pub fn response_analysis(&self) -> Option<Result<ResponseAnalysis, String>> {
-        let outcome = self.response.clone()?;
-        let group = self.mapping.group.clone()?;
-        let table = self.table.as_ref().ok()?;
-        let m = ResponseMapping {
-            outcome,
-            group,
-            success: Vec::new(),
-            reference: self.mapping.reference.clone(),
-        };
-        Some(analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string()))
-    }
-
-    /// The adverse-event table by arm, when AE columns and a group are set.
-    pub fn ae_table(&self) -> Option<Result<AeTable, String>> {
-        if self.ae_columns.is_empty() {
-            return None;
-        }
-        let group = self.mapping.group.clone()?;
-        let table = self.table.as_ref().ok()?;
-        let options = AeOptions {
-            grades: self.ae_grades.map(|(min, max)| GradeRange { min, max }),
-            ..AeOptions::default()
-        };
-        Some(ae_from_columns(table, &group, &self.ae_columns, &options))
-    }
-
-    /// Runs the analysis.
-    pub fn analyze(&self) -> Outcome {
-        let table = self.table.as_ref().map_err(Clone::clone)?;
-        analyze(table, &self.mapping, &self.options).map_err(|e| e.to_string())
-    }
-
     /// The time-axis label, e.g. "Time (months)": the unit of the analysis, or just
     /// "Time" while the time column's unit is unknown.
     pub fn x_label(&self) -> String {
@@ -419,10 +366,100 @@ fn is_ae_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Computed, Engine, Job, Reply};
+    use survcalc_core::adverse::AeTable;
+    use survcalc_core::example;
+    use survcalc_core::response::ResponseAnalysis;
+
+    /// A session with its engine in the same thread, as the page and its worker are.
+    struct Local {
+        engine: Engine,
+        session: Session,
+    }
+
+    impl std::ops::Deref for Local {
+        type Target = Session;
+        fn deref(&self) -> &Session {
+            &self.session
+        }
+    }
+
+    impl std::ops::DerefMut for Local {
+        fn deref_mut(&mut self) -> &mut Session {
+            &mut self.session
+        }
+    }
+
+    fn read(
+        engine: &mut Engine,
+        bytes: Option<Vec<u8>>,
+        read: TableOptions,
+    ) -> Result<TableInfo, String> {
+        match engine.handle(Job::Read(read), bytes) {
+            Reply::Read(info) => *info,
+            Reply::Analyzed(_) => Err("the engine answered a read with results".into()),
+        }
+    }
+
+    impl Local {
+        fn from_text(source: &str, text: &str) -> Local {
+            let mut engine = Engine::default();
+            let info = read(
+                &mut engine,
+                Some(text.as_bytes().to_vec()),
+                TableOptions::default(),
+            );
+            Local {
+                engine,
+                session: Session::from_info(source, info, TableOptions::default()),
+            }
+        }
+
+        fn example() -> Local {
+            let mut l = Local::from_text(EXAMPLE_SOURCE, &example::example_csv());
+            l.is_example = true;
+            l
+        }
+
+        fn set_reading(&mut self, options: TableOptions) {
+            let info = read(&mut self.engine, None, options.clone());
+            self.session = self.session.reread(info, options);
+        }
+
+        fn computed(&mut self) -> Computed {
+            match self
+                .engine
+                .handle(Job::Analyze(Box::new(self.session.request())), None)
+            {
+                Reply::Analyzed(c) => *c,
+                Reply::Read(_) => Computed {
+                    outcome: Err("the engine answered an analysis with a table".into()),
+                    response: None,
+                    ae: None,
+                },
+            }
+        }
+
+        /// As the page shows it: the table's error first.
+        fn analyze(&mut self) -> Outcome {
+            match &self.session.table {
+                Err(e) => Err(e.clone()),
+                Ok(_) => self.computed().outcome,
+            }
+        }
+
+        fn response_analysis(&mut self) -> Option<Result<ResponseAnalysis, String>> {
+            self.computed().response
+        }
+
+        fn ae_table(&mut self) -> Option<Result<AeTable, String>> {
+            self.computed().ae
+        }
+    }
 
     #[test]
     fn example_opens_analysed_with_os() {
-        let s = Session::example();
+        let mut s = Local::example();
         assert_eq!(s.mapping.time, "os_months");
         assert_eq!(s.mapping.group.as_deref(), Some("arm"));
         assert_eq!(s.endpoints.len(), 2);
@@ -434,7 +471,7 @@ mod tests {
 
     #[test]
     fn example_has_response_and_adverse_events() {
-        let s = Session::example();
+        let mut s = Local::example();
         assert_eq!(s.response.as_deref(), Some("response"));
         assert_eq!(s.ae_columns.len(), 3);
         let r = s.response_analysis().map(|r| r.map_err(|e| e.to_string()));
@@ -445,7 +482,7 @@ mod tests {
 
     #[test]
     fn switching_endpoint_moves_both_columns() {
-        let mut s = Session::example();
+        let mut s = Local::example();
         s.select_endpoint(1);
         assert_eq!(
             (s.mapping.time.as_str(), s.mapping.event.as_str()),
@@ -456,15 +493,15 @@ mod tests {
 
     #[test]
     fn bad_text_gives_a_message_not_a_panic() {
-        let s = Session::from_text("pasted", "");
+        let mut s = Local::from_text("pasted", "");
         assert!(s.analyze().is_err_and(|e| e.contains("empty")));
-        let s = Session::from_text("pasted", "a,b\nx,y\n");
+        let mut s = Local::from_text("pasted", "a,b\nx,y\n");
         assert!(s.analyze().is_err());
     }
 
     #[test]
     fn settings_text_is_parsed_or_reported() {
-        let mut s = Session::example();
+        let mut s = Local::example();
         s.set_landmarks("6, 12 24");
         assert_eq!(s.options.landmarks, vec![6.0, 12.0, 24.0]);
         s.set_landmarks("6, x");
@@ -484,7 +521,7 @@ mod tests {
 
     #[test]
     fn durations_from_dates_in_months() {
-        let mut s = Session::from_text(
+        let mut s = Local::from_text(
             "pasted",
             "arm,start,end,dead\nA,2020-01-01,2020-07-01,1\nA,2020-01-01,2021-01-01,0\nB,2020-02-01,2020-03-01,1\nB,2020-01-15,2020-12-15,1\n",
         );
@@ -501,7 +538,7 @@ mod tests {
 
     #[test]
     fn group_none_gives_single_curve_with_warning() {
-        let mut s = Session::example();
+        let mut s = Local::example();
         s.set_group(String::new());
         let a = s.analyze().map_err(|e| e.to_string());
         assert!(a.is_ok_and(
@@ -511,7 +548,7 @@ mod tests {
 
     #[test]
     fn reading_again_with_forced_options_keeps_settings() {
-        let mut s = Session::from_text("pasted", "arm;site,t,dead\nA;1,5,1\nB;2,7,0\n");
+        let mut s = Local::from_text("pasted", "arm;site,t,dead\nA;1,5,1\nB;2,7,0\n");
         assert_eq!(s.columns().len(), 3);
         s.options.landmarks = vec![6.0];
         s.set_reading(TableOptions {
@@ -531,7 +568,7 @@ mod tests {
 
     #[test]
     fn group_labels_order_units_and_censor_value() {
-        let mut s = Session::from_text(
+        let mut s = Local::from_text(
             "pasted",
             "trt,futime,status\n1,30,dead\n1,60,alive\n2,90,dead\n2,10,dead\n2,20,lost\n",
         );

@@ -103,10 +103,20 @@ export function exampleCsv() {
   return execFileSync(cli(), ['example'], { encoding: 'utf8' });
 }
 
-/** Pastes text into the data box and runs the analysis. */
+/**
+ * Waits until the page's worker has answered everything asked of it: two animation
+ * frames (so that a change has been turned into a request), then an empty progress line.
+ */
+export async function settle(page) {
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.waitForFunction(() => document.querySelector('[data-testid="busy"]')?.textContent === '', null, { timeout: 60000 });
+}
+
+/** Pastes text into the data box, runs the analysis and waits for its results. */
 export async function paste(page, text) {
   await page.fill('[data-testid="paste"]', text);
   await page.click('[data-testid="analyze-pasted"]');
+  await settle(page);
 }
 
 /** Attribute values (as numbers where numeric) of an element. */

@@ -1,0 +1,234 @@
+//! The page's side of the Web Worker that reads and analyses the data
+//! ([`crate::engine::Engine`], run by `web/worker.js`).
+//!
+//! Messages are `{ id, job, bytes }` one way and `{ id, reply }` the other, with `job`
+//! and `reply` converted by serde-wasm-bindgen; file bytes travel as a transferred
+//! `ArrayBuffer`, not copied. Only the answer to the newest analysis is shown; older ones
+//! are dropped. If the worker dies (a reader trap in the WebAssembly), a new one is
+//! started and the page says the data could not be read.
+
+use crate::engine::{Computed, Job, Reply, TableInfo};
+use crate::state::Session;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use survcalc_core::TableOptions;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// What a read was for, to be finished when its answer comes.
+enum PendingRead {
+    /// New data: a file, pasted text or the example.
+    New { source: String, example: bool },
+    /// The same data with other reading options.
+    Again { read: TableOptions },
+}
+
+#[derive(Default)]
+struct State {
+    worker: Option<web_sys::Worker>,
+    next_id: u32,
+    latest_analysis: u32,
+    reads: HashMap<u32, PendingRead>,
+    busy_ids: Vec<u32>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// The signals the worker's answers go to.
+#[derive(Clone, Copy)]
+pub struct Client {
+    /// The page's state (replaced when a table has been read).
+    pub session: RwSignal<Session>,
+    /// The newest results, `None` before the first.
+    pub computed: RwSignal<Option<Computed>>,
+    /// What the worker is doing, for the progress indicator.
+    pub busy: RwSignal<Option<&'static str>>,
+    /// Counts the tables read, so that reading the same data again re-analyses it.
+    pub generation: RwSignal<u64>,
+}
+
+impl Client {
+    /// Creates the signals and starts the worker.
+    pub fn start(session: RwSignal<Session>) -> Client {
+        let client = Client {
+            session,
+            computed: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            generation: RwSignal::new(0),
+        };
+        client.spawn();
+        client
+    }
+
+    fn spawn(self) {
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let worker = match web_sys::Worker::new_with_options("./worker.js", &options) {
+            Ok(w) => w,
+            Err(e) => {
+                let msg = format!(
+                    "this browser could not start the page's calculation worker ({e:?}); use a current Chrome, Edge, Firefox or Safari"
+                );
+                self.session
+                    .set(Session::from_info("", Err(msg), TableOptions::default()));
+                return;
+            }
+        };
+        let on_message =
+            Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+                self.on_message(&ev.data());
+            });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        on_message.forget();
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            ev.prevent_default();
+            self.on_crash();
+        });
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_error.forget();
+        STATE.with_borrow_mut(|s| s.worker = Some(worker));
+    }
+
+    fn post(self, job: &Job, bytes: Option<js_sys::Uint8Array>, busy: &'static str) -> Option<u32> {
+        let job = serde_wasm_bindgen::to_value(job).ok()?;
+        let msg = js_sys::Object::new();
+        let id = STATE.with_borrow_mut(|s| {
+            s.next_id += 1;
+            s.busy_ids.push(s.next_id);
+            s.next_id
+        });
+        let _ = js_sys::Reflect::set(&msg, &"id".into(), &id.into());
+        let _ = js_sys::Reflect::set(&msg, &"job".into(), &job);
+        let transfer = js_sys::Array::new();
+        if let Some(b) = bytes {
+            transfer.push(&b.buffer());
+            let _ = js_sys::Reflect::set(&msg, &"bytes".into(), &b);
+        }
+        let sent = STATE.with_borrow(|s| {
+            s.worker
+                .as_ref()
+                .map(|w| w.post_message_with_transfer(&msg, &transfer).is_ok())
+        });
+        if sent == Some(true) {
+            self.busy.set(Some(busy));
+            Some(id)
+        } else {
+            None
+        }
+    }
+
+    /// Reads new data (a file's bytes, pasted text, the example).
+    pub fn load(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
+        let id = self.post(
+            &Job::Read(TableOptions::default()),
+            Some(bytes),
+            "Reading the data…",
+        );
+        if let Some(id) = id {
+            let pending = PendingRead::New {
+                source: source.to_string(),
+                example,
+            };
+            STATE.with_borrow_mut(|s| s.reads.insert(id, pending));
+        }
+    }
+
+    /// Reads the same data again with other options (delimiter, sheet, …).
+    pub fn reread(self, read: TableOptions) {
+        if let Some(id) = self.post(&Job::Read(read.clone()), None, "Reading the data…") {
+            STATE.with_borrow_mut(|s| s.reads.insert(id, PendingRead::Again { read }));
+        }
+    }
+
+    /// Analyses the table read last as the session asks.
+    pub fn analyze(self, session: &Session) {
+        let job = Job::Analyze(Box::new(session.request()));
+        if let Some(id) = self.post(&job, None, "Analysing…") {
+            STATE.with_borrow_mut(|s| s.latest_analysis = id);
+        }
+    }
+
+    fn on_message(self, data: &JsValue) {
+        let id = js_sys::Reflect::get(data, &"id".into())
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(0, |v| v as u32);
+        let reply = js_sys::Reflect::get(data, &"reply".into())
+            .map_err(|_| "no reply".to_string())
+            .and_then(|r| serde_wasm_bindgen::from_value::<Reply>(r).map_err(|e| e.to_string()));
+        // A table read successfully is analysed next (the page's request changes), so the
+        // page stays busy until that answer arrives.
+        let analysis_follows = matches!(&reply, Ok(Reply::Read(info)) if info.is_ok());
+        let (pending, latest, idle) = STATE.with_borrow_mut(|s| {
+            s.busy_ids.retain(|b| *b != id);
+            (
+                s.reads.remove(&id),
+                s.latest_analysis,
+                s.busy_ids.is_empty(),
+            )
+        });
+        if analysis_follows {
+            self.busy.set(Some("Analysing…"));
+        } else if idle {
+            self.busy.set(None);
+        }
+        match reply {
+            Ok(Reply::Read(info)) => self.finish_read(pending, *info),
+            Ok(Reply::Analyzed(c)) if id == latest => self.computed.set(Some(*c)),
+            Ok(Reply::Analyzed(_)) => {}
+            Err(e) => {
+                let msg = format!("the page's worker sent an answer it could not read ({e})");
+                match pending {
+                    Some(p) => self.finish_read(Some(p), Err(msg)),
+                    None => self.computed.set(Some(Computed {
+                        outcome: Err(msg),
+                        response: None,
+                        ae: None,
+                    })),
+                }
+            }
+        }
+    }
+
+    fn finish_read(self, pending: Option<PendingRead>, info: Result<TableInfo, String>) {
+        self.generation.update(|g| *g += 1);
+        match pending {
+            Some(PendingRead::New { source, example }) => {
+                let mut s = Session::from_info(&source, info, TableOptions::default());
+                s.is_example = example;
+                self.session.set(s);
+            }
+            Some(PendingRead::Again { read }) => {
+                self.session.update(|s| *s = s.reread(info, read));
+            }
+            None => {}
+        }
+    }
+
+    /// The worker stopped (a trap in a reader): start another; the data it held is gone.
+    fn on_crash(self) {
+        let reads: Vec<PendingRead> = STATE.with_borrow_mut(|s| {
+            if let Some(w) = s.worker.take() {
+                w.terminate();
+            }
+            s.busy_ids.clear();
+            s.reads.drain().map(|(_, p)| p).collect()
+        });
+        self.busy.set(None);
+        self.computed.set(None);
+        let source = match reads.into_iter().next() {
+            Some(PendingRead::New { source, .. }) => source,
+            _ => self.session.with_untracked(|s| s.source.clone()),
+        };
+        let msg = "the data could not be read: the reader stopped on something in this file it does not handle. If it is a workbook, open it in Excel or LibreOffice and save it again, or save the sheet as CSV".to_string();
+        self.session.set(Session::from_info(
+            &source,
+            Err(msg),
+            TableOptions::default(),
+        ));
+        self.spawn();
+    }
+}

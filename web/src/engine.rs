@@ -1,0 +1,185 @@
+//! The work the page hands to its Web Worker: reading the data and analysing it. Plain
+//! Rust with serde messages, so it is unit-tested natively; `worker` runs it in the
+//! browser's worker thread and `client` talks to it from the page.
+//!
+//! The engine keeps the bytes and the parsed [`Table`]; the page keeps only a
+//! [`TableInfo`] (column names, a few distinct values per column, the guessed mapping) and
+//! the settings, and asks for an analysis by sending them. So a million-row table is
+//! parsed and analysed off the page's thread, and crosses between the two only as the
+//! results.
+
+use serde::{Deserialize, Serialize};
+use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
+use survcalc_core::binary::BinaryOptions;
+use survcalc_core::mapping::{endpoints, guess, Endpoint};
+use survcalc_core::response::{
+    ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
+};
+use survcalc_core::table::Source;
+use survcalc_core::{analyze, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
+
+/// Distinct values kept per column, for the page's value choices (event value, reference
+/// group, censor value).
+pub const DISTINCT_PER_COLUMN: usize = 50;
+
+/// What the page needs to know of a table to let the user map it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableInfo {
+    /// Column names.
+    pub columns: Vec<String>,
+    /// The first [`DISTINCT_PER_COLUMN`] distinct values of each column, in data order.
+    pub distinct: Vec<Vec<String>>,
+    /// Rows of data.
+    pub n_rows: usize,
+    /// How it was read, in words ([`Table::reading`]).
+    pub reading: String,
+    /// What the reader noticed ([`Table::notes`]).
+    pub notes: Vec<String>,
+    /// The sheets of a workbook (empty for text).
+    pub sheets: Vec<String>,
+    /// The sheet read.
+    pub sheet: Option<String>,
+    /// The mapping guessed from the names and contents.
+    pub guessed: Mapping,
+    /// Time/event pairs found (OS, PFS, …).
+    pub endpoints: Vec<Endpoint>,
+}
+
+impl TableInfo {
+    /// The summary of a parsed table.
+    pub fn of(t: &Table) -> TableInfo {
+        let (sheets, sheet) = match &t.source {
+            Source::Workbook { sheets, sheet, .. } => (sheets.clone(), Some(sheet.clone())),
+            Source::Text { .. } => (Vec::new(), None),
+        };
+        TableInfo {
+            columns: t.columns.clone(),
+            distinct: (0..t.columns.len())
+                .map(|c| t.distinct_first(c, DISTINCT_PER_COLUMN))
+                .collect(),
+            n_rows: t.n_rows(),
+            reading: t.reading(),
+            notes: t.notes.clone(),
+            sheets,
+            sheet,
+            guessed: guess(t),
+            endpoints: endpoints(t),
+        }
+    }
+
+    /// The distinct values of a column by name (empty for an unknown column).
+    pub fn values(&self, column: &str) -> &[String] {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .and_then(|i| self.distinct.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Everything an analysis depends on besides the table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisRequest {
+    /// The column mapping of the survival endpoint.
+    pub mapping: Mapping,
+    /// The survival analysis options.
+    pub options: AnalysisOptions,
+    /// The binary outcome column (objective response), if any.
+    pub response: Option<String>,
+    /// Adverse-event columns.
+    pub ae_columns: Vec<String>,
+    /// The AE grade range counted; `None` counts any grade ≥ 1.
+    pub ae_grades: Option<(u32, u32)>,
+}
+
+/// The results of one [`AnalysisRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Computed {
+    /// The survival endpoint's report, or what to fix.
+    pub outcome: Result<Analysis, String>,
+    /// The response analysis, when a response column and a group are set.
+    pub response: Option<Result<ResponseAnalysis, String>>,
+    /// The adverse-event table, when AE columns and a group are set.
+    pub ae: Option<Result<AeTable, String>>,
+}
+
+/// A message to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Job {
+    /// Read the bytes sent with the job (or, without bytes, the ones read last) with
+    /// these options.
+    Read(TableOptions),
+    /// Analyse the table read last.
+    Analyze(Box<AnalysisRequest>),
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Reply {
+    /// The table's summary, or why the bytes are not a table.
+    Read(Box<Result<TableInfo, String>>),
+    /// The results.
+    Analyzed(Box<Computed>),
+}
+
+/// The worker's state: the bytes and the table read from them.
+#[derive(Debug, Default)]
+pub struct Engine {
+    bytes: Vec<u8>,
+    table: Option<Table>,
+}
+
+impl Engine {
+    /// Carries out one job. `bytes` replaces the data kept (a new file or pasted text).
+    pub fn handle(&mut self, job: Job, bytes: Option<Vec<u8>>) -> Reply {
+        match job {
+            Job::Read(options) => {
+                if let Some(b) = bytes {
+                    self.bytes = b;
+                }
+                let table = Table::from_bytes(&self.bytes, &options).map_err(|e| e.to_string());
+                let info = table.as_ref().map(TableInfo::of).map_err(Clone::clone);
+                self.table = table.ok();
+                Reply::Read(Box::new(info))
+            }
+            Job::Analyze(req) => Reply::Analyzed(Box::new(self.analyze(&req))),
+        }
+    }
+
+    fn analyze(&self, req: &AnalysisRequest) -> Computed {
+        let Some(table) = &self.table else {
+            return Computed {
+                outcome: Err("no table has been read".into()),
+                response: None,
+                ae: None,
+            };
+        };
+        let outcome = analyze(table, &req.mapping, &req.options).map_err(|e| e.to_string());
+        let group = req.mapping.group.clone();
+        let response = req
+            .response
+            .clone()
+            .zip(group.clone())
+            .map(|(outcome, group)| {
+                let m = ResponseMapping {
+                    outcome,
+                    group,
+                    success: Vec::new(),
+                    reference: req.mapping.reference.clone(),
+                };
+                analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())
+            });
+        let ae = group.filter(|_| !req.ae_columns.is_empty()).map(|group| {
+            let options = AeOptions {
+                grades: req.ae_grades.map(|(min, max)| GradeRange { min, max }),
+                ..AeOptions::default()
+            };
+            ae_from_columns(table, &group, &req.ae_columns, &options)
+        });
+        Computed {
+            outcome,
+            response,
+            ae,
+        }
+    }
+}
