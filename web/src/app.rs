@@ -5,6 +5,7 @@ use crate::client::Client;
 use crate::data_input::DataInput;
 use crate::figure::Figure;
 use crate::mapping_panel::MappingPanel;
+use crate::paper::Paper;
 use crate::results::{MoreResults, Results};
 use crate::state::{Outcome, Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 </p>
                 <Results session=session outcome=outcome />
                 <Figure session=session outcome=outcome />
+                <Paper session=session outcome=outcome />
                 <MoreResults outcome=outcome />
             </section>
             <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty())>

@@ -17,6 +17,7 @@ pub mod download;
 pub mod engine;
 pub mod figure;
 pub mod mapping_panel;
+pub mod paper;
 pub mod results;
 pub mod secondary;
 pub mod state;

@@ -7,6 +7,7 @@ use crate::engine::{AnalysisRequest, TableInfo};
 use survcalc_core::dates::DateOrder;
 use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
 use survcalc_core::mapping::{DateSpan, GroupLabel};
+use survcalc_core::report::TextStyle;
 use survcalc_core::units::TimeUnit;
 use survcalc_core::{Analysis, AnalysisOptions, Mapping, TableOptions};
 
@@ -41,6 +42,8 @@ pub struct Session {
     pub sheet: Option<String>,
     /// Start/end date columns chosen while the other is still missing.
     pub date_draft: (String, String),
+    /// How P values and intervals are written in sentences and the copied table.
+    pub text_style: TextStyle,
 }
 
 /// The result the page renders: the analysis or a message saying what to fix (empty
@@ -85,6 +88,7 @@ impl Session {
             sheets,
             sheet,
             date_draft: Default::default(),
+            text_style: TextStyle::default(),
         }
     }
 
@@ -94,6 +98,7 @@ impl Session {
         let mut next = Session::from_info(&self.source, table, read);
         next.options = self.options.clone();
         next.is_example = self.is_example;
+        next.text_style = self.text_style;
         next
     }
 

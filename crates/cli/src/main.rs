@@ -10,7 +10,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use survcalc_core::adverse::{AeOptions, GradeRange};
 use survcalc_core::binary::BinaryOptions;
-use survcalc_core::mapping::{parse_group_labels, RowFilter};
+use survcalc_core::mapping::{endpoint_name, endpoints, parse_group_labels, RowFilter};
 use survcalc_core::response::{
     ae_from_columns, ae_from_long, analyze_response, AeLongMapping, ResponseMapping,
 };
@@ -296,8 +296,14 @@ enum TiesArg {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// The whole report (docs/report-json.md).
     Json,
+    /// R-style printout plus journal sentences.
     Text,
+    /// The results in long form, full precision (as the page's "Download results (CSV)").
+    Csv,
+    /// The Kaplan–Meier tables, as R summary(survfit, censored = TRUE).
+    KmCsv,
 }
 
 fn main() -> ExitCode {
@@ -514,6 +520,16 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
     match args.format {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
-        Format::Text => Ok(text::render(&analysis, &mapping, &table.reading())),
+        Format::Csv => Ok(survcalc_core::report::results_csv(&analysis)),
+        Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
+        Format::Text => {
+            let endpoint = endpoint_name(&endpoints(&table), &mapping);
+            Ok(text::render(
+                &analysis,
+                &mapping,
+                &table.reading(),
+                &endpoint,
+            ))
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The plain-text report: what R's print methods show, laid out for a terminal.
 
 use std::fmt::Write;
+use survcalc_core::report::{sentences, TextStyle};
 use survcalc_core::{analysis::fmt_level, Analysis, Mapping};
 
 fn num(x: Option<f64>) -> String {
@@ -8,7 +9,7 @@ fn num(x: Option<f64>) -> String {
 }
 
 /// Renders the analysis as text.
-pub fn render(a: &Analysis, m: &Mapping, reading: &str) -> String {
+pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "read as {reading}");
     let _ = writeln!(
@@ -232,6 +233,10 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str) -> String {
                 c.name, c.coef, c.se, c.hr, c.hr_lower, c.hr_upper, c.p_value
             );
         }
+    }
+    let _ = writeln!(s, "\nfor the paper:");
+    for line in sentences(a, endpoint, TextStyle::default()) {
+        let _ = writeln!(s, "  {line}");
     }
     s
 }

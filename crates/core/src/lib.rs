@@ -37,6 +37,7 @@ pub mod landmark;
 pub mod logrank;
 pub mod mapping;
 pub mod median;
+pub mod report;
 pub mod response;
 pub mod rmst;
 pub mod spreadsheet;

@@ -1281,6 +1281,15 @@ fn is_event_column(table: &Table, c: usize) -> bool {
     d.iter().all(|v| code.classify(v).is_some())
 }
 
+/// The short name of the endpoint a mapping analyses ("OS", "PFS"), from the endpoints
+/// found in its table; "survival" when it is none of them.
+pub fn endpoint_name(found: &[Endpoint], mapping: &Mapping) -> String {
+    found
+        .iter()
+        .find(|e| e.time == mapping.time && e.event == mapping.event && e.filter == mapping.filter)
+        .map_or_else(|| "survival".to_string(), |e| e.name.clone())
+}
+
 /// Time/event column pairs found by name: `os_months` with `os_event`, `pfs.time` with
 /// `pfs.status`, or a lone `time` with `status`; for a CDISC ADTTE table (`PARAMCD`,
 /// `AVAL`, `CNSR`), one endpoint per parameter.

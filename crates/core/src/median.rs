@@ -29,6 +29,20 @@ pub enum MedianMethod {
     SpssSymmetric,
 }
 
+impl MedianMethod {
+    /// The method in words, for exports and the methods text.
+    pub fn describe(self) -> String {
+        match self {
+            MedianMethod::RBandInversion => {
+                "Kaplan–Meier; CI where the pointwise band crosses 0.5 (Brookmeyer–Crowley, as R quantile.survfit)".into()
+            }
+            MedianMethod::SpssSymmetric => {
+                "Kaplan–Meier; symmetric CI, median ± z·SE, lower limit floored at 0 (as SPSS)".into()
+            }
+        }
+    }
+}
+
 /// A survival quantile with its confidence interval. `None` means "not reached"
 /// (R prints `NA`): the curve or band never gets down to 1 − p.
 #[derive(Debug, Clone, Copy, PartialEq)]

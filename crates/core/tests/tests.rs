@@ -33,3 +33,6 @@ mod properties;
 // The reference trial rebuilt from patient-level rows.
 #[path = "suite/reference_trial.rs"]
 mod reference_trial;
+// Sentences, the summary table and the CSV exports, from R's veteran numbers.
+#[path = "suite/report.rs"]
+mod report;

@@ -13,8 +13,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
-  ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close,
+  ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close, cli,
 } from './harness.js';
 
 let server, base, browser;
@@ -431,6 +432,59 @@ test('a million rows are read and analysed in the worker while the page stays re
     // Responsive: no pause anywhere near the seconds the work itself takes (a generous
     // bound, for slow CI machines; the figure above is the measurement).
     assert.ok(maxGap < 2000, `the page stopped for ${maxGap} ms`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('sentences, the copied table and the CSV downloads equal the core', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  try {
+    const csv = exampleCsv();
+    const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'example.csv');
+    fs.writeFileSync(tmp, csv);
+    const run = (...args) => execFileSync(cli(), ['analyze', tmp, ...args], { encoding: 'utf8' });
+    // The CLI's text report ends with the same sentences.
+    const cliSentences = run().split('for the paper:\n')[1].trim().split('\n').map((s) => s.trim());
+    const pageSentences = await page.$$eval('[data-testid="sentences"] p', (ps) => ps.map((p) => p.textContent));
+    assert.deepEqual(pageSentences, cliSentences);
+    assert.match(pageSentences[0], /^The median OS was .* months \(95% CI: .*\) with Sorafenib\+HAIC and .* with Sorafenib \(HR = 0\.\d\d; 95% CI: .*; P < \.001\)\.$/);
+    // Another style changes every sentence the same way.
+    await page.selectOption('[data-testid="p-style"]', 'zero');
+    await page.selectOption('[data-testid="ci-style"]', 'to');
+    await page.waitForFunction(() => document.querySelector('[data-testid="sentences"] p')?.textContent.includes('P < 0.001'));
+    assert.match(await page.textContent('[data-testid="sentences"] p'), /\(95% CI, [\d.]+ to (NR|[\d.]+)\)/);
+    await page.click('[data-testid="copy-sentences"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="paper-status"]')?.textContent.includes('copied'));
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.startsWith('The median OS was') && copied.includes('P < 0.001'), copied);
+    await page.click('[data-testid="copy-table"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="paper-status"]')?.textContent.startsWith('Table copied'));
+    const table = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(table.split('\n')[0], 'Group\tn\tEvents\tMedian, months (95% CI)\tRMST to ' + table.split('\n')[0].split('RMST to ')[1]);
+    assert.match(table.split('\n')[1], /^Sorafenib\t32\t28\t/);
+    // Downloads are the CLI's exports: the same cells, numbers equal to the last bit or
+    // two (WebAssembly's exp/log are not glibc's, so a last-place digit can differ).
+    for (const [button, format] of [['save-km-csv', 'km-csv'], ['save-results-csv', 'csv']]) {
+      const download = page.waitForEvent('download');
+      await page.click(`[data-testid="${button}"]`);
+      const got = fs.readFileSync(await (await download).path(), 'utf8').split('\n');
+      const want = run('--format', format).split('\n');
+      assert.equal(got.length, want.length, `${button}: rows`);
+      got.forEach((line, i) => {
+        const a = line.split(',');
+        const b = want[i].split(',');
+        assert.equal(a.length, b.length, `${button} line ${i + 1}`);
+        a.forEach((cell, j) => {
+          const x = Number(cell);
+          const y = Number(b[j]);
+          if (cell !== '' && Number.isFinite(x) && Number.isFinite(y)) close(x, y, 1e-13, `${button} line ${i + 1} cell ${j + 1}`);
+          else assert.equal(cell, b[j], `${button} line ${i + 1} cell ${j + 1}`);
+        });
+      });
+    }
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -1,0 +1,430 @@
+//! One endpoint's results as a paper prints them: journal-style sentences, a summary
+//! table (rounded, for copying into a manuscript), and full-precision CSV exports (the
+//! summary in long form, and the Kaplan–Meier table as R's `summary(survfit)` gives it).
+//!
+//! Sentences follow the form of PRODUCT.md: "The median OS was 16.3 months (95% CI: 0.0,
+//! 35.5) with A and 6.5 months (95% CI: 4.4, 8.6) with B (HR = 0.28; 95% CI: 0.15, 0.53;
+//! P < .001)." With two groups the compared (non-reference) group comes first, as the
+//! hazard ratio is for it against the reference. The P value in a sentence is the
+//! headline test's (the log-rank test by default), which the methods text names.
+
+use crate::analysis::{fmt_level, Analysis};
+use crate::median::MedianCi;
+use std::fmt::Write;
+
+/// How P values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum PStyle {
+    /// "P < .001", "P = .03": no leading zero (AMA, NEJM, Lancet house styles).
+    #[default]
+    Journal,
+    /// "P < 0.001", "P = 0.03".
+    LeadingZero,
+}
+
+/// How confidence intervals are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum CiStyle {
+    /// "(95% CI: 4.4, 8.6)", the form of PRODUCT.md.
+    #[default]
+    ColonComma,
+    /// "(95% CI, 4.4 to 8.6)" (JAMA, NEJM).
+    To,
+    /// "(95% CI 4.4–8.6)" (Lancet).
+    Dash,
+}
+
+/// Choices for the text of a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TextStyle {
+    /// P values.
+    pub p: PStyle,
+    /// Confidence intervals.
+    pub ci: CiStyle,
+}
+
+impl PStyle {
+    /// Every style, for a form.
+    pub const ALL: [PStyle; 2] = [PStyle::Journal, PStyle::LeadingZero];
+
+    /// "P < .001" or "P < 0.001".
+    pub fn label(self, p: f64) -> String {
+        let s = crate::format::p_label(p);
+        match self {
+            PStyle::Journal => s,
+            PStyle::LeadingZero => s.replace(" .", " 0."),
+        }
+    }
+}
+
+impl CiStyle {
+    /// Every style, for a form.
+    pub const ALL: [CiStyle; 3] = [CiStyle::ColonComma, CiStyle::To, CiStyle::Dash];
+
+    /// The interval without parentheses: "95% CI: 4.4, 8.6".
+    pub fn interval(self, level: &str, lo: &str, hi: &str) -> String {
+        match self {
+            CiStyle::ColonComma => format!("{level}% CI: {lo}, {hi}"),
+            CiStyle::To => format!("{level}% CI, {lo} to {hi}"),
+            CiStyle::Dash => format!("{level}% CI {lo}\u{2013}{hi}"),
+        }
+    }
+}
+
+/// A time (median, landmark) in a sentence or table: one decimal; "NR" when not reached.
+fn time(x: Option<f64>) -> String {
+    crate::format::num(x, 1)
+}
+
+fn median_phrase(m: &MedianCi, unit: &str, style: TextStyle) -> String {
+    let level = fmt_level(m.conf_level);
+    let ci = style.ci.interval(&level, &time(m.lower), &time(m.upper));
+    match m.estimate {
+        Some(e) => format!("{}{unit} ({ci})", time(Some(e))),
+        None => format!("not reached ({ci})"),
+    }
+}
+
+/// The order in which groups are named: with two groups the compared one first.
+fn sentence_order(a: &Analysis) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..a.summaries.len()).collect();
+    if order.len() == 2 {
+        order.reverse();
+    }
+    order
+}
+
+/// Journal-style sentences for one endpoint: the medians with the headline HR and test P,
+/// then one sentence per landmark time. `endpoint` names it ("OS", "overall survival").
+pub fn sentences(a: &Analysis, endpoint: &str, style: TextStyle) -> Vec<String> {
+    let unit = a
+        .time_unit
+        .map_or(String::new(), |u| format!(" {}", u.name()));
+    let order = sentence_order(a);
+    let mut out = Vec::new();
+    let parts: Vec<String> = order
+        .iter()
+        .filter_map(|&i| a.summaries.get(i))
+        .map(|g| {
+            let m = a.headline_median(g);
+            format!("{} with {}", median_phrase(m, &unit, style), g.group)
+        })
+        .collect();
+    let mut s = format!("The median {endpoint} was {}", join_and(&parts));
+    if parts.len() == 1 {
+        s = format!(
+            "The median {endpoint} was {}",
+            a.summaries
+                .first()
+                .map(|g| median_phrase(a.headline_median(g), &unit, style))
+                .unwrap_or_default()
+        );
+    }
+    let mut extras = Vec::new();
+    if let Some(h) = a.headline_hr() {
+        let level = fmt_level(h.conf_level);
+        extras.push(format!(
+            "HR = {:.2}; {}",
+            h.hr,
+            style.ci.interval(
+                &level,
+                &format!("{:.2}", h.lower),
+                &format!("{:.2}", h.upper)
+            )
+        ));
+    }
+    if let Some(t) = a.headline_test() {
+        extras.push(style.p.label(t.p_value));
+    }
+    if !extras.is_empty() {
+        let _ = write!(s, " ({})", extras.join("; "));
+    }
+    s.push('.');
+    out.push(s);
+
+    for (k, &t) in a.options.landmarks.iter().enumerate() {
+        let parts: Vec<String> = order
+            .iter()
+            .filter_map(|&i| {
+                let lm = a.landmarks.get(i)?;
+                let r = lm.rows.get(k)?;
+                let level = fmt_level(lm.conf_level);
+                let pct =
+                    |x: Option<f64>| x.map_or("NA".to_string(), |v| format!("{:.1}%", 100.0 * v));
+                // No interval where R has none (S = 0 after the last event).
+                let ci = match (r.lower, r.upper) {
+                    (None, None) => String::new(),
+                    (lo, hi) => format!(" ({})", style.ci.interval(&level, &pct(lo), &pct(hi))),
+                };
+                Some(format!("{}{ci} with {}", pct(Some(r.surv)), lm.group))
+            })
+            .collect();
+        if parts.is_empty() {
+            continue;
+        }
+        let when = if unit.is_empty() {
+            format!("at time {}", trim_number(t))
+        } else {
+            format!("at {}{unit}", trim_number(t))
+        };
+        out.push(format!(
+            "The {endpoint} rate {when} was {}.",
+            join_and(&parts)
+        ));
+    }
+    out
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_and(parts: &[String]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// 12 → "12", 6.5 → "6.5".
+fn trim_number(x: f64) -> String {
+    let s = format!("{x}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_string)
+}
+
+/// The summary table as shown and copied: a header row, then one row per group (n,
+/// events, median with CI, survival at each landmark, RMST), rounded as a paper prints.
+pub fn summary_table(a: &Analysis, style: TextStyle) -> Vec<Vec<String>> {
+    let level = fmt_level(a.options.km.conf_level);
+    let unit = a
+        .time_unit
+        .map_or(String::new(), |u| format!(", {}", u.name()));
+    let mut head = vec![
+        "Group".to_string(),
+        "n".into(),
+        "Events".into(),
+        format!("Median{unit} ({level}% CI)"),
+    ];
+    for t in &a.options.landmarks {
+        head.push(format!("Survival at {} ({level}% CI)", trim_number(*t)));
+    }
+    if let Some(r) = &a.rmst {
+        head.push(format!("RMST to {} ({level}% CI)", trim_number(r.tau)));
+    }
+    let mut rows = vec![head];
+    for (i, g) in a.summaries.iter().enumerate() {
+        let m = a.headline_median(g);
+        let ci = |lo: String, hi: String| format!("({})", style.ci.interval(&level, &lo, &hi));
+        let mut row = vec![
+            g.group.clone(),
+            g.n.to_string(),
+            g.events.to_string(),
+            format!("{} {}", time(m.estimate), ci(time(m.lower), time(m.upper))),
+        ];
+        if let Some(lm) = a.landmarks.get(i) {
+            for r in &lm.rows {
+                let pct =
+                    |x: Option<f64>| x.map_or("NA".to_string(), |v| format!("{:.1}%", 100.0 * v));
+                row.push(format!(
+                    "{} {}",
+                    pct(Some(r.surv)),
+                    ci(pct(r.lower), pct(r.upper))
+                ));
+            }
+        }
+        if let Some(r) = a.rmst.as_ref().and_then(|r| r.groups.get(i)) {
+            row.push(format!(
+                "{:.1} {}",
+                r.estimate,
+                ci(format!("{:.1}", r.lower), format!("{:.1}", r.upper))
+            ));
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// Rows as tab-separated text (pastes into Word, Excel and Google Docs as a table).
+pub fn tsv(rows: &[Vec<String>]) -> String {
+    let mut s = String::new();
+    for r in rows {
+        s.push_str(&r.join("\t"));
+        s.push('\n');
+    }
+    s
+}
+
+fn csv_string(rows: Vec<Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for r in &rows {
+        // Writing to a Vec cannot fail.
+        let _ = w.write_record(r);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// A full-precision number for an export (shortest text that reads back to the same
+/// double); empty for NA.
+fn full(x: Option<f64>) -> String {
+    match x {
+        Some(v) if v.is_finite() => format!("{v}"),
+        Some(v) if v.is_infinite() => (if v > 0.0 { "Inf" } else { "-Inf" }).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The Kaplan–Meier tables of every group as CSV, as R's
+/// `summary(survfit(...), censored = TRUE)` lists them: group, time, n.risk, n.event,
+/// n.censor, surv, std.err (Greenwood, of S), lower, upper — full precision.
+pub fn km_table_csv(a: &Analysis) -> String {
+    let level = fmt_level(a.options.km.conf_level);
+    let mut rows = vec![vec![
+        "group".to_string(),
+        "time".into(),
+        "n.risk".into(),
+        "n.event".into(),
+        "n.censor".into(),
+        "surv".into(),
+        "std.err".into(),
+        format!("lower {level}% CI ({})", a.options.km.conf_type.r_name()),
+        format!("upper {level}% CI ({})", a.options.km.conf_type.r_name()),
+    ]];
+    for c in &a.curves {
+        for j in 0..c.time.len() {
+            rows.push(vec![
+                c.group.clone(),
+                full(Some(c.time[j])),
+                c.n_risk[j].to_string(),
+                c.n_event[j].to_string(),
+                c.n_censor[j].to_string(),
+                full(Some(c.surv[j])),
+                full(c.se_surv.get(j).copied().filter(|v| v.is_finite())),
+                full(c.lower.get(j).copied().flatten()),
+                full(c.upper.get(j).copied().flatten()),
+            ]);
+        }
+    }
+    csv_string(rows)
+}
+
+/// The endpoint's results in long form, full precision: one row per quantity and group,
+/// with estimate, limits, P value and the method that made it.
+pub fn results_csv(a: &Analysis) -> String {
+    let mut rows = vec![vec![
+        "quantity".to_string(),
+        "group".into(),
+        "estimate".into(),
+        "lower".into(),
+        "upper".into(),
+        "conf_level".into(),
+        "p_value".into(),
+        "method".into(),
+    ]];
+    let mut push = |q: &str,
+                    g: &str,
+                    est: Option<f64>,
+                    lo: Option<f64>,
+                    hi: Option<f64>,
+                    level: Option<f64>,
+                    p: Option<f64>,
+                    method: String| {
+        rows.push(vec![
+            q.to_string(),
+            g.to_string(),
+            full(est),
+            full(lo),
+            full(hi),
+            full(level),
+            full(p),
+            method,
+        ]);
+    };
+    for g in &a.summaries {
+        push(
+            "n",
+            &g.group,
+            Some(g.n as f64),
+            None,
+            None,
+            None,
+            None,
+            String::new(),
+        );
+        push(
+            "events",
+            &g.group,
+            Some(g.events as f64),
+            None,
+            None,
+            None,
+            None,
+            String::new(),
+        );
+        let m = a.headline_median(g);
+        push(
+            "median",
+            &g.group,
+            m.estimate,
+            m.lower,
+            m.upper,
+            Some(m.conf_level),
+            None,
+            m.method.describe(),
+        );
+    }
+    for lm in &a.landmarks {
+        for r in &lm.rows {
+            push(
+                &format!("survival at {}", trim_number(r.time)),
+                &lm.group,
+                Some(r.surv),
+                r.lower,
+                r.upper,
+                Some(lm.conf_level),
+                None,
+                format!("Kaplan–Meier, Greenwood, {} CI", lm.conf_type.r_name()),
+            );
+        }
+    }
+    if let Some(r) = &a.rmst {
+        for g in &r.groups {
+            push(
+                &format!("RMST to {}", trim_number(r.tau)),
+                &g.group,
+                Some(g.estimate),
+                Some(g.lower),
+                Some(g.upper),
+                Some(g.conf_level),
+                None,
+                "restricted mean survival time (survRM2)".into(),
+            );
+        }
+    }
+    for t in &a.tests {
+        push(
+            "test of the curves",
+            "",
+            Some(t.chisq),
+            None,
+            None,
+            None,
+            Some(t.p_value),
+            format!("{} (chi-square, {} df)", t.method, t.df),
+        );
+    }
+    if let Some(h) = a.headline_hr() {
+        push(
+            &format!("hazard ratio vs {}", h.reference),
+            &h.group,
+            Some(h.hr),
+            Some(h.lower),
+            Some(h.upper),
+            Some(h.conf_level),
+            h.p_value,
+            h.method,
+        );
+    }
+    csv_string(rows)
+}

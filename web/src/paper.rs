@@ -1,0 +1,165 @@
+//! "For the paper": journal-style sentences and the summary table, each copyable, and the
+//! CSV exports (the results in long form and the Kaplan–Meier tables, full precision).
+//! The text comes from `survcalc_core::report`; this file only shows and copies it.
+
+use crate::download::save_text;
+use crate::mapping_panel::Choice;
+use crate::state::{Outcome, Session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use survcalc_core::report::{
+    km_table_csv, results_csv, sentences, summary_table, tsv, CiStyle, PStyle,
+};
+use wasm_bindgen::JsCast;
+
+/// Copies `text` to the clipboard (the page asks nothing of the network).
+async fn copy(text: String) -> Result<(), String> {
+    let navigator =
+        js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).map_err(|_| "no navigator")?;
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
+        .ok()
+        .filter(|c| !c.is_undefined())
+        .ok_or("this browser gives no clipboard here (it needs https or localhost)")?;
+    let write = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .ok_or("this browser cannot write text to the clipboard")?;
+    let promise = write
+        .call1(&clipboard, &text.into())
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        .ok_or("the clipboard refused the text")?;
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map(|_| ())
+        .map_err(|_| "the clipboard refused the text (allow clipboard access, or select the text and copy it)".to_string())
+}
+
+fn p_name(p: PStyle) -> (&'static str, &'static str) {
+    match p {
+        PStyle::Journal => ("journal", "P < .001, P = .03"),
+        PStyle::LeadingZero => ("zero", "P < 0.001, P = 0.03"),
+    }
+}
+
+fn ci_name(c: CiStyle) -> (&'static str, &'static str) {
+    match c {
+        CiStyle::ColonComma => ("colon", "(95% CI: 4.4, 8.6)"),
+        CiStyle::To => ("to", "(95% CI, 4.4 to 8.6)"),
+        CiStyle::Dash => ("dash", "(95% CI 4.4–8.6)"),
+    }
+}
+
+/// The endpoint's short name for sentences: "OS", "PFS", or "survival".
+fn endpoint_name(s: &Session) -> String {
+    survcalc_core::mapping::endpoint_name(&s.endpoints, &s.mapping)
+}
+
+/// The panel.
+#[component]
+pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoView {
+    let status = RwSignal::new(None::<String>);
+    let style = move || session.with(|s| s.text_style);
+    let text = Memo::new(move |_| {
+        let st = style();
+        let name = session.with(endpoint_name);
+        outcome.with(|o| {
+            o.as_ref()
+                .ok()
+                .map(|a| (sentences(a, &name, st), summary_table(a, st)))
+        })
+    });
+    let copy_with = move |what: &'static str, content: String| {
+        spawn_local(async move {
+            status.set(Some(match copy(content).await {
+                Ok(()) => format!("{what} copied."),
+                Err(e) => format!("{what} not copied: {e}."),
+            }));
+        });
+    };
+    let download = move |name: &'static str, f: fn(&survcalc_core::Analysis) -> String| {
+        outcome.with_untracked(|o| {
+            if let Ok(a) = o {
+                let r = save_text(name, "text/csv", &f(a));
+                status.set(r.err());
+            }
+        });
+    };
+    view! {
+        <Show when=move || text.with(Option::is_some)>
+            <section class="paper" aria-labelledby="paper-h">
+                <h3 id="paper-h">"For the paper"</h3>
+                <div class="grid">
+                    <Choice
+                        label="P values"
+                        id="p-style"
+                        options=Signal::derive(|| PStyle::ALL.into_iter().map(|p| { let (k, t) = p_name(p); (k.to_string(), t.to_string()) }).collect::<Vec<_>>())
+                        current=Signal::derive(move || p_name(style().p).0.to_string())
+                        set=move |v: String| {
+                            if let Some(p) = PStyle::ALL.into_iter().find(|p| p_name(*p).0 == v) {
+                                session.update(|s| s.text_style.p = p);
+                            }
+                        }
+                    />
+                    <Choice
+                        label="Confidence intervals"
+                        id="ci-style"
+                        options=Signal::derive(|| CiStyle::ALL.into_iter().map(|c| { let (k, t) = ci_name(c); (k.to_string(), t.to_string()) }).collect::<Vec<_>>())
+                        current=Signal::derive(move || ci_name(style().ci).0.to_string())
+                        set=move |v: String| {
+                            if let Some(c) = CiStyle::ALL.into_iter().find(|c| ci_name(*c).0 == v) {
+                                session.update(|s| s.text_style.ci = c);
+                            }
+                        }
+                    />
+                </div>
+                <div class="sentences" data-testid="sentences">
+                    {move || text.get().map(|(s, _)| s.into_iter().map(|p| view! { <p>{p}</p> }).collect_view())}
+                </div>
+                <p class="method small">
+                    "P in the sentence is the test of the curves shown above; the hazard ratio is the headline one, with its method named there."
+                </p>
+                <div class="row">
+                    <button data-testid="copy-sentences" on:click=move |_| {
+                        let t = text.get_untracked().map(|(s, _)| s.join(" ")).unwrap_or_default();
+                        copy_with("Sentences", t);
+                    }>"Copy sentences"</button>
+                    <button class="secondary" data-testid="copy-table" on:click=move |_| {
+                        let t = text.get_untracked().map(|(_, rows)| tsv(&rows)).unwrap_or_default();
+                        copy_with("Table", t);
+                    }>"Copy table"</button>
+                    <button class="secondary" data-testid="save-results-csv" on:click=move |_| download("results.csv", results_csv)>
+                        "Download results (CSV)"
+                    </button>
+                    <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
+                        "Download KM table (CSV)"
+                    </button>
+                </div>
+                <div class="table-wrap">
+                    <table class="summary" data-testid="paper-table">
+                        {move || text.get().map(|(_, rows)| {
+                            let mut it = rows.into_iter();
+                            let head = it.next().unwrap_or_default();
+                            view! {
+                                <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                                <tbody>
+                                    {it.map(|r| {
+                                        let mut cells = r.into_iter();
+                                        let first = cells.next().unwrap_or_default();
+                                        view! {
+                                            <tr>
+                                                <th scope="row">{first}</th>
+                                                {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            }
+                        })}
+                    </table>
+                </div>
+                <p class="small" role="status" data-testid="paper-status">{move || status.get()}</p>
+            </section>
+        </Show>
+    }
+}
