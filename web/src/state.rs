@@ -10,6 +10,7 @@ use survcalc_core::mapping::{DateSpan, GroupLabel};
 use survcalc_core::report::TextStyle;
 use survcalc_core::units::TimeUnit;
 use survcalc_core::{Analysis, AnalysisOptions, Mapping, TableOptions};
+use survcalc_plot::FigureOptions;
 
 /// Everything the page needs to show an analysis.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +45,8 @@ pub struct Session {
     pub date_draft: (String, String),
     /// How P values and intervals are written in sentences and the copied table.
     pub text_style: TextStyle,
+    /// What the Kaplan–Meier figure shows.
+    pub figure: FigureOptions,
 }
 
 /// The result the page renders: the analysis or a message saying what to fix (empty
@@ -89,6 +92,7 @@ impl Session {
             sheet,
             date_draft: Default::default(),
             text_style: TextStyle::default(),
+            figure: FigureOptions::default(),
         }
     }
 
@@ -99,6 +103,7 @@ impl Session {
         next.options = self.options.clone();
         next.is_example = self.is_example;
         next.text_style = self.text_style;
+        next.figure = self.figure.clone();
         next
     }
 

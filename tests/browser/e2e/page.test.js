@@ -490,3 +490,72 @@ test('sentences, the copied table and the CSV downloads equal the core', async (
     await context.close();
   }
 });
+
+test('figure options redraw the figure; the 300 dpi PNG looks like the screen', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    // Mean absolute difference (0–255) between the canvas and a PNG drawn at the canvas's size.
+    const diff = async (pngPath) => {
+      const b64 = fs.readFileSync(pngPath).toString('base64');
+      return page.evaluate(async (data) => {
+        const screen = document.querySelector('[data-testid="km-canvas"]');
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        const c = document.createElement('canvas');
+        c.width = screen.width;
+        c.height = screen.height;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(bitmap, 0, 0, c.width, c.height);
+        const a = ctx.getImageData(0, 0, c.width, c.height).data;
+        const b = screen.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let sum = 0;
+        for (let i = 0; i < a.length; i += 4) sum += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+        return sum / (3 * (a.length / 4));
+      }, b64);
+    };
+    const savePng = async (name) => {
+      const download = page.waitForEvent('download');
+      await page.click('[data-testid="save-png"]');
+      const d = await download;
+      const file = path.join(fs.mkdtempSync('/tmp/survcalc-png-'), name);
+      await d.saveAs(file);
+      return file;
+    };
+    const canvasHash = () => page.$eval('[data-testid="km-canvas"]', (c) => c.toDataURL());
+    const before = await canvasHash();
+    await page.click('[data-testid="figure-options"] summary');
+    for (const id of ['fig-ci-band', 'fig-median-lines', 'fig-risk-events']) {
+      await page.check(`[data-testid="${id}"]`);
+    }
+    await page.fill('[data-testid="fig-x-max"]', '24');
+    await page.press('[data-testid="fig-x-max"]', 'Tab');
+    await page.fill('[data-testid="fig-tick-step"]', '6');
+    await page.press('[data-testid="fig-tick-step"]', 'Tab');
+    await settle(page);
+    assert.notEqual(await canvasHash(), before, 'options redraw the canvas');
+    const file = await savePng('options.png');
+    const png = fs.readFileSync(file);
+    // 7 inches at 300 dpi, and the file says so (pHYs: 11811 px per metre).
+    assert.equal(png.readUInt32BE(16), 2100);
+    const phys = png.indexOf(Buffer.from('pHYs'));
+    assert.ok(phys > 0, 'a pHYs chunk');
+    assert.equal(png.readUInt32BE(phys + 4), 11811);
+    assert.equal(png[phys + 12], 1);
+    const same = await diff(file);
+    // The same PNG against a different figure (cumulative incidence, no band).
+    await page.check('[data-testid="fig-incidence"]');
+    await page.uncheck('[data-testid="fig-ci-band"]');
+    await settle(page);
+    const other = await diff(file);
+    assert.ok(same < 6, `export vs screen: mean difference ${same.toFixed(2)} of 255`);
+    assert.ok(same * 3 < other, `export vs screen ${same.toFixed(2)}; vs another figure ${other.toFixed(2)}`);
+    // The SVG download follows the options too.
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-svg"]');
+    const svg = fs.readFileSync(await (await download).path(), 'utf8');
+    assert.ok(svg.includes('Cumulative incidence') && svg.includes('Cumulative number of events'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
