@@ -11,6 +11,41 @@ use crate::state::{Outcome, Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
 use survcalc_core::TableOptions;
 
+/// One tab per endpoint found in the table (OS, PFS, …): the report follows the tab.
+#[component]
+fn EndpointTabs(session: RwSignal<Session>) -> impl IntoView {
+    let tabs = move || {
+        session.with(|s| {
+            let current = s.current_endpoint();
+            s.endpoints
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i, e.name.clone(), current == Some(i)))
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <Show when=move || session.with(|s| s.endpoints.len() > 1)>
+            <div class="tabs" role="tablist" aria-label="Endpoints">
+                {move || tabs().into_iter().map(|(i, name, selected)| {
+                    let testid = format!("tab-{name}");
+                    view! {
+                    <button
+                        role="tab"
+                        class="tab"
+                        class:selected=selected
+                        aria-selected=if selected { "true" } else { "false" }
+                        data-testid=testid
+                        on:click=move |_| session.update(|s| s.select_endpoint(i))
+                    >
+                        {name}
+                    </button>
+                }}).collect_view()}
+            </div>
+        </Show>
+    }
+}
+
 /// The whole app. Reading and analysing happen in the worker ([`Client`]); the page
 /// asks for a new analysis whenever what it depends on changes.
 #[component]
@@ -67,6 +102,7 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="panel results" aria-labelledby="res-h">
                 <h2 id="res-h">"3. Results"</h2>
+                <EndpointTabs session=session />
                 <p class="busy" role="status" aria-live="polite" data-testid="busy">
                     {move || client.busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
                 </p>

@@ -8,11 +8,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use survcalc_core::analysis::fmt_level;
-use survcalc_core::format::p_label;
 use survcalc_core::Analysis;
 use survcalc_plot::{
-    draw_km, km_svg, png_with_dpi, FigureOptions, KmFigure, PNG_DPI, PNG_WIDTH_INCHES,
+    annotation, draw_km, km_svg, png_with_dpi, FigureOptions, KmFigure, PNG_DPI, PNG_WIDTH_INCHES,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,33 +18,6 @@ use wasm_bindgen_futures::JsFuture;
 
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 620;
-
-/// The line printed on the plot: the headline HR (CI) and the headline test's P, when
-/// there are two groups.
-pub fn annotation(a: &Analysis) -> Option<String> {
-    let test = a.headline_test()?;
-    let short = match test.weight {
-        survcalc_core::compare::Weight::LogRank => "log-rank".to_string(),
-        _ => test
-            .method
-            .split([',', ':'])
-            .next()
-            .unwrap_or("test")
-            .trim()
-            .to_string(),
-    };
-    let p = format!("{short} {}", p_label(test.p_value));
-    match a.headline_hr() {
-        Some(h) => Some(format!(
-            "HR {:.2} ({}% CI: {:.2}, {:.2}); {p}",
-            h.hr,
-            fmt_level(h.conf_level),
-            h.lower,
-            h.upper
-        )),
-        None => Some(p),
-    }
-}
 
 fn figure_of<'a>(a: &'a Analysis, x_label: String, options: FigureOptions) -> KmFigure<'a> {
     KmFigure {

@@ -3,9 +3,44 @@
 
 use crate::state::Session;
 use leptos::prelude::*;
+use survcalc_core::compare::Weight;
+use survcalc_core::convention::HeadlineHr;
 use survcalc_core::dates::DateOrder;
+use survcalc_core::median::MedianMethod;
 use survcalc_core::units::TimeUnit;
 use survcalc_core::{ConfType, Convention, Ties};
+
+/// The tests of curves offered as the headline: key, label, weight.
+const TESTS: [(&str, &str, Weight); 6] = [
+    (
+        "logrank",
+        "log-rank (all software's default)",
+        Weight::LogRank,
+    ),
+    (
+        "gehan",
+        "Gehan–Breslow–Wilcoxon (SAS, Prism)",
+        Weight::GehanBreslow,
+    ),
+    ("tarone", "Tarone–Ware", Weight::TaroneWare),
+    ("peto", "Peto–Peto (R survdiff rho = 1)", Weight::PetoPeto),
+    (
+        "fh01",
+        "Fleming–Harrington G(0, 1): late differences",
+        Weight::FlemingHarrington {
+            rho: 0.0,
+            gamma: 1.0,
+        },
+    ),
+    (
+        "fh10",
+        "Fleming–Harrington G(1, 0): early differences",
+        Weight::FlemingHarrington {
+            rho: 1.0,
+            gamma: 0.0,
+        },
+    ),
+];
 
 /// A `<select>` over `options` showing `current`, calling `set` on change.
 #[component]
@@ -308,6 +343,59 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                             });
                         }
                     }
+                />
+                <Choice
+                    label="Median CI"
+                    id="median-method"
+                    options=Signal::derive(|| {
+                        vec![
+                            ("band".to_string(), "where the band crosses 0.5 (R, SAS, Stata)".to_string()),
+                            ("spss".to_string(), "median ± z·SE (SPSS)".to_string()),
+                        ]
+                    })
+                    current=Signal::derive(move || session.with(|s| match s.options.median_method {
+                        MedianMethod::RBandInversion => "band".to_string(),
+                        MedianMethod::SpssSymmetric => "spss".to_string(),
+                    }))
+                    set=move |v: String| session.update(|s| s.options.median_method = if v == "spss" {
+                        MedianMethod::SpssSymmetric
+                    } else {
+                        MedianMethod::RBandInversion
+                    })
+                />
+                <Choice
+                    label="Test of the curves"
+                    id="test"
+                    options=Signal::derive(|| TESTS.iter().map(|(k, t, _)| (k.to_string(), t.to_string())).collect::<Vec<_>>())
+                    current=Signal::derive(move || session.with(|s| {
+                        TESTS.iter().find(|(_, _, w)| *w == s.options.test).map(|(k, _, _)| k.to_string()).unwrap_or_default()
+                    }))
+                    set=move |v: String| {
+                        if let Some((_, _, w)) = TESTS.iter().find(|(k, _, _)| *k == v) {
+                            session.update(|s| s.options.test = *w);
+                        }
+                    }
+                />
+                <Choice
+                    label="Hazard ratio"
+                    id="hr-method"
+                    options=Signal::derive(|| {
+                        vec![
+                            ("cox".to_string(), "Cox model (R, SAS, SPSS, Stata)".to_string()),
+                            ("oe".to_string(), "log-rank O/E (Prism)".to_string()),
+                            ("mh".to_string(), "Mantel–Haenszel (Prism)".to_string()),
+                        ]
+                    })
+                    current=Signal::derive(move || session.with(|s| match s.options.hr {
+                        HeadlineHr::Cox => "cox".to_string(),
+                        HeadlineHr::LogRankOe => "oe".to_string(),
+                        HeadlineHr::MantelHaenszel => "mh".to_string(),
+                    }))
+                    set=move |v: String| session.update(|s| s.options.hr = match v.as_str() {
+                        "oe" => HeadlineHr::LogRankOe,
+                        "mh" => HeadlineHr::MantelHaenszel,
+                        _ => HeadlineHr::Cox,
+                    })
                 />
                 <Choice
                     label="Cox ties"

@@ -8,9 +8,21 @@ use crate::state::{Outcome, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survcalc_core::report::{
-    km_table_csv, results_csv, sentences, summary_table, tsv, CiStyle, PStyle,
+    km_table_csv, methods_paragraph, results_csv, sentences, summary_table, tsv, CiStyle, PStyle,
 };
+use survcalc_plot::html::{report_html, ReportInput};
 use wasm_bindgen::JsCast;
+
+/// Today's date in the user's calendar, ISO 8601 (from the browser's clock).
+fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
 
 /// Copies `text` to the clipboard (the page asks nothing of the network).
 async fn copy(text: String) -> Result<(), String> {
@@ -64,9 +76,13 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
         let st = style();
         let name = session.with(endpoint_name);
         outcome.with(|o| {
-            o.as_ref()
-                .ok()
-                .map(|a| (sentences(a, &name, st), summary_table(a, st)))
+            o.as_ref().ok().map(|a| {
+                (
+                    sentences(a, &name, st),
+                    summary_table(a, st),
+                    methods_paragraph(a),
+                )
+            })
         })
     });
     let copy_with = move |what: &'static str, content: String| {
@@ -114,22 +130,44 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     />
                 </div>
                 <div class="sentences" data-testid="sentences">
-                    {move || text.get().map(|(s, _)| s.into_iter().map(|p| view! { <p>{p}</p> }).collect_view())}
+                    {move || text.get().map(|(s, _, _)| s.into_iter().map(|p| view! { <p>{p}</p> }).collect_view())}
                 </div>
                 <p class="method small">
                     "P in the sentence is the test of the curves shown above; the hazard ratio is the headline one, with its method named there."
                 </p>
                 <div class="row">
                     <button data-testid="copy-sentences" on:click=move |_| {
-                        let t = text.get_untracked().map(|(s, _)| s.join(" ")).unwrap_or_default();
+                        let t = text.get_untracked().map(|(s, _, _)| s.join(" ")).unwrap_or_default();
                         copy_with("Sentences", t);
                     }>"Copy sentences"</button>
                     <button class="secondary" data-testid="copy-table" on:click=move |_| {
-                        let t = text.get_untracked().map(|(_, rows)| tsv(&rows)).unwrap_or_default();
+                        let t = text.get_untracked().map(|(_, rows, _)| tsv(&rows)).unwrap_or_default();
                         copy_with("Table", t);
                     }>"Copy table"</button>
                     <button class="secondary" data-testid="save-results-csv" on:click=move |_| download("results.csv", results_csv)>
                         "Download results (CSV)"
+                    </button>
+                    <button class="secondary" data-testid="save-report" on:click=move |_| {
+                        let r = outcome.with_untracked(|o| match o {
+                            Ok(a) => session.with_untracked(|s| {
+                                let html = report_html(&ReportInput {
+                                    analysis: a,
+                                    endpoint: &endpoint_name(s),
+                                    source: &s.source,
+                                    reading: &s.reading().map(|(r, _)| r).unwrap_or_default(),
+                                    columns: s.mapping.roles(),
+                                    x_label: s.x_label(),
+                                    figure: s.figure.clone(),
+                                    style: s.text_style,
+                                    generated: &today(),
+                                })?;
+                                save_text("survcalc-report.html", "text/html", &html)
+                            }),
+                            Err(_) => Ok(()),
+                        });
+                        status.set(r.err());
+                    }>
+                        "Download report (HTML)"
                     </button>
                     <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
                         "Download KM table (CSV)"
@@ -137,7 +175,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                 </div>
                 <div class="table-wrap">
                     <table class="summary" data-testid="paper-table">
-                        {move || text.get().map(|(_, rows)| {
+                        {move || text.get().map(|(_, rows, _)| {
                             let mut it = rows.into_iter();
                             let head = it.next().unwrap_or_default();
                             view! {
@@ -157,6 +195,14 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             }
                         })}
                     </table>
+                </div>
+                <h4>"Statistical methods"</h4>
+                <p class="methods-text" data-testid="methods-paragraph">{move || text.get().map(|(_, _, m)| m)}</p>
+                <div class="row">
+                    <button class="secondary" data-testid="copy-methods" on:click=move |_| {
+                        let t = text.get_untracked().map(|(_, _, m)| m).unwrap_or_default();
+                        copy_with("Methods", t);
+                    }>"Copy methods"</button>
                 </div>
                 <p class="small" role="status" data-testid="paper-status">{move || status.get()}</p>
             </section>

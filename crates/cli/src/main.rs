@@ -304,6 +304,9 @@ enum Format {
     Csv,
     /// The Kaplan–Meier tables, as R summary(survfit, censored = TRUE).
     KmCsv,
+    /// The self-contained HTML report (figure, sentences, tables, methods, data summary),
+    /// as the page's "Download report (HTML)".
+    Html,
 }
 
 fn main() -> ExitCode {
@@ -343,6 +346,14 @@ fn read_table(file: &str, read: &ReadArgs) -> Result<Table, String> {
     let options = read.options()?;
     let bytes = read_input(file)?;
     Table::from_bytes(&bytes, &options).map_err(|e| format!("{file}: {e}"))
+}
+
+/// Today's date (UTC), ISO 8601.
+fn today() -> String {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    survcalc_core::dates::iso(i64::try_from(days).unwrap_or(0))
 }
 
 fn unit_arg(flag: &str, value: Option<&String>) -> Result<Option<TimeUnit>, String> {
@@ -522,6 +533,24 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
         Format::Csv => Ok(survcalc_core::report::results_csv(&analysis)),
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
+        Format::Html => {
+            let endpoint = endpoint_name(&endpoints(&table), &mapping);
+            let x_label = match mapping.analysis_unit() {
+                Some(u) => format!("Time ({})", u.name()),
+                None => "Time".into(),
+            };
+            survcalc_plot::html::report_html(&survcalc_plot::html::ReportInput {
+                analysis: &analysis,
+                endpoint: &endpoint,
+                source: &args.file,
+                reading: &table.reading(),
+                columns: mapping.roles(),
+                x_label,
+                figure: survcalc_plot::FigureOptions::default(),
+                style: survcalc_core::report::TextStyle::default(),
+                generated: &today(),
+            })
+        }
         Format::Text => {
             let endpoint = endpoint_name(&endpoints(&table), &mapping);
             Ok(text::render(

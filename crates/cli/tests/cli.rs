@@ -376,3 +376,26 @@ fn reading_and_mapping_flags() {
         assert!(!ok && err.contains(message), "{flag} {value}: {err}");
     }
 }
+
+/// `--format html` is the page's report; `--format csv` and `km-csv` its downloads.
+#[test]
+fn report_formats() {
+    let csv = format!("{ROOT}/tests/fixtures/veteran.csv");
+    let (ok, html, err) = run(&["analyze", &csv, "--format", "html"]);
+    assert!(ok, "{err}");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains(
+        "The median survival was 52.5 (95% CI: 44.0, 95.0) with 2 and 103.0 (95% CI: 59.0, 132.0) with 1 (HR = 1.02; 95% CI: 0.71, 1.45; P = .93)."
+    ), "{html}");
+    let (ok, km, _) = run(&["analyze", &csv, "--format", "km-csv"]);
+    assert!(ok);
+    // 1 header + one row per distinct time per arm (R's summary(fit, censored = TRUE):
+    // 61 and 53 rows, tests/fixtures/veteran.json).
+    assert_eq!(km.lines().count(), 1 + 61 + 53);
+    let (ok, text, _) = run(&["analyze", &csv]);
+    assert!(ok);
+    assert!(
+        text.contains("for the paper:\n  The median survival was 52.5"),
+        "{text}"
+    );
+}

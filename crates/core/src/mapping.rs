@@ -391,6 +391,45 @@ impl Mapping {
         }
     }
 
+    /// The columns in their roles, in words, for a report: ("Time", "os_months"),
+    /// ("Event", "os_event"), ("Group", "arm"), and the optional ones that are set.
+    pub fn roles(&self) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        match &self.dates {
+            Some(d) => v.push((
+                "Time".to_string(),
+                format!(
+                    "from {} to {} (dates, {})",
+                    d.start,
+                    d.end,
+                    d.order.describe()
+                ),
+            )),
+            None => v.push(("Time".to_string(), self.time.clone())),
+        }
+        let mut event = self.event.clone();
+        if let Some(e) = &self.event_value {
+            let _ = std::fmt::Write::write_fmt(&mut event, format_args!(" (event = {e})"));
+        }
+        v.push(("Event".to_string(), event));
+        v.push((
+            "Group".to_string(),
+            self.group
+                .clone()
+                .unwrap_or_else(|| "(none: one group)".into()),
+        ));
+        if let Some(r) = &self.reference {
+            v.push(("Reference group".to_string(), r.clone()));
+        }
+        if let Some(f) = &self.filter {
+            v.push(("Rows".to_string(), format!("{} = {}", f.column, f.value)));
+        }
+        if let Some(u) = self.analysis_unit() {
+            v.push(("Time unit".to_string(), u.name().to_string()));
+        }
+        v
+    }
+
     /// The unit of the analysis (what [`Prepared::time_unit`] will be): the output unit
     /// when the source unit is known, else the source unit.
     pub fn analysis_unit(&self) -> Option<TimeUnit> {

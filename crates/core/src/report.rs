@@ -100,6 +100,13 @@ fn sentence_order(a: &Analysis) -> Vec<usize> {
 /// Journal-style sentences for one endpoint: the medians with the headline HR and test P,
 /// then one sentence per landmark time. `endpoint` names it ("OS", "overall survival").
 pub fn sentences(a: &Analysis, endpoint: &str, style: TextStyle) -> Vec<String> {
+    // "OS" stays; "Survival" or "Overall survival" is lower case mid-sentence.
+    let endpoint = if endpoint.chars().any(char::is_lowercase) {
+        endpoint.to_lowercase()
+    } else {
+        endpoint.to_string()
+    };
+    let endpoint = endpoint.as_str();
     let unit = a
         .time_unit
         .map_or(String::new(), |u| format!(" {}", u.name()));
@@ -427,4 +434,115 @@ pub fn results_csv(a: &Analysis) -> String {
         );
     }
     csv_string(rows)
+}
+
+/// The name of a test of curves as a methods section writes it.
+fn test_name(w: crate::compare::Weight) -> String {
+    use crate::compare::Weight;
+    match w {
+        Weight::LogRank => "the log-rank test".into(),
+        Weight::PetoPeto => {
+            "the Peto–Peto modification of the Gehan–Wilcoxon test (as R survdiff, rho = 1)".into()
+        }
+        Weight::PetoPetoTilde => "the Peto–Peto test".into(),
+        Weight::ModifiedPetoPeto => "the modified Peto–Peto test".into(),
+        Weight::FlemingHarrington { rho, gamma } => {
+            format!("the Fleming–Harrington G({rho}, {gamma}) weighted log-rank test")
+        }
+        Weight::GehanBreslow => "the Gehan–Breslow (generalised Wilcoxon) test".into(),
+        Weight::TaroneWare => "the Tarone–Ware test".into(),
+    }
+}
+
+/// A paragraph for the statistical-methods section of a paper, stating every method
+/// behind the numbers of this report in words a reader can use (and cite).
+pub fn methods_paragraph(a: &Analysis) -> String {
+    use crate::convention::HeadlineHr;
+    use crate::median::MedianMethod;
+    let o = &a.options;
+    let level = format!("{}%", fmt_level(o.km.conf_level));
+    let mut s = Vec::new();
+    s.push(format!(
+        "Survival was estimated with the Kaplan–Meier method, with {level} pointwise confidence intervals from Greenwood's variance on the {} scale.",
+        match o.km.conf_type.r_name() {
+            "log" => "log",
+            "log-log" => "complementary log–log",
+            "plain" => "linear (untransformed)",
+            "logit" => "logit",
+            other => other,
+        }
+    ));
+    s.push(match o.median_method {
+        MedianMethod::RBandInversion => "Confidence intervals for median survival were obtained by the method of Brookmeyer and Crowley, as the times where the pointwise confidence band crosses 0.5.".into(),
+        MedianMethod::SpssSymmetric => "Confidence intervals for median survival were computed as the median ± z × SE, with the SE from Greenwood's variance and the slope of the curve at the median (lower limit not below 0).".into(),
+    });
+    s.push("Median follow-up was estimated with the reverse Kaplan–Meier method.".into());
+    if a.groups.len() > 1 {
+        s.push(format!(
+            "Survival curves were compared with {}.",
+            test_name(o.test)
+        ));
+        let hr_level = format!("{}%", fmt_level(o.cox.conf_level));
+        s.push(match o.hr {
+            HeadlineHr::Cox => format!(
+                "Hazard ratios with {hr_level} confidence intervals were estimated with a Cox proportional-hazards model ({} method for tied event times; Wald confidence intervals), with {} as the reference group{}.",
+                match o.cox.ties.r_name() {
+                    "efron" => "Efron",
+                    "breslow" => "Breslow",
+                    _ => "exact partial likelihood",
+                },
+                a.groups.first().map_or("", String::as_str),
+                if a.ph_test.is_some() {
+                    "; the proportional-hazards assumption was checked with scaled Schoenfeld residuals"
+                } else {
+                    ""
+                }
+            ),
+            HeadlineHr::LogRankOe => format!(
+                "Hazard ratios with {hr_level} confidence intervals were estimated from the log-rank test as (O₁/E₁)/(O₀/E₀), with {} as the reference group.",
+                a.groups.first().map_or("", String::as_str)
+            ),
+            HeadlineHr::MantelHaenszel => format!(
+                "Hazard ratios with {hr_level} confidence intervals were estimated by the Mantel–Haenszel method, exp((O − E)/V), with {} as the reference group.",
+                a.groups.first().map_or("", String::as_str)
+            ),
+        });
+    }
+    if let Some(strata) = o
+        .strata
+        .as_ref()
+        .filter(|_| a.stratified_log_rank.is_some())
+    {
+        s.push(format!(
+            "Stratified analyses (log-rank test and Cox model) used {strata} as the stratification factor."
+        ));
+    }
+    if a.cox_adjusted.is_some() && !o.covariates.is_empty() {
+        s.push(format!(
+            "A multivariable Cox model adjusted the hazard ratio for {}.",
+            join_and(&o.covariates)
+        ));
+    }
+    if !o.landmarks.is_empty() {
+        let unit = a
+            .time_unit
+            .map_or(String::new(), |u| format!(" {}", u.name()));
+        let times: Vec<String> = o.landmarks.iter().map(|t| trim_number(*t)).collect();
+        s.push(format!(
+            "Survival at {}{unit} was read from the Kaplan–Meier curves, and differences between groups were tested with a z test using Greenwood standard errors.",
+            join_and(&times)
+        ));
+    }
+    if let Some(r) = &a.rmst {
+        s.push(format!(
+            "Restricted mean survival time up to {} was estimated as the area under the Kaplan–Meier curve and compared between groups (Uno et al., 2014).",
+            trim_number(r.tau)
+        ));
+    }
+    s.push(format!(
+        "P values are two-sided. Analyses were done with survcalc {}, whose estimates reproduce R's survival package ({} conventions).",
+        env!("CARGO_PKG_VERSION"),
+        o.convention.label()
+    ));
+    s.join(" ")
 }

@@ -18,7 +18,11 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::ops::Range;
-use survcalc_core::KmCurve;
+use survcalc_core::analysis::fmt_level;
+use survcalc_core::format::p_label;
+use survcalc_core::{Analysis, KmCurve};
+
+pub mod html;
 
 /// Colour-blind-safe palette (Okabe & Ito 2008): blue, vermillion, bluish green, reddish
 /// purple, orange, sky blue, yellow, black.
@@ -528,4 +532,31 @@ pub fn png_with_dpi(png: &[u8], dpi: f64) -> Result<Vec<u8>, String> {
         at = end;
     }
     Ok(out)
+}
+
+/// The line printed on the plot: the headline HR (CI) and the headline test's P, when
+/// there are two groups.
+pub fn annotation(a: &Analysis) -> Option<String> {
+    let test = a.headline_test()?;
+    let short = match test.weight {
+        survcalc_core::compare::Weight::LogRank => "log-rank".to_string(),
+        _ => test
+            .method
+            .split([',', ':'])
+            .next()
+            .unwrap_or("test")
+            .trim()
+            .to_string(),
+    };
+    let p = format!("{short} {}", p_label(test.p_value));
+    match a.headline_hr() {
+        Some(h) => Some(format!(
+            "HR {:.2} ({}% CI: {:.2}, {:.2}); {p}",
+            h.hr,
+            fmt_level(h.conf_level),
+            h.lower,
+            h.upper
+        )),
+        None => Some(p),
+    }
 }

@@ -294,3 +294,46 @@ fn png_export_records_300_dpi() {
     assert_eq!(&buf[..6], &[255, 0, 0, 0, 0, 255]);
     assert!(png_with_dpi(b"GIF89a", 300.0).is_err());
 }
+
+#[test]
+fn html_report_is_self_contained_and_escaped() {
+    use survcalc_core::report::{methods_paragraph, sentences, TextStyle};
+    use survcalc_plot::html::{escape, report_html, ReportInput};
+    let table = Table::parse(&example_csv()).expect("example parses");
+    let m = mapping::guess(&table);
+    let a = survcalc_core::analyze(&table, &m, &survcalc_core::AnalysisOptions::default())
+        .expect("analyses");
+    let html = report_html(&ReportInput {
+        analysis: &a,
+        endpoint: "OS",
+        source: "<b>trial</b>.csv",
+        reading: &table.reading(),
+        columns: m.roles(),
+        x_label: "Time (months)".into(),
+        figure: FigureOptions::default(),
+        style: TextStyle::default(),
+        generated: "2026-11-29",
+    })
+    .expect("a report");
+    let _ = std::fs::write(
+        format!("{}/svg/report.html", env!("CARGO_TARGET_TMPDIR")),
+        &html,
+    );
+    // Everything a reader needs, in the file.
+    for s in sentences(&a, "OS", TextStyle::default()) {
+        assert!(html.contains(&escape(&s)), "sentence: {s}");
+    }
+    assert!(html.contains(&escape(&methods_paragraph(&a))));
+    assert!(html.contains("<svg") && html.contains("viewBox=\"0 0 900 620\""));
+    assert!(html.contains("n = 64 of 64 rows (0 excluded)"));
+    assert!(html.contains("<li>Time: os_months</li>") && html.contains("<li>Group: arm</li>"));
+    // Nothing to run or fetch, and the user's text is escaped.
+    // (The SVG namespace URI is a name, not a fetch.)
+    for fetch in [
+        "<script", "src=", "href=", "url(", "@import", "<link", "<iframe",
+    ] {
+        assert!(!html.contains(fetch), "{fetch}");
+    }
+    assert!(html.contains("default-src 'none'"));
+    assert!(!html.contains("<b>trial") && html.contains("&lt;b&gt;trial&lt;/b&gt;.csv"));
+}

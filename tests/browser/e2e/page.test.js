@@ -559,3 +559,75 @@ test('figure options redraw the figure; the 300 dpi PNG looks like the screen', 
     await context.close();
   }
 });
+
+test('endpoint tabs, settings and the HTML report follow the core', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const csv = exampleCsv();
+    const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'example.csv');
+    fs.writeFileSync(tmp, csv);
+    const run = (...args) => execFileSync(cli(), ['analyze', tmp, ...args], { encoding: 'utf8' });
+    // The PFS tab: the PFS columns, and sentences that say PFS.
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.equal(await page.getAttribute('[data-testid="tab-PFS"]', 'aria-selected'), 'true');
+    assert.equal(await page.inputValue('[data-testid="time-col"]'), 'pfs_months');
+    const pfs = JSON.parse(run('--time', 'pfs_months', '--event', 'pfs_event', '--format', 'json'));
+    const m = await dataOf(page, 'median-0');
+    close(Number(m.value), pfs.summaries[0].median.estimate, REL, 'PFS median');
+    assert.match(await page.textContent('[data-testid="sentences"] p'), /^The median PFS was/);
+    // Headline test, HR method and median CI: the page and the methods text change together.
+    await page.selectOption('[data-testid="test"]', 'gehan');
+    await page.selectOption('[data-testid="hr-method"]', 'mh');
+    await page.selectOption('[data-testid="median-method"]', 'spss');
+    await settle(page);
+    assert.match(await page.textContent('[data-testid="test-headline"]'), /Gehan|Wilcoxon/);
+    assert.match(await page.textContent('[data-testid="hr-headline"]'), /Mantel–Haenszel/);
+    const methods = await page.textContent('[data-testid="methods-paragraph"]');
+    assert.match(methods, /compared with the Gehan–Breslow \(generalised Wilcoxon\) test/);
+    assert.match(methods, /Mantel–Haenszel method/);
+    assert.match(methods, /median ± z × SE/);
+    // The report: self-contained, with the page's own sentences and methods.
+    const sentences = await page.$$eval('[data-testid="sentences"] p', (ps) => ps.map((p) => p.textContent));
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-report"]');
+    const d = await download;
+    assert.equal(d.suggestedFilename(), 'survcalc-report.html');
+    const html = fs.readFileSync(await d.path(), 'utf8');
+    const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const reportSentences = [...html.matchAll(/<p>(The [^<]*)<\/p>/g)].map((x) => unescape(x[1]));
+    assert.deepEqual(reportSentences, sentences);
+    assert.ok(unescape(html).includes(methods), 'methods paragraph in the report');
+    assert.ok(html.includes('<svg'));
+    // Nothing to run or fetch (the SVG namespace URI is a name, not a request).
+    for (const fetch of ['<script', 'src=', 'href=', 'url(', '@import', '<link', '<iframe']) assert.ok(!html.includes(fetch), fetch);
+    assert.ok(html.includes('<li>Time: pfs_months</li>'));
+    // With the default settings, the page's report equals the CLI's (but for the date and
+    // the source's name).
+    await page.click('[data-testid="tab-OS"]');
+    await page.selectOption('[data-testid="test"]', 'logrank');
+    await page.selectOption('[data-testid="hr-method"]', 'cox');
+    await page.selectOption('[data-testid="median-method"]', 'band');
+    await settle(page);
+    const again = page.waitForEvent('download');
+    await page.click('[data-testid="save-report"]');
+    const pageHtml = fs.readFileSync(await (await again).path(), 'utf8');
+    const strip = (s) => s.replace(/Made [^ ]+ with/, 'Made DATE with').replace(/<li>Source: .* \(read as/, '<li>Source: X (read as');
+    const cliHtml = run('--format', 'html');
+    // Text and tables are equal; in the figure the curves, marks and numbers are, but the
+    // legend box is sized from text metrics, which the browser build estimates without
+    // font files, so it is left out of the comparison.
+    const figure = /<div class="figure">[\s\S]*?<\/svg>\s*<\/div>/;
+    assert.equal(strip(pageHtml).replace(figure, ''), strip(cliHtml).replace(figure, ''));
+    const polylines = (h) => [...h.match(figure)[0].matchAll(/<polyline[^>]*>/g)].map((x) => x[0]);
+    // Axes, curves and censor marks (legend swatches, stroke-width 3, sit in the legend box).
+    // (White lines are the risk table's hidden axis, placed under a caption whose height
+    // also comes from text metrics.)
+    const lines = (h) => polylines(h).filter((x) => !x.includes('stroke-width="3"') && !x.includes('#FFFFFF'));
+    assert.ok(lines(pageHtml).length > 20, `${lines(pageHtml).length} lines`);
+    assert.deepEqual(lines(pageHtml), lines(cliHtml));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

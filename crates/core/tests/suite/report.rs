@@ -181,3 +181,34 @@ fn results_csv_has_every_number_with_its_method() {
     let p: f64 = test.get(6).and_then(|s| s.parse().ok()).expect("P");
     assert!(rel(p, r_num(field(&fx, "survdiff"), "p")) <= KM_REL);
 }
+
+#[test]
+fn methods_paragraph_names_every_method_used() {
+    use survcalc_core::report::methods_paragraph;
+    let a = veteran();
+    let m = methods_paragraph(&a);
+    for phrase in [
+        "Kaplan–Meier method, with 95% pointwise confidence intervals from Greenwood's variance on the log scale",
+        "Brookmeyer and Crowley",
+        "reverse Kaplan–Meier",
+        "compared with the log-rank test",
+        "Cox proportional-hazards model (Efron method for tied event times; Wald confidence intervals), with 1 as the reference group",
+        "scaled Schoenfeld residuals",
+        "Survival at 90 was read",
+        "Restricted mean survival time up to",
+        "P values are two-sided",
+    ] {
+        assert!(m.contains(phrase), "missing \"{phrase}\" in: {m}");
+    }
+    // Another convention changes the words with the methods.
+    let t = Table::parse(fixture_text!("veteran.csv")).expect("table");
+    let mut map = guess(&t);
+    map.time = "time".into();
+    map.event = "status".into();
+    map.group = Some("trt".into());
+    let sas = AnalysisOptions::for_convention(survcalc_core::Convention::Sas);
+    let b = analyze(&t, &map, &sas).expect("analyses");
+    let m = methods_paragraph(&b);
+    assert!(m.contains("complementary log–log"), "{m}");
+    assert!(m.contains("Breslow method"), "{m}");
+}

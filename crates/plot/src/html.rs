@@ -1,0 +1,206 @@
+//! The self-contained HTML report: one file with the figure (inline SVG), the sentences,
+//! the summary table, the tests and hazard ratios, the methods paragraph and the data
+//! summary — no script, no external file, so it opens anywhere and can be archived or
+//! attached to a submission. The data itself is not in it.
+
+use crate::{km_svg, FigureOptions, KmFigure};
+use std::fmt::Write;
+use survcalc_core::analysis::fmt_level;
+use survcalc_core::format::p_label;
+use survcalc_core::report::{methods_paragraph, sentences, summary_table, TextStyle};
+use survcalc_core::Analysis;
+
+/// Width and height of the report's figure (pixels; the SVG scales with the page).
+const FIG: (u32, u32) = (900, 620);
+
+/// What the report is about besides the analysis.
+#[derive(Debug, Clone)]
+pub struct ReportInput<'a> {
+    /// The analysis of the endpoint.
+    pub analysis: &'a Analysis,
+    /// The endpoint's short name ("OS").
+    pub endpoint: &'a str,
+    /// Where the data came from (a file name, "pasted text").
+    pub source: &'a str,
+    /// How it was read ([`survcalc_core::Table::reading`]).
+    pub reading: &'a str,
+    /// The columns used, as (role, column) pairs.
+    pub columns: Vec<(String, String)>,
+    /// The time-axis label of the figure.
+    pub x_label: String,
+    /// The figure's options.
+    pub figure: FigureOptions,
+    /// How P values and intervals are written.
+    pub style: TextStyle,
+    /// When it was made, as the caller writes dates (the core has no clock).
+    pub generated: &'a str,
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}\
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}\
+table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
+.figure svg{max-width:100%;height:auto}.small{font-size:.9rem;color:#444}";
+
+/// The report as one HTML document.
+///
+/// # Errors
+/// A message if the figure cannot be drawn.
+pub fn report_html(r: &ReportInput) -> Result<String, String> {
+    let a = r.analysis;
+    let fig = KmFigure {
+        curves: &a.curves,
+        medians: a
+            .summaries
+            .iter()
+            .map(|g| a.headline_median(g).estimate)
+            .collect(),
+        x_label: r.x_label.clone(),
+        y_label: String::new(),
+        annotation: crate::annotation(a),
+        ticks: vec![],
+        options: r.figure.clone(),
+    };
+    let svg = km_svg(&fig, FIG.0, FIG.1)?;
+    // The SVG as an element: without an XML declaration, sized by its viewBox.
+    let svg = svg.trim_start_matches(|c| c != '<').replacen(
+        &format!("width=\"{}\" height=\"{}\"", FIG.0, FIG.1),
+        &format!(
+            "viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Kaplan–Meier curves\"",
+            FIG.0, FIG.1
+        ),
+        1,
+    );
+    let e = escape;
+    let mut h = String::new();
+    let title = format!("{} — survival report", r.endpoint);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        e(&title),
+        e(&title)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"small\">Made {} with survcalc {} in the browser; the data did not leave the computer and is not in this file.</p>",
+        e(r.generated),
+        env!("CARGO_PKG_VERSION")
+    );
+
+    let _ = writeln!(h, "<h2>Results</h2>\n<div class=\"sentences\">");
+    for s in sentences(a, r.endpoint, r.style) {
+        let _ = writeln!(h, "<p>{}</p>", e(&s));
+    }
+    let _ = writeln!(h, "</div>\n<div class=\"figure\">{svg}</div>");
+    let rows = summary_table(a, r.style);
+    let _ = writeln!(h, "<table class=\"summary\">");
+    for (i, row) in rows.iter().enumerate() {
+        let cell = if i == 0 { "th" } else { "td" };
+        let _ = write!(h, "<tr>");
+        for c in row {
+            let _ = write!(h, "<{cell}>{}</{cell}>", e(c));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+    let _ = writeln!(h, "<ul>");
+    if let Some(t) = a.headline_test() {
+        let _ = writeln!(
+            h,
+            "<li>Test of the curves: χ² = {:.2} on {} df, {} — {}</li>",
+            t.chisq,
+            t.df,
+            e(&p_label(t.p_value)),
+            e(&t.method)
+        );
+    }
+    if let Some(hr) = a.headline_hr() {
+        let _ = writeln!(
+            h,
+            "<li>Hazard ratio, {} vs {}: {:.2} ({}% CI: {:.2}, {:.2}){} — {}</li>",
+            e(&hr.group),
+            e(&hr.reference),
+            hr.hr,
+            fmt_level(hr.conf_level),
+            hr.lower,
+            hr.upper,
+            hr.p_value
+                .map_or(String::new(), |p| format!("; Wald {}", e(&p_label(p)))),
+            e(&hr.method)
+        );
+    }
+    let _ = writeln!(h, "</ul>");
+
+    let _ = writeln!(h, "<h2>Methods</h2>\n<p>{}</p>", e(&methods_paragraph(a)));
+    let _ = writeln!(
+        h,
+        "<table class=\"methods small\"><tr><th>Quantity</th><th>Method</th></tr>"
+    );
+    for m in &a.methods {
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            e(&m.quantity),
+            e(&m.method)
+        );
+    }
+    let _ = writeln!(h, "</table>");
+
+    let _ = writeln!(h, "<h2>Data</h2>\n<ul>");
+    let _ = writeln!(
+        h,
+        "<li>Source: {} (read as {})</li>",
+        e(r.source),
+        e(r.reading)
+    );
+    for (role, col) in &r.columns {
+        let _ = writeln!(h, "<li>{}: {}</li>", e(role), e(col));
+    }
+    let _ = writeln!(
+        h,
+        "<li>n = {} of {} rows ({} excluded); events: {}</li>",
+        a.n_used,
+        a.n_rows,
+        a.excluded.len(),
+        e(&a.event_coding)
+    );
+    let _ = writeln!(h, "</ul>");
+    for (title, items) in [("Warnings", &a.warnings), ("Notes", &a.notes)] {
+        if !items.is_empty() {
+            let _ = writeln!(h, "<h3>{title}</h3>\n<ul>");
+            for w in items {
+                let _ = writeln!(h, "<li>{}</li>", e(w));
+            }
+            let _ = writeln!(h, "</ul>");
+        }
+    }
+    if !a.excluded.is_empty() {
+        let _ = writeln!(h, "<h3>Excluded rows</h3>\n<ul class=\"small\">");
+        for x in a.excluded.iter().take(200) {
+            let _ = writeln!(h, "<li>{}</li>", e(&x.to_string()));
+        }
+        if a.excluded.len() > 200 {
+            let _ = writeln!(h, "<li>… and {} more</li>", a.excluded.len() - 200);
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+    let _ = writeln!(h, "</body>\n</html>");
+    Ok(h)
+}
