@@ -44,8 +44,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# npm: binaryen's wasm-opt and playwright-core (it drives Debian's Chromium; no browser
-# download), at the versions in tests/browser/package-lock.json.
+# npm: binaryen's wasm-opt, playwright-core (it drives Debian's Chromium; no browser
+# download) and axe-core (the accessibility check), at the versions in
+# tests/browser/package-lock.json.
 if [ ! -x tests/browser/node_modules/.bin/wasm-opt ] ||
   [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
   say "installing npm packages in tests/browser"

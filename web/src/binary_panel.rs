@@ -57,10 +57,10 @@ fn response_view(r: ResponseAnalysis) -> impl IntoView {
     view! {
         <h3>{format!("Response ({})", r.outcome)}</h3>
         <p class="small">{format!("n = {} of {} rows ({} excluded). {}.", r.n_used, r.n_rows, excluded, r.coding)}</p>
-        <table class="summary" data-testid="response">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)"><table class="summary" data-testid="response">
             <thead><tr><th scope="col">"Arm"</th><th scope="col">"Responders"</th><th scope="col">"95% CI"<br/><span class="method">"Clopper–Pearson"</span></th></tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
         {comps}
     }
 }
@@ -98,10 +98,10 @@ fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
     };
     view! {
         <h3>{title}</h3>
-        <table class="summary" data-testid="ae-table">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)"><table class="summary" data-testid="ae-table">
             <thead><tr><th scope="col">"Event"</th>{head}<th scope="col">"P"<br/><span class="method">"Fisher exact"</span></th></tr></thead>
             <tbody>{rows}</tbody>
-        </table>
+        </table></div>
         <p class="method small">{t.method.clone()}</p>
     }
 }

@@ -173,7 +173,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         "Download KM table (CSV)"
                     </button>
                 </div>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary" data-testid="paper-table">
                         {move || text.get().map(|(_, rows, _)| {
                             let mut it = rows.into_iter();

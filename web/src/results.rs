@@ -91,7 +91,7 @@ fn km_tables(a: &Analysis) -> impl IntoView {
                 .collect_view();
             view! {
                 <h4>{c.group.clone()}</h4>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary km">
                         <thead>
                             <tr>
@@ -240,7 +240,7 @@ fn analysis_view(a: Analysis) -> impl IntoView {
                 {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
             </ul>
         })}
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="summary" data-testid="summary">
                 <thead>
                     <tr>

@@ -38,7 +38,7 @@ fn per_group(a: &Analysis) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="summary" data-testid="per-group">
                 <thead>
                     <tr>
@@ -117,7 +117,7 @@ fn tests(a: &Analysis) -> impl IntoView {
         }
     });
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="summary tests" data-testid="tests">
                 <thead><tr><th scope="col">"Test"</th><th scope="col">"χ²"</th><th scope="col">"df"</th><th scope="col">"P"</th></tr></thead>
                 <tbody>{family}{trend}{combo}</tbody>
@@ -192,7 +192,7 @@ fn landmarks(a: &Analysis) -> impl IntoView {
         .collect_view();
     Some(view! {
         <h4>"Survival at landmark times"</h4>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
             <table class="summary" data-testid="landmarks">
                 <thead><tr><th scope="col">"Time"</th>{header}{diff_header}</tr></thead>
                 <tbody>{rows}</tbody>

@@ -67,8 +67,8 @@ export async function launch() {
  * Opens the page in a fresh context, recording every request and page error.
  * Resolves when the built-in example has been analysed.
  */
-export async function openPage(browser, base) {
-  const context = await browser.newContext({ acceptDownloads: true });
+export async function openPage(browser, base, contextOptions = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
   const requests = [];
   context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
   const page = await context.newPage();

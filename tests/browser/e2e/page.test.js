@@ -631,3 +631,36 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     await context.close();
   }
 });
+
+test('accessible (axe-core finds no violations) and usable at phone and wide widths; screenshots for review', async (t) => {
+  const axe = fs.readFileSync(path.join(ROOT, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
+  const shots = path.join(ROOT, 'tests/browser/screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  for (const [name, viewport] of [['phone', { width: 390, height: 844 }], ['wide', { width: 1440, height: 900 }]]) {
+    const { context, page, errors } = await openPage(browser, base, { viewport });
+    try {
+      // Everything visible: the folded parts too.
+      await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
+      await settle(page);
+      // axe-core is evaluated through the DevTools protocol, which the page's CSP does not
+      // govern; the page itself still loads no script but its own.
+      await page.evaluate(axe);
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+      const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+      assert.deepEqual(violations, [], `${name}: accessibility violations`);
+      // No sideways scrolling of the page: wide tables scroll in their own box.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${name}: the page is ${overflow}px wider than the screen`);
+      // Keyboard: Tab reaches the controls and the focused one is visibly outlined.
+      await page.focus('[data-testid="paste"]');
+      await page.keyboard.press('Tab');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', `${name}: focus is visible`);
+      await page.screenshot({ path: path.join(shots, `report-${name}.png`), fullPage: true });
+      t.diagnostic(`screenshot: tests/browser/screenshots/report-${name}.png`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
