@@ -5,6 +5,7 @@ use crate::state::Session;
 use leptos::prelude::*;
 use survcalc_core::adverse::AeTable;
 use survcalc_core::format::{num, p_label};
+use survcalc_core::report::{ae_sentences, response_sentence};
 use survcalc_core::response::ResponseAnalysis;
 
 fn pct(x: f64) -> String {
@@ -114,7 +115,37 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
         Memo::new(move |_| computed.with(|c| c.as_ref().and_then(|c| c.response.clone())));
     let ae = Memo::new(move |_| computed.with(|c| c.as_ref().and_then(|c| c.ae.clone())));
     let grades = move || session.with(|s| s.ae_grades);
+    let style = move || session.with(|s| s.text_style);
+    let sentences = Memo::new(move |_| {
+        let st = style();
+        let mut v = Vec::new();
+        if let Some(Ok(r)) = response.get() {
+            v.push(response_sentence(&r, st));
+        }
+        if let Some(Ok(t)) = ae.get() {
+            v.extend(ae_sentences(&t, st));
+        }
+        v
+    });
+    let status = RwSignal::new(None::<String>);
     view! {
+        <Show when=move || sentences.with(|s| !s.is_empty())>
+            <div class="sentences" data-testid="binary-sentences">
+                {move || sentences.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+            </div>
+            <div class="row">
+                <button class="secondary" data-testid="copy-binary-sentences" on:click=move |_| {
+                    let text = sentences.get_untracked().join(" ");
+                    leptos::task::spawn_local(async move {
+                        status.set(Some(match crate::paper::copy(text).await {
+                            Ok(()) => "Sentences copied.".to_string(),
+                            Err(e) => format!("Sentences not copied: {e}."),
+                        }));
+                    });
+                }>"Copy sentences"</button>
+                <span class="small" role="status">{move || status.get()}</span>
+            </div>
+        </Show>
         {move || response.get().map(|r| match r {
             Ok(r) => response_view(r).into_any(),
             Err(e) => view! { <p class="error" role="alert">{format!("Response: {e}")}</p> }.into_any(),

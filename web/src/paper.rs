@@ -25,7 +25,7 @@ fn today() -> String {
 }
 
 /// Copies `text` to the clipboard (the page asks nothing of the network).
-async fn copy(text: String) -> Result<(), String> {
+pub(crate) async fn copy(text: String) -> Result<(), String> {
     let navigator =
         js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).map_err(|_| "no navigator")?;
     let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())
@@ -70,6 +70,7 @@ fn endpoint_name(s: &Session) -> String {
 /// The panel.
 #[component]
 pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoView {
+    let client = expect_context::<crate::client::Client>();
     let status = RwSignal::new(None::<String>);
     let style = move || session.with(|s| s.text_style);
     let text = Memo::new(move |_| {
@@ -148,6 +149,14 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         "Download results (CSV)"
                     </button>
                     <button class="secondary" data-testid="save-report" on:click=move |_| {
+                        let binary = client.computed.with_untracked(|c| {
+                            c.as_ref().map(|c| {
+                                (
+                                    c.response.clone().and_then(Result::ok),
+                                    c.ae.clone().and_then(Result::ok),
+                                )
+                            })
+                        });
                         let r = outcome.with_untracked(|o| match o {
                             Ok(a) => session.with_untracked(|s| {
                                 let html = report_html(&ReportInput {
@@ -160,6 +169,8 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                                     figure: s.figure.clone(),
                                     style: s.text_style,
                                     generated: &today(),
+                                    response: binary.as_ref().and_then(|b| b.0.as_ref()),
+                                    ae: binary.as_ref().and_then(|b| b.1.as_ref()),
                                 })?;
                                 save_text("survcalc-report.html", "text/html", &html)
                             }),

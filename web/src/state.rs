@@ -8,6 +8,7 @@ use survcalc_core::dates::DateOrder;
 use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
 use survcalc_core::mapping::{DateSpan, GroupLabel};
 use survcalc_core::report::TextStyle;
+use survcalc_core::response::{guess_ae_columns, guess_response_column};
 use survcalc_core::units::TimeUnit;
 use survcalc_core::{Analysis, AnalysisOptions, Mapping, TableOptions};
 use survcalc_plot::FigureOptions;
@@ -74,8 +75,8 @@ impl Session {
             ),
             Err(_) => Default::default(),
         };
-        let response = columns.iter().find(|c| is_response_name(c)).cloned();
-        let ae_columns = columns.iter().filter(|c| is_ae_name(c)).cloned().collect();
+        let response = guess_response_column(&columns);
+        let ae_columns = guess_ae_columns(&columns);
         Session {
             source: source.to_string(),
             is_example: false,
@@ -350,27 +351,6 @@ pub fn parse_times(text: &str) -> Result<Vec<f64>, String> {
             )),
         })
         .collect()
-}
-
-/// A column that holds a binary response: response, orr, bor, best_response, responder.
-fn is_response_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "response",
-        "orr",
-        "bor",
-        "best_response",
-        "responder",
-        "resp",
-    ]
-    .iter()
-    .any(|k| n == *k || n.starts_with(&format!("{k}_")) || n.ends_with(&format!("_{k}")))
-}
-
-/// A per-patient adverse-event column: named ae_…, ae.… or aeXXX_grade.
-fn is_ae_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.starts_with("ae_") || n.starts_with("ae.")
 }
 
 #[cfg(test)]

@@ -12,7 +12,8 @@ use survcalc_core::adverse::{AeOptions, GradeRange};
 use survcalc_core::binary::BinaryOptions;
 use survcalc_core::mapping::{endpoint_name, endpoints, parse_group_labels, RowFilter};
 use survcalc_core::response::{
-    ae_from_columns, ae_from_long, analyze_response, AeLongMapping, ResponseMapping,
+    ae_from_columns, ae_from_long, analyze_response, guess_ae_columns, guess_response_column,
+    AeLongMapping, ResponseMapping,
 };
 use survcalc_core::table::parse_delimiter;
 use survcalc_core::{
@@ -535,6 +536,30 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
         Format::Html => {
             let endpoint = endpoint_name(&endpoints(&table), &mapping);
+            // As the page: a response column and ae_* columns found by name, grades 3–4.
+            let response = guess_response_column(&table.columns)
+                .zip(mapping.group.clone())
+                .and_then(|(outcome, group)| {
+                    let m = ResponseMapping {
+                        outcome,
+                        group,
+                        success: Vec::new(),
+                        reference: mapping.reference.clone(),
+                    };
+                    analyze_response(&table, &m, &BinaryOptions::default()).ok()
+                });
+            let ae_columns = guess_ae_columns(&table.columns);
+            let ae = mapping
+                .group
+                .clone()
+                .filter(|_| !ae_columns.is_empty())
+                .and_then(|group| {
+                    let options = AeOptions {
+                        grades: Some(GradeRange { min: 3, max: 4 }),
+                        ..AeOptions::default()
+                    };
+                    ae_from_columns(&table, &group, &ae_columns, &options).ok()
+                });
             let x_label = match mapping.analysis_unit() {
                 Some(u) => format!("Time ({})", u.name()),
                 None => "Time".into(),
@@ -549,6 +574,8 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 figure: survcalc_plot::FigureOptions::default(),
                 style: survcalc_core::report::TextStyle::default(),
                 generated: &today(),
+                response: response.as_ref(),
+                ae: ae.as_ref(),
             })
         }
         Format::Text => {

@@ -219,6 +219,14 @@ pub fn summary_table(a: &Analysis, style: TextStyle) -> Vec<Vec<String>> {
     if let Some(r) = &a.rmst {
         head.push(format!("RMST to {} ({level}% CI)", trim_number(r.tau)));
     }
+    let hr = a.headline_hr();
+    if let Some(h) = &hr {
+        head.push(format!("HR ({}% CI)", fmt_level(h.conf_level)));
+    }
+    let test = a.headline_test().filter(|_| a.summaries.len() > 1);
+    if test.is_some() {
+        head.push("P".into());
+    }
     let mut rows = vec![head];
     for (i, g) in a.summaries.iter().enumerate() {
         let m = a.headline_median(g);
@@ -246,6 +254,36 @@ pub fn summary_table(a: &Analysis, style: TextStyle) -> Vec<Vec<String>> {
                 r.estimate,
                 ci(format!("{:.1}", r.lower), format!("{:.1}", r.upper))
             ));
+        }
+        // The HR and the test's P sit on the compared group's row (the first row for a
+        // test of three or more groups); the reference reads "1 (reference)".
+        if let Some(h) = &hr {
+            row.push(if g.group == h.group {
+                format!(
+                    "{:.2} {}",
+                    h.hr,
+                    ci(format!("{:.2}", h.lower), format!("{:.2}", h.upper))
+                )
+            } else {
+                "1 (reference)".into()
+            });
+        }
+        if let Some(t) = test {
+            let on_this_row = match &hr {
+                Some(h) => g.group == h.group,
+                None => i == 0,
+            };
+            row.push(if on_this_row {
+                // ".93", "< .001": the column says it is P.
+                style
+                    .p
+                    .label(t.p_value)
+                    .trim_start_matches("P ")
+                    .trim_start_matches("= ")
+                    .to_string()
+            } else {
+                String::new()
+            });
         }
         rows.push(row);
     }
@@ -545,4 +583,108 @@ pub fn methods_paragraph(a: &Analysis) -> String {
         o.convention.label()
     ));
     s.join(" ")
+}
+
+/// "40.6% (13 of 32; 95% CI: 23.7, 59.4)": a proportion with its exact interval.
+fn proportion_phrase(p: &crate::binary::Proportion, style: TextStyle) -> String {
+    let ci = &p.clopper_pearson;
+    format!(
+        "{:.1}% ({} of {}; {})",
+        100.0 * p.estimate,
+        p.x,
+        p.n,
+        style.ci.interval(
+            &fmt_level(ci.level),
+            &format!("{:.1}", 100.0 * ci.lower),
+            &format!("{:.1}", 100.0 * ci.upper)
+        )
+    )
+}
+
+/// A column name as words: `ae_hand_foot` → "hand foot", `best.response` → "best response".
+fn words(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let n = lower
+        .strip_prefix("ae_")
+        .or_else(|| lower.strip_prefix("ae."))
+        .unwrap_or(&lower);
+    n.replace(['_', '.'], " ")
+}
+
+/// The response sentence: each arm's rate with its exact (Clopper–Pearson) interval, the
+/// compared arm first, and Fisher's exact P.
+pub fn response_sentence(r: &crate::response::ResponseAnalysis, style: TextStyle) -> String {
+    let mut order: Vec<usize> = (0..r.arms.len()).collect();
+    if order.len() == 2 {
+        order.reverse();
+    }
+    let parts: Vec<String> = order
+        .iter()
+        .filter_map(|&i| r.arms.get(i))
+        .map(|a| {
+            format!(
+                "{} with {}",
+                proportion_phrase(&a.proportion, style),
+                a.group
+            )
+        })
+        .collect();
+    let p = match (r.comparisons.as_slice(), &r.overall) {
+        ([c], _) => Some(c.fisher.p_value),
+        (_, Some(o)) => Some(o.p_value),
+        _ => None,
+    };
+    let tail = p.map_or(String::new(), |p| {
+        format!(" ({}, Fisher's exact test)", style.p.label(p))
+    });
+    format!(
+        "The {} rate was {}{tail}.",
+        words(&r.outcome),
+        join_and(&parts)
+    )
+}
+
+/// One sentence per adverse event: how many patients had it in each arm (the compared arm
+/// first with two arms), with Fisher's exact P.
+pub fn ae_sentences(t: &crate::adverse::AeTable, style: TextStyle) -> Vec<String> {
+    let grades = t.options.grades.map_or(String::new(), |g| {
+        if g.min == g.max {
+            format!("Grade {} ", g.min)
+        } else {
+            format!("Grade {}\u{2013}{} ", g.min, g.max)
+        }
+    });
+    let mut order: Vec<usize> = (0..t.arms.len()).collect();
+    if order.len() == 2 {
+        order.reverse();
+    }
+    t.rows
+        .iter()
+        .map(|row| {
+            let parts: Vec<String> = order
+                .iter()
+                .filter_map(|&i| {
+                    Some(format!(
+                        "{:.1}% ({} of {}) with {}",
+                        row.percent.get(i)?,
+                        row.counts.get(i)?,
+                        row.at_risk.get(i)?,
+                        t.arms.get(i)?
+                    ))
+                })
+                .collect();
+            let tail = row.p_value.map_or(String::new(), |p| {
+                format!(" ({}, Fisher's exact test)", style.p.label(p))
+            });
+            let term = words(&row.term);
+            let term = if grades.is_empty() {
+                let mut c = term.chars();
+                c.next()
+                    .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            } else {
+                term
+            };
+            format!("{grades}{term} occurred in {}{tail}.", join_and(&parts))
+        })
+        .collect()
 }

@@ -394,3 +394,36 @@ pub fn ae_from_long(
     };
     crate::adverse::ae_table_long(&input, options).map_err(|e| e.to_string())
 }
+
+/// Whether a column name says it holds a binary response: response, orr, bor,
+/// best_response, responder, resp (alone or as a `_` word).
+fn is_response_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    [
+        "response",
+        "orr",
+        "bor",
+        "best_response",
+        "responder",
+        "resp",
+    ]
+    .iter()
+    .any(|k| n == *k || n.starts_with(&format!("{k}_")) || n.ends_with(&format!("_{k}")))
+}
+
+/// The first column whose name says it holds the response, if any.
+pub fn guess_response_column(columns: &[String]) -> Option<String> {
+    columns.iter().find(|c| is_response_name(c)).cloned()
+}
+
+/// The per-patient adverse-event columns: those named `ae_…` or `ae.…`.
+pub fn guess_ae_columns(columns: &[String]) -> Vec<String> {
+    columns
+        .iter()
+        .filter(|c| {
+            let n = c.to_ascii_lowercase();
+            n.starts_with("ae_") || n.starts_with("ae.")
+        })
+        .cloned()
+        .collect()
+}

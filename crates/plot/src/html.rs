@@ -5,9 +5,13 @@
 
 use crate::{km_svg, FigureOptions, KmFigure};
 use std::fmt::Write;
+use survcalc_core::adverse::AeTable;
 use survcalc_core::analysis::fmt_level;
 use survcalc_core::format::p_label;
-use survcalc_core::report::{methods_paragraph, sentences, summary_table, TextStyle};
+use survcalc_core::report::{
+    ae_sentences, methods_paragraph, response_sentence, sentences, summary_table, TextStyle,
+};
+use survcalc_core::response::ResponseAnalysis;
 use survcalc_core::Analysis;
 
 /// Width and height of the report's figure (pixels; the SVG scales with the page).
@@ -34,6 +38,10 @@ pub struct ReportInput<'a> {
     pub style: TextStyle,
     /// When it was made, as the caller writes dates (the core has no clock).
     pub generated: &'a str,
+    /// The response analysis, if the report has one.
+    pub response: Option<&'a ResponseAnalysis>,
+    /// The adverse-event table, if the report has one.
+    pub ae: Option<&'a AeTable>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -147,6 +155,50 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         );
     }
     let _ = writeln!(h, "</ul>");
+
+    if r.response.is_some() || r.ae.is_some() {
+        let _ = writeln!(h, "<h2>Response and adverse events</h2>");
+    }
+    if let Some(resp) = r.response {
+        let _ = writeln!(h, "<p>{}</p>", e(&response_sentence(resp, r.style)));
+        let _ = writeln!(h, "<table class=\"response\"><tr><th>Group</th><th>Responders</th><th>%</th><th>{}% CI (Clopper–Pearson)</th></tr>", fmt_level(resp.arms.first().map_or(0.95, |a| a.proportion.clopper_pearson.level)));
+        for arm in &resp.arms {
+            let p = &arm.proportion;
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{} of {}</td><td>{:.1}</td><td>{:.1}, {:.1}</td></tr>",
+                e(&arm.group),
+                p.x,
+                p.n,
+                100.0 * p.estimate,
+                100.0 * p.clopper_pearson.lower,
+                100.0 * p.clopper_pearson.upper
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    }
+    if let Some(t) = r.ae {
+        let _ = writeln!(h, "<table class=\"ae\"><tr><th>Event</th>");
+        for (arm, n) in t.arms.iter().zip(&t.at_risk) {
+            let _ = write!(h, "<th>{} (n = {n})</th>", e(arm));
+        }
+        let _ = writeln!(h, "<th>P (Fisher)</th></tr>");
+        for row in &t.rows {
+            let _ = write!(h, "<tr><td>{}</td>", e(&row.term));
+            for (c, pct) in row.counts.iter().zip(&row.percent) {
+                let _ = write!(h, "<td>{c} ({pct:.1}%)</td>");
+            }
+            let _ = writeln!(
+                h,
+                "<td>{}</td></tr>",
+                row.p_value.map_or("NA".to_string(), |p| e(&p_label(p)))
+            );
+        }
+        let _ = writeln!(h, "</table>");
+        for s in ae_sentences(t, r.style) {
+            let _ = writeln!(h, "<p>{}</p>", e(&s));
+        }
+    }
 
     let _ = writeln!(h, "<h2>Methods</h2>\n<p>{}</p>", e(&methods_paragraph(a)));
     let _ = writeln!(

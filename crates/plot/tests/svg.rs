@@ -313,6 +313,8 @@ fn html_report_is_self_contained_and_escaped() {
         figure: FigureOptions::default(),
         style: TextStyle::default(),
         generated: "2026-11-29",
+        response: None,
+        ae: None,
     })
     .expect("a report");
     let _ = std::fs::write(

@@ -595,7 +595,8 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     assert.equal(d.suggestedFilename(), 'survcalc-report.html');
     const html = fs.readFileSync(await d.path(), 'utf8');
     const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    const reportSentences = [...html.matchAll(/<p>(The [^<]*)<\/p>/g)].map((x) => unescape(x[1]));
+    const sentencesDiv = html.match(/<div class="sentences">([\s\S]*?)<\/div>/)[1];
+    const reportSentences = [...sentencesDiv.matchAll(/<p>([^<]*)<\/p>/g)].map((x) => unescape(x[1]));
     assert.deepEqual(reportSentences, sentences);
     assert.ok(unescape(html).includes(methods), 'methods paragraph in the report');
     assert.ok(html.includes('<svg'));
@@ -614,6 +615,11 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     const pageHtml = fs.readFileSync(await (await again).path(), 'utf8');
     const strip = (s) => s.replace(/Made [^ ]+ with/, 'Made DATE with').replace(/<li>Source: .* \(read as/, '<li>Source: X (read as');
     const cliHtml = run('--format', 'html');
+    // The response and adverse-event sentences of the page are in the report.
+    const binary = await page.$$eval('[data-testid="binary-sentences"] p', (ps) => ps.map((p) => p.textContent));
+    assert.equal(binary.length, 4);
+    assert.match(binary[0], /^The response rate was [\d.]+% \(\d+ of 32; 95% CI: [\d.]+, [\d.]+\) with Sorafenib\+HAIC and/);
+    for (const b of binary) assert.ok(unescape(pageHtml).includes(`<p>${b}</p>`), b);
     // Text and tables are equal; in the figure the curves, marks and numbers are, but the
     // legend box is sized from text metrics, which the browser build estimates without
     // font files, so it is left out of the comparison.

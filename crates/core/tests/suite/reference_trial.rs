@@ -135,3 +135,35 @@ fn unknown_outcome_values_are_listed() {
     assert_eq!(lines, vec![3, 5]);
     assert!(a.excluded[0].reason.starts_with("unknown outcome value"));
 }
+
+/// The sentences of a results section, from R's numbers above (binom.test 1/32:
+/// 0.00079, 0.16217) rounded as a journal prints them.
+#[test]
+fn results_sentences_as_a_paper_writes_them() {
+    use survcalc_core::report::{ae_sentences, response_sentence, TextStyle};
+    let table = Table::parse(&trial_csv()).expect("table");
+    let m = ResponseMapping {
+        outcome: "response".into(),
+        group: "arm".into(),
+        ..ResponseMapping::default()
+    };
+    let a = analyze_response(&table, &m, &BinaryOptions::default()).expect("analysis");
+    assert_eq!(
+        response_sentence(&a, TextStyle::default()),
+        "The response rate was 40.6% (13 of 32; 95% CI: 23.7, 59.4) with Sorafenib+HAIC and 3.1% (1 of 32; 95% CI: 0.1, 16.2) with Sorafenib (P < .001, Fisher's exact test)."
+    );
+    let options = AeOptions {
+        grades: Some(GradeRange { min: 3, max: 4 }),
+        ..AeOptions::default()
+    };
+    let cols = vec![
+        "diarrhoea".to_string(),
+        "hand_foot".into(),
+        "thrombocytopenia".into(),
+    ];
+    let t = ae_from_columns(&table, "arm", &cols, &options).expect("AE table");
+    let s = ae_sentences(&t, TextStyle::default());
+    assert!(s.contains(&"Grade 3–4 thrombocytopenia occurred in 21.9% (7 of 32) with Sorafenib+HAIC and 0.0% (0 of 32) with Sorafenib (P = .01, Fisher's exact test).".to_string()), "{s:?}");
+    // 2/32 = 6.25% exactly: a tie, rounded to even as R's sprintf("%.1f") and round() do.
+    assert!(s.contains(&"Grade 3–4 hand foot occurred in 18.8% (6 of 32) with Sorafenib+HAIC and 6.2% (2 of 32) with Sorafenib (P = .26, Fisher's exact test).".to_string()), "{s:?}");
+}

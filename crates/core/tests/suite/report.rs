@@ -102,8 +102,12 @@ fn summary_table_rows_and_tsv() {
             "Median (95% CI)".into(),
             "Survival at 90 (95% CI)".into(),
             format!("RMST to {tau} (95% CI)"),
+            "HR (95% CI)".into(),
+            "P".into(),
         ]
     );
+    assert_eq!(rows[1][6..], ["1 (reference)", ""]);
+    assert_eq!(rows[2][6..], ["1.02 (95% CI: 0.71, 1.45)", ".93"]);
     assert_eq!(
         rows[1][..4],
         ["1", "69", "64", "103.0 (95% CI: 59.0, 132.0)"]
