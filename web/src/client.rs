@@ -24,12 +24,16 @@ enum PendingRead {
     Again { read: TableOptions },
 }
 
+/// What to do with the data when it comes back.
+type DataWaiter = Box<dyn FnOnce(String)>;
+
 #[derive(Default)]
 struct State {
     worker: Option<web_sys::Worker>,
     next_id: u32,
     latest_analysis: u32,
     reads: HashMap<u32, PendingRead>,
+    data_waiters: HashMap<u32, DataWaiter>,
     busy_ids: Vec<u32>,
 }
 
@@ -151,6 +155,13 @@ impl Client {
         }
     }
 
+    /// Asks the worker for the data as CSV and passes it to `then`.
+    pub fn data_csv(self, then: impl FnOnce(String) + 'static) {
+        if let Some(id) = self.post(&Job::DataCsv, None, "Preparing the report…") {
+            STATE.with_borrow_mut(|s| s.data_waiters.insert(id, Box::new(then)));
+        }
+    }
+
     fn on_message(self, data: &JsValue) {
         let id = js_sys::Reflect::get(data, &"id".into())
             .ok()
@@ -162,10 +173,11 @@ impl Client {
         // A table read successfully is analysed next (the page's request changes), so the
         // page stays busy until that answer arrives.
         let analysis_follows = matches!(&reply, Ok(Reply::Read(info)) if info.is_ok());
-        let (pending, latest, idle) = STATE.with_borrow_mut(|s| {
+        let (pending, waiter, latest, idle) = STATE.with_borrow_mut(|s| {
             s.busy_ids.retain(|b| *b != id);
             (
                 s.reads.remove(&id),
+                s.data_waiters.remove(&id),
                 s.latest_analysis,
                 s.busy_ids.is_empty(),
             )
@@ -179,6 +191,11 @@ impl Client {
             Ok(Reply::Read(info)) => self.finish_read(pending, *info),
             Ok(Reply::Analyzed(c)) if id == latest => self.computed.set(Some(*c)),
             Ok(Reply::Analyzed(_)) => {}
+            Ok(Reply::DataCsv(csv)) => {
+                if let Some(then) = waiter {
+                    then(csv);
+                }
+            }
             Err(e) => {
                 let msg = format!("the page's worker sent an answer it could not read ({e})");
                 match pending {
@@ -215,6 +232,7 @@ impl Client {
                 w.terminate();
             }
             s.busy_ids.clear();
+            s.data_waiters.clear();
             s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);

@@ -111,6 +111,8 @@ pub enum Job {
     Read(TableOptions),
     /// Analyse the table read last.
     Analyze(Box<AnalysisRequest>),
+    /// The table read last as CSV (for a report the user asks to carry its data).
+    DataCsv,
 }
 
 /// The engine's answer.
@@ -120,6 +122,8 @@ pub enum Reply {
     Read(Box<Result<TableInfo, String>>),
     /// The results.
     Analyzed(Box<Computed>),
+    /// The table as CSV (empty when no table has been read).
+    DataCsv(String),
 }
 
 /// The worker's state: the bytes and the table read from them.
@@ -143,6 +147,12 @@ impl Engine {
                 Reply::Read(Box::new(info))
             }
             Job::Analyze(req) => Reply::Analyzed(Box::new(self.analyze(&req))),
+            Job::DataCsv => Reply::DataCsv(
+                self.table
+                    .as_ref()
+                    .map(survcalc_core::report::table_csv)
+                    .unwrap_or_default(),
+            ),
         }
     }
 

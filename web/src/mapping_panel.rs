@@ -287,6 +287,9 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     prop:value=move || session.with(Session::group_labels_text)
                     on:change=move |ev| session.update(|s| s.set_group_labels(&event_target_value(&ev)))
                 />
+            </div>
+            <h3 class="settings-h">"Settings"</h3>
+            <div class="grid">
                 <Choice
                     label="Convention"
                     id="convention"

@@ -94,6 +94,39 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
             }));
         });
     };
+    let include_data = RwSignal::new(false);
+    // Builds and saves the HTML report (with the data when given).
+    let save_report = move |data: Option<String>| {
+        let binary = client.computed.with_untracked(|c| {
+            c.as_ref().map(|c| {
+                (
+                    c.response.clone().and_then(Result::ok),
+                    c.ae.clone().and_then(Result::ok),
+                )
+            })
+        });
+        let r = outcome.with_untracked(|o| match o {
+            Ok(a) => session.with_untracked(|s| {
+                let html = report_html(&ReportInput {
+                    analysis: a,
+                    endpoint: &endpoint_name(s),
+                    source: &s.source,
+                    reading: &s.reading().map(|(r, _)| r).unwrap_or_default(),
+                    columns: s.mapping.roles(),
+                    x_label: s.x_label(),
+                    figure: s.figure.clone(),
+                    style: s.text_style,
+                    generated: &today(),
+                    response: binary.as_ref().and_then(|b| b.0.as_ref()),
+                    ae: binary.as_ref().and_then(|b| b.1.as_ref()),
+                    data_csv: data.as_deref(),
+                })?;
+                save_text("survcalc-report.html", "text/html", &html)
+            }),
+            Err(_) => Ok(()),
+        });
+        status.set(r.err());
+    };
     let download = move |name: &'static str, f: fn(&survcalc_core::Analysis) -> String| {
         outcome.with_untracked(|o| {
             if let Ok(a) = o {
@@ -149,37 +182,19 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         "Download results (CSV)"
                     </button>
                     <button class="secondary" data-testid="save-report" on:click=move |_| {
-                        let binary = client.computed.with_untracked(|c| {
-                            c.as_ref().map(|c| {
-                                (
-                                    c.response.clone().and_then(Result::ok),
-                                    c.ae.clone().and_then(Result::ok),
-                                )
-                            })
-                        });
-                        let r = outcome.with_untracked(|o| match o {
-                            Ok(a) => session.with_untracked(|s| {
-                                let html = report_html(&ReportInput {
-                                    analysis: a,
-                                    endpoint: &endpoint_name(s),
-                                    source: &s.source,
-                                    reading: &s.reading().map(|(r, _)| r).unwrap_or_default(),
-                                    columns: s.mapping.roles(),
-                                    x_label: s.x_label(),
-                                    figure: s.figure.clone(),
-                                    style: s.text_style,
-                                    generated: &today(),
-                                    response: binary.as_ref().and_then(|b| b.0.as_ref()),
-                                    ae: binary.as_ref().and_then(|b| b.1.as_ref()),
-                                })?;
-                                save_text("survcalc-report.html", "text/html", &html)
-                            }),
-                            Err(_) => Ok(()),
-                        });
-                        status.set(r.err());
+                        if include_data.get_untracked() {
+                            client.data_csv(move |csv| save_report(Some(csv)));
+                        } else {
+                            save_report(None);
+                        }
                     }>
                         "Download report (HTML)"
                     </button>
+                    <label class="check">
+                        <input type="checkbox" data-testid="report-include-data" prop:checked=move || include_data.get()
+                            on:change=move |ev| include_data.set(event_target_checked(&ev)) />
+                        "with the data in it"
+                    </label>
                     <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
                         "Download KM table (CSV)"
                     </button>

@@ -255,6 +255,9 @@ struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// With `--format html`: put the data itself in the report (left out by default).
+    #[arg(long)]
+    include_data: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -576,6 +579,10 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 generated: &today(),
                 response: response.as_ref(),
                 ae: ae.as_ref(),
+                data_csv: args
+                    .include_data
+                    .then(|| survcalc_core::report::table_csv(&table))
+                    .as_deref(),
             })
         }
         Format::Text => {

@@ -688,3 +688,14 @@ pub fn ae_sentences(t: &crate::adverse::AeTable, style: TextStyle) -> Vec<String
         })
         .collect()
 }
+
+/// The whole table as CSV (every column, every row, as read), for a report that is asked
+/// to carry its data.
+pub fn table_csv(table: &crate::Table) -> String {
+    let mut rows = Vec::with_capacity(table.n_rows() + 1);
+    rows.push(table.columns.clone());
+    for r in 0..table.n_rows() {
+        rows.push(table.row(r).into_iter().map(str::to_string).collect());
+    }
+    csv_string(rows)
+}

@@ -42,6 +42,8 @@ pub struct ReportInput<'a> {
     pub response: Option<&'a ResponseAnalysis>,
     /// The adverse-event table, if the report has one.
     pub ae: Option<&'a AeTable>,
+    /// The data as CSV, only when the user asks for it to be in the report.
+    pub data_csv: Option<&'a str>,
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -252,6 +254,15 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
             let _ = writeln!(h, "<li>… and {} more</li>", a.excluded.len() - 200);
         }
         let _ = writeln!(h, "</ul>");
+    }
+    if let Some(data) = r.data_csv {
+        let _ = writeln!(
+            h,
+            "<h3>The data</h3>\n<p class=\"small\">Included at the user's request ({} rows). Copy it into a .csv file to analyse it again.</p>\n<details><summary>Show the data (CSV)</summary><pre class=\"data\">{}</pre></details>",
+            // Rows as a CSV reader counts them (a cell may hold a line break).
+            survcalc_core::Table::parse(data).map_or(0, |t| t.n_rows()),
+            e(data)
+        );
     }
     let _ = writeln!(h, "</body>\n</html>");
     Ok(h)

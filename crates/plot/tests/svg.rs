@@ -315,6 +315,7 @@ fn html_report_is_self_contained_and_escaped() {
         generated: "2026-11-29",
         response: None,
         ae: None,
+        data_csv: None,
     })
     .expect("a report");
     let _ = std::fs::write(
@@ -338,4 +339,28 @@ fn html_report_is_self_contained_and_escaped() {
     }
     assert!(html.contains("default-src 'none'"));
     assert!(!html.contains("<b>trial") && html.contains("&lt;b&gt;trial&lt;/b&gt;.csv"));
+    // The data is not in the report unless asked for.
+    assert!(!html.contains("os_months,os_event"));
+    let data = survcalc_core::report::table_csv(&table);
+    let with_data = report_html(&ReportInput {
+        analysis: &a,
+        endpoint: "OS",
+        source: "trial.csv",
+        reading: &table.reading(),
+        columns: m.roles(),
+        x_label: "Time (months)".into(),
+        figure: FigureOptions::default(),
+        style: TextStyle::default(),
+        generated: "2026-11-29",
+        response: None,
+        ae: None,
+        data_csv: Some(&data),
+    })
+    .expect("a report");
+    assert!(with_data.contains("Included at the user's request (64 rows)"));
+    assert!(with_data.contains(&escape(&data)));
+    // The CSV reads back to the same table.
+    let back = Table::parse(&data).expect("CSV parses");
+    assert_eq!(back.columns, table.columns);
+    assert_eq!(back.row(63), table.row(63));
 }

@@ -632,6 +632,16 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     const lines = (h) => polylines(h).filter((x) => !x.includes('stroke-width="3"') && !x.includes('#FFFFFF'));
     assert.ok(lines(pageHtml).length > 20, `${lines(pageHtml).length} lines`);
     assert.deepEqual(lines(pageHtml), lines(cliHtml));
+    // The data is in the report only when asked for, and then all of it, as read.
+    assert.ok(!pageHtml.includes('id,arm,os_months'));
+    await page.check('[data-testid="report-include-data"]');
+    const withData = page.waitForEvent('download');
+    await page.click('[data-testid="save-report"]');
+    const dataHtml = fs.readFileSync(await (await withData).path(), 'utf8');
+    assert.ok(dataHtml.includes("Included at the user's request (64 rows)"));
+    const embedded = unescape(dataHtml.match(/<pre class="data">([\s\S]*?)<\/pre>/)[1]);
+    assert.equal(embedded, csv);
+    assert.equal(strip(dataHtml).replace(figure, ''), strip(run('--format', 'html', '--include-data')).replace(figure, ''));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
