@@ -4,4 +4,10 @@
 // works from any sub-path.
 import init from './survcalc-web.js';
 
+// Offline use: a service worker keeps the page's own files (web/sw.js). Where service
+// workers are unavailable (file://, some private modes) the page works online as before.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
+
 init({ module_or_path: new URL('./survcalc-web_bg.wasm', import.meta.url) });

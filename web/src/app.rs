@@ -7,6 +7,8 @@ use crate::figure::Figure;
 use crate::mapping_panel::MappingPanel;
 use crate::paper::Paper;
 use crate::results::{MoreResults, Results};
+use crate::share;
+use crate::share_panel::{LinkNote, SharePanel};
 use crate::state::{Outcome, Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
 use survcalc_core::TableOptions;
@@ -57,12 +59,69 @@ pub fn App() -> impl IntoView {
     ));
     let client = Client::start(session);
     provide_context(client);
-    let example = survcalc_core::example::example_csv();
-    client.load(
-        EXAMPLE_SOURCE,
-        js_sys::Uint8Array::from(example.as_bytes()),
-        true,
-    );
+    // A share link restores its analysis: with its data at once; without, when the user
+    // loads the file (the example is shown meanwhile).
+    let fragment = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    let load_example = move || {
+        let example = survcalc_core::example::example_csv();
+        client.load(
+            EXAMPLE_SOURCE,
+            js_sys::Uint8Array::from(example.as_bytes()),
+            true,
+        );
+    };
+    match share::decode(&fragment) {
+        Ok(Some(share::Shared {
+            state,
+            data: Some(bytes),
+        })) => {
+            let name = state.data.name.clone();
+            let read = state.read.clone();
+            client.load_with(
+                &name,
+                js_sys::Uint8Array::from(&bytes[..]),
+                false,
+                read,
+                Some(Box::new(state)),
+            );
+        }
+        // A link made from the built-in example needs no file.
+        Ok(Some(share::Shared { state, data: None })) if state.data.name == EXAMPLE_SOURCE => {
+            let example = survcalc_core::example::example_csv();
+            let read = state.read.clone();
+            client.load_with(
+                EXAMPLE_SOURCE,
+                js_sys::Uint8Array::from(example.as_bytes()),
+                true,
+                read,
+                Some(Box::new(state)),
+            );
+        }
+        Ok(Some(share::Shared { state, data: None })) => {
+            client.link.set(Some((
+                false,
+                format!(
+                    "This link restores an analysis of {} ({} rows, {} bytes, SHA-256 {}…). Load that file to see it; the example is shown meanwhile.",
+                    state.data.name,
+                    state.data.rows,
+                    state.data.bytes,
+                    state.data.sha256.get(..12).unwrap_or_default()
+                ),
+            )));
+            client.await_data(state);
+            load_example();
+        }
+        Ok(None) => load_example(),
+        Err(e) => {
+            client.link.set(Some((
+                false,
+                format!("The link could not be opened: {e}. The example is shown instead."),
+            )));
+            load_example();
+        }
+    }
     // What an analysis depends on; a new table (even with the same mapping) counts.
     let request = Memo::new(move |_| {
         let generation = client.generation.get();
@@ -92,6 +151,7 @@ pub fn App() -> impl IntoView {
             </p>
         </header>
         <main>
+            <LinkNote />
             <section class="panel data" aria-labelledby="data-h">
                 <h2 id="data-h">"1. Data"</h2>
                 <DataInput session=session />
@@ -109,6 +169,7 @@ pub fn App() -> impl IntoView {
                 <Results session=session outcome=outcome />
                 <Figure session=session outcome=outcome />
                 <Paper session=session outcome=outcome />
+                <SharePanel session=session />
                 <MoreResults outcome=outcome />
             </section>
             <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty())>
@@ -118,8 +179,14 @@ pub fn App() -> impl IntoView {
         </main>
         <footer>
             <p>
-                "Numbers match R survival (survfit, survdiff, coxph); each is labelled with its method. "
-                "No network requests are made after the page loads."
+                "Numbers match R survival (survfit, survdiff, coxph); each is labelled with its method."
+            </p>
+            <p data-testid="privacy">
+                <strong>"Privacy: "</strong>
+                "nothing you load leaves this page. After the page's own files have loaded it makes no request at all; "
+                "your data is analysed here, in your browser, and nothing is stored (a copy of the page's own files is kept for offline use). "
+                "Share links keep the settings after the “#”, which is never sent to a server, and carry the data only if you tick that they should. "
+                "The browser tests check every request of a whole session."
             </p>
         </footer>
     }

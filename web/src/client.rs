@@ -8,6 +8,7 @@
 //! started and the page says the data could not be read.
 
 use crate::engine::{Computed, Job, Reply, TableInfo};
+use crate::share::{match_note, ShareState};
 use crate::state::Session;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -18,8 +19,14 @@ use wasm_bindgen::JsCast;
 
 /// What a read was for, to be finished when its answer comes.
 enum PendingRead {
-    /// New data: a file, pasted text or the example.
-    New { source: String, example: bool },
+    /// New data: a file, pasted text or the example; with the state of a share link to
+    /// restore on it.
+    New {
+        source: String,
+        example: bool,
+        read: TableOptions,
+        restore: Option<Box<ShareState>>,
+    },
     /// The same data with other reading options.
     Again { read: TableOptions },
 }
@@ -35,6 +42,8 @@ struct State {
     reads: HashMap<u32, PendingRead>,
     data_waiters: HashMap<u32, DataWaiter>,
     busy_ids: Vec<u32>,
+    /// A share link's state waiting for its data (a link made without the data).
+    awaiting_data: Option<Box<ShareState>>,
 }
 
 thread_local! {
@@ -52,6 +61,8 @@ pub struct Client {
     pub busy: RwSignal<Option<&'static str>>,
     /// Counts the tables read, so that reading the same data again re-analyses it.
     pub generation: RwSignal<u64>,
+    /// What the page says about a share link: (all is well, message).
+    pub link: RwSignal<Option<(bool, String)>>,
 }
 
 impl Client {
@@ -62,6 +73,7 @@ impl Client {
             computed: RwSignal::new(None),
             busy: RwSignal::new(None),
             generation: RwSignal::new(0),
+            link: RwSignal::new(None),
         };
         client.spawn();
         client
@@ -124,19 +136,50 @@ impl Client {
         }
     }
 
-    /// Reads new data (a file's bytes, pasted text, the example).
+    /// Reads new data (a file's bytes, pasted text, the example). A share link's state
+    /// waiting for its data is restored on it (not on the example).
     pub fn load(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
-        let id = self.post(
-            &Job::Read(TableOptions::default()),
-            Some(bytes),
-            "Reading the data…",
-        );
+        let restore = if example {
+            None
+        } else {
+            STATE.with_borrow_mut(|s| s.awaiting_data.take())
+        };
+        let read = restore
+            .as_ref()
+            .map_or_else(TableOptions::default, |r| r.read.clone());
+        self.load_with(source, bytes, example, read, restore);
+    }
+
+    /// Reads new data with these reading options, then restores `restore` on it.
+    pub fn load_with(
+        self,
+        source: &str,
+        bytes: js_sys::Uint8Array,
+        example: bool,
+        read: TableOptions,
+        restore: Option<Box<ShareState>>,
+    ) {
+        let id = self.post(&Job::Read(read.clone()), Some(bytes), "Reading the data…");
         if let Some(id) = id {
             let pending = PendingRead::New {
                 source: source.to_string(),
                 example,
+                read,
+                restore,
             };
             STATE.with_borrow_mut(|s| s.reads.insert(id, pending));
+        }
+    }
+
+    /// Keeps a link's state until the user loads data (a link without its data).
+    pub fn await_data(self, state: ShareState) {
+        STATE.with_borrow_mut(|s| s.awaiting_data = Some(Box::new(state)));
+    }
+
+    /// Asks the worker for the data packed for a share link and passes it to `then`.
+    pub fn packed_data(self, then: impl FnOnce(String) + 'static) {
+        if let Some(id) = self.post(&Job::PackedData, None, "Preparing the link…") {
+            STATE.with_borrow_mut(|s| s.data_waiters.insert(id, Box::new(then)));
         }
     }
 
@@ -191,9 +234,9 @@ impl Client {
             Ok(Reply::Read(info)) => self.finish_read(pending, *info),
             Ok(Reply::Analyzed(c)) if id == latest => self.computed.set(Some(*c)),
             Ok(Reply::Analyzed(_)) => {}
-            Ok(Reply::DataCsv(csv)) => {
+            Ok(Reply::DataCsv(text) | Reply::PackedData(text)) => {
                 if let Some(then) = waiter {
-                    then(csv);
+                    then(text);
                 }
             }
             Err(e) => {
@@ -213,9 +256,25 @@ impl Client {
     fn finish_read(self, pending: Option<PendingRead>, info: Result<TableInfo, String>) {
         self.generation.update(|g| *g += 1);
         match pending {
-            Some(PendingRead::New { source, example }) => {
-                let mut s = Session::from_info(&source, info, TableOptions::default());
+            Some(PendingRead::New {
+                source,
+                example,
+                read,
+                restore,
+            }) => {
+                let mut s = Session::from_info(&source, info, read);
                 s.is_example = example;
+                if let Some(state) = restore {
+                    let got = s.data_ref();
+                    s.apply_share(&state);
+                    self.link.set(Some(match got {
+                        Some(got) => match_note(&state.data, &got),
+                        None => (
+                            false,
+                            "The data could not be read, so the link's analysis could not be restored.".into(),
+                        ),
+                    }));
+                }
                 self.session.set(s);
             }
             Some(PendingRead::Again { read }) => {

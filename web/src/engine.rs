@@ -43,6 +43,10 @@ pub struct TableInfo {
     pub guessed: Mapping,
     /// Time/event pairs found (OS, PFS, …).
     pub endpoints: Vec<Endpoint>,
+    /// Size of the bytes read.
+    pub bytes: usize,
+    /// SHA-256 of the bytes read (hex), which share links name.
+    pub sha256: String,
 }
 
 impl TableInfo {
@@ -64,6 +68,8 @@ impl TableInfo {
             sheet,
             guessed: guess(t),
             endpoints: endpoints(t),
+            bytes: 0,
+            sha256: String::new(),
         }
     }
 
@@ -113,6 +119,8 @@ pub enum Job {
     Analyze(Box<AnalysisRequest>),
     /// The table read last as CSV (for a report the user asks to carry its data).
     DataCsv,
+    /// The bytes read last, packed for a share link ([`crate::share::pack_data`]).
+    PackedData,
 }
 
 /// The engine's answer.
@@ -124,12 +132,15 @@ pub enum Reply {
     Analyzed(Box<Computed>),
     /// The table as CSV (empty when no table has been read).
     DataCsv(String),
+    /// The bytes, packed for a link.
+    PackedData(String),
 }
 
 /// The worker's state: the bytes and the table read from them.
 #[derive(Debug, Default)]
 pub struct Engine {
     bytes: Vec<u8>,
+    sha256: String,
     table: Option<Table>,
 }
 
@@ -139,10 +150,18 @@ impl Engine {
         match job {
             Job::Read(options) => {
                 if let Some(b) = bytes {
+                    self.sha256 = crate::share::sha256_hex(&b);
                     self.bytes = b;
                 }
                 let table = Table::from_bytes(&self.bytes, &options).map_err(|e| e.to_string());
-                let info = table.as_ref().map(TableInfo::of).map_err(Clone::clone);
+                let info = table
+                    .as_ref()
+                    .map(|t| TableInfo {
+                        bytes: self.bytes.len(),
+                        sha256: self.sha256.clone(),
+                        ..TableInfo::of(t)
+                    })
+                    .map_err(Clone::clone);
                 self.table = table.ok();
                 Reply::Read(Box::new(info))
             }
@@ -153,6 +172,7 @@ impl Engine {
                     .map(survcalc_core::report::table_csv)
                     .unwrap_or_default(),
             ),
+            Job::PackedData => Reply::PackedData(crate::share::pack_data(&self.bytes)),
         }
     }
 

@@ -20,5 +20,7 @@ pub mod mapping_panel;
 pub mod paper;
 pub mod results;
 pub mod secondary;
+pub mod share;
+pub mod share_panel;
 pub mod state;
 pub mod worker;

@@ -4,6 +4,7 @@
 //! methods; the analysis it asks for is [`Session::request`].
 
 use crate::engine::{AnalysisRequest, TableInfo};
+use crate::share::{DataRef, ShareState};
 use survcalc_core::dates::DateOrder;
 use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
 use survcalc_core::mapping::{DateSpan, GroupLabel};
@@ -128,6 +129,45 @@ impl Session {
     /// Whether the data is delimited text (so text reading options apply).
     pub fn is_text(&self) -> bool {
         self.sheets.is_empty()
+    }
+
+    /// Which data this is, for a share link: name, rows, size and SHA-256.
+    pub fn data_ref(&self) -> Option<DataRef> {
+        self.table.as_ref().ok().map(|t| DataRef {
+            name: self.source.clone(),
+            rows: t.n_rows,
+            bytes: t.bytes,
+            sha256: t.sha256.clone(),
+        })
+    }
+
+    /// The state a share link carries.
+    pub fn share_state(&self) -> Option<ShareState> {
+        Some(ShareState {
+            data: self.data_ref()?,
+            read: self.read.clone(),
+            mapping: self.mapping.clone(),
+            options: self.options.clone(),
+            response: self.response.clone(),
+            ae_columns: self.ae_columns.clone(),
+            ae_grades: self.ae_grades,
+            text_style: self.text_style,
+            figure: self.figure.clone(),
+        })
+    }
+
+    /// Restores a share link's state (the data has been read with its reading options).
+    pub fn apply_share(&mut self, s: &ShareState) {
+        self.mapping = s.mapping.clone();
+        if let Some(d) = &s.mapping.dates {
+            self.date_draft = (d.start.clone(), d.end.clone());
+        }
+        self.options = s.options.clone();
+        self.response = s.response.clone();
+        self.ae_columns = s.ae_columns.clone();
+        self.ae_grades = s.ae_grades;
+        self.text_style = s.text_style;
+        self.figure = s.figure.clone();
     }
 
     /// The analysis this session asks for.

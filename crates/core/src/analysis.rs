@@ -33,6 +33,7 @@ use crate::ticks::nice_times;
 /// Everything the analysis can be told. Defaults are R's ([`Convention::R`]).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct AnalysisOptions {
     /// The convention whose defaults were applied last (a label: the fields below are what
     /// is used, and each may have been changed since).

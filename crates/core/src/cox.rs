@@ -74,6 +74,7 @@ impl Ties {
 /// Options of the Cox fit. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct CoxOptions {
     /// R `coxph(ties = "efron")`.
     pub ties: Ties,

@@ -71,6 +71,7 @@ impl ConfType {
 /// Options of the Kaplan–Meier fit. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct KmOptions {
     /// R `survfit(conf.type = "log")`.
     pub conf_type: ConfType,

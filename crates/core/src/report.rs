@@ -39,6 +39,7 @@ pub enum CiStyle {
 /// Choices for the text of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct TextStyle {
     /// P values.
     pub p: PStyle,

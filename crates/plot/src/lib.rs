@@ -61,6 +61,8 @@ pub struct KmFigure<'a> {
 /// The figure's choices. The default is a journal's usual Kaplan–Meier figure: survival
 /// as a proportion, censor marks, the HR and P line, numbers at risk.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct FigureOptions {
     /// Shade each curve's pointwise confidence band (its `lower`/`upper`).
     pub ci_band: bool,

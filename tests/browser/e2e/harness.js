@@ -20,6 +20,21 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+/**
+ * The headers of dist/_headers (the `/*` block), as a host that reads the file sends
+ * them: the tests run the page under its header CSP as well as its meta tag.
+ */
+function HEADERS() {
+  const file = path.join(DIST, '_headers');
+  if (!fs.existsSync(file)) return {};
+  const out = {};
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    const m = line.match(/^\s+([A-Za-z-]+):\s*(.+)$/);
+    if (m) out[m[1]] = m[2];
+  }
+  return out;
+}
+
 /** Serves DIST under SUBPATH on a free loopback port; resolves to { server, base }. */
 export function serve() {
   return new Promise((resolve) => {
@@ -35,7 +50,7 @@ export function serve() {
         res.writeHead(404).end('not found');
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { ...HEADERS(), 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       fs.createReadStream(file).pipe(res);
     });
     server.listen(0, '127.0.0.1', () => {
@@ -79,6 +94,11 @@ export async function openPage(browser, base, contextOptions = {}) {
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
   await page.goto(base, { waitUntil: 'load' });
   await page.waitForSelector('[data-testid="median-0"]', { timeout: 30000 });
+  // The page's own files include the offline copy its service worker keeps.
+  await page.evaluate(() => Promise.race([
+    navigator.serviceWorker?.ready,
+    new Promise((r) => setTimeout(r, 10000)),
+  ]));
   return { context, page, requests, errors, dialogs, loadedAt: Date.now() };
 }
 

@@ -166,25 +166,47 @@ test('cell contents are shown as text, never run as markup', async () => {
   }
 });
 
-test('no request leaves the origin, and none is made after load', async () => {
+test('a whole workflow: no request leaves the origin, none after load, nothing stored', async () => {
   const { context, page, requests, loadedAt } = await openPage(browser, base);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   try {
     const origin = new URL(base).origin;
+    // Load, paste, analyse, change settings, export everything, copy a link.
     await paste(page, fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8'));
     await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
     await page.selectOption('[data-testid="conf-type"]', 'log-log');
-    const download = page.waitForEvent('download');
-    await page.click('[data-testid="save-svg"]');
-    const svg = fs.readFileSync(await (await download).path(), 'utf8');
-    assert.match(svg, /^<svg/);
-    assert.match(svg, /Number at risk/);
+    await page.fill('[data-testid="landmarks-input"]', '90, 180');
+    await page.press('[data-testid="landmarks-input"]', 'Tab');
+    await settle(page);
+    for (const button of ['save-svg', 'save-png', 'save-results-csv', 'save-km-csv', 'save-report']) {
+      const download = page.waitForEvent('download');
+      await page.click(`[data-testid="${button}"]`);
+      assert.ok(fs.statSync(await (await download).path()).size > 100, button);
+    }
+    await page.click('[data-testid="copy-sentences"]');
+    await page.click('[data-testid="copy-link"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="share-status"]')?.textContent.startsWith('Link copied'));
     await page.waitForTimeout(300);
     const foreign = requests.filter((r) => !r.url.startsWith(origin) && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
     assert.deepEqual(foreign, [], 'requests to other origins');
-    const late = requests.filter((r) => r.at > loadedAt && !r.url.startsWith('blob:'));
+    const late = requests.filter((r) => r.at > loadedAt && !r.url.startsWith('blob:') && !r.url.startsWith('data:'));
     assert.deepEqual(late.map((r) => r.url), [], 'requests after the page loaded');
     const own = requests.map((r) => new URL(r.url).pathname.replace(/.*\//, ''));
     assert.ok(own.includes('survcalc-web_bg.wasm'), `own files: ${own}`);
+    // Nothing stored: no cookies, local or session storage, IndexedDB; the offline cache
+    // holds the page's own files and nothing else.
+    const stored = await page.evaluate(async () => ({
+      cookie: document.cookie,
+      local: localStorage.length,
+      session: sessionStorage.length,
+      idb: (await indexedDB.databases()).length,
+      cached: (await Promise.all((await caches.keys()).map(async (k) => (await (await caches.open(k)).keys()).map((r) => new URL(r.url).pathname.replace(/.*\//, ''))))).flat().sort(),
+    }));
+    assert.deepEqual(
+      { ...stored, cached: undefined },
+      { cookie: '', local: 0, session: 0, idb: 0, cached: undefined },
+    );
+    assert.deepEqual(stored.cached, ['', 'boot.js', 'index.html', 'style.css', 'survcalc-web.js', 'survcalc-web_bg.wasm', 'worker.js']);
   } finally {
     await context.close();
   }
@@ -678,5 +700,157 @@ test('accessible (axe-core finds no violations) and usable at phone and wide wid
     } finally {
       await context.close();
     }
+  }
+});
+
+/** The numbers a test compares between two pages: medians, HR, the sentences. */
+async function numbers(page) {
+  return {
+    medians: await page.$$eval('[data-testid^="median-"]', (tds) => tds.map((t) => t.dataset.value)),
+    hr: await page.$eval('[data-testid="hr-headline"]', (p) => p.dataset.value).catch(() => null),
+    sentences: await page.$$eval('[data-testid="sentences"] p', (ps) => ps.map((p) => p.textContent)),
+    counts: await page.textContent('[data-testid="counts"]'),
+  };
+}
+
+/** Copies a share link from the page and returns it. */
+async function copyLink(page) {
+  await page.click('[data-testid="copy-link"]');
+  await page.waitForFunction(() => /^Link (copied|made)/.test(document.querySelector('[data-testid="share-status"]')?.textContent ?? ''));
+  return page.inputValue('[data-testid="share-link"]');
+}
+
+test('a copied link opens the same analysis in a fresh browser', async () => {
+  const veteran = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+  const a = await openPage(browser, base);
+  await a.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  try {
+    // 1. From the example: PFS, a landmark, labels, a figure option, another CI style.
+    await a.page.click('[data-testid="tab-PFS"]');
+    await a.page.fill('[data-testid="landmarks-input"]', '6');
+    await a.page.press('[data-testid="landmarks-input"]', 'Tab');
+    await a.page.fill('[data-testid="group-labels"]', 'Sorafenib=Control, Sorafenib+HAIC=HAIC');
+    await a.page.press('[data-testid="group-labels"]', 'Tab');
+    await a.page.selectOption('[data-testid="ci-style"]', 'to');
+    await a.page.click('[data-testid="figure-options"] summary');
+    await a.page.check('[data-testid="fig-ci-band"]');
+    await settle(a.page);
+    const want = await numbers(a.page);
+    assert.match(want.sentences[0], /^The median PFS was .* with HAIC and .* with Control/);
+    const link = await copyLink(a.page);
+    assert.ok(link.startsWith(base + '#survcalc=1.'), link);
+    assert.equal(await a.page.evaluate(() => navigator.clipboard.readText()), link);
+    const b = await openPage(browser, link);
+    try {
+      await settle(b.page);
+      assert.deepEqual(await numbers(b.page), want);
+      assert.equal(await b.page.isChecked('[data-testid="fig-ci-band"]'), true);
+      assert.match(await b.page.textContent('[data-testid="link-note"]'), /is the data this link was made from/);
+    } finally {
+      await b.context.close();
+    }
+
+    // 2. From a file, without the data: the other browser is told which file to load, and
+    //    gets the same numbers once it loads it (whatever its name).
+    await paste(a.page, veteran);
+    await a.page.selectOption('[data-testid="conf-type"]', 'log-log');
+    await settle(a.page);
+    const wantVet = await numbers(a.page);
+    const noData = await copyLink(a.page);
+    const c = await openPage(browser, noData);
+    try {
+      assert.match(await c.page.textContent('[data-testid="link-note"]'), /restores an analysis of pasted text \(137 rows, \d+ bytes, SHA-256 [0-9a-f]{12}…\)\. Load that file/);
+      await c.page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/fixtures/veteran.csv'));
+      await c.page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('veteran.csv'));
+      await settle(c.page);
+      assert.deepEqual(await numbers(c.page), wantVet);
+      assert.match(await c.page.textContent('[data-testid="link-note"]'), /is the data this link was made from/);
+      assert.equal(await c.page.inputValue('[data-testid="conf-type"]'), 'log-log');
+    } finally {
+      await c.context.close();
+    }
+    // ... and is told when the file is not that data.
+    const d = await openPage(browser, noData);
+    try {
+      await paste(d.page, veteran.replace('\n1,squamous,72,1', '\n1,squamous,73,1'));
+      assert.match(await d.page.textContent('[data-testid="link-note"]'), /is not the data this link was made from/);
+    } finally {
+      await d.context.close();
+    }
+
+    // 3. With the data, after a warning: the link alone is enough.
+    await a.page.check('[data-testid="share-with-data"]');
+    assert.match(await a.page.textContent('[data-testid="share-warning"]'), /will contain the patients' data/);
+    const withData = await copyLink(a.page);
+    assert.ok(withData.length > noData.length + 500);
+    assert.match(await a.page.textContent('[data-testid="share-status"]'), /\(\d+ characters\)/);
+    const e = await openPage(browser, withData);
+    try {
+      await settle(e.page);
+      assert.deepEqual(await numbers(e.page), wantVet);
+      assert.match(await e.page.textContent('[data-testid="source"]'), /pasted text/);
+    } finally {
+      await e.context.close();
+    }
+  } finally {
+    await a.context.close();
+  }
+});
+
+test('a link with script in it, or a damaged one, is shown as text or refused', async () => {
+  const zlib = await import('node:zlib');
+  const pack = (obj) => zlib.deflateRawSync(Buffer.from(JSON.stringify(obj))).toString('base64url');
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  const state = {
+    data: { name: `built-in example (simulated)` },
+    mapping: { time: 'os_months', event: 'os_event', group: 'arm', group_labels: [{ value: 'Sorafenib', label: evil }] },
+    figure: { title: `<script>window.__pwned=2</script>` },
+  };
+  const { context, page, errors, dialogs } = await openPage(browser, `${base}#survcalc=1.${pack(state)}`);
+  try {
+    await settle(page);
+    assert.equal(await page.textContent('[data-testid="summary"] tbody th'), evil);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.$('img[src="x"]'), null);
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-report"]');
+    const html = fs.readFileSync(await (await download).path(), 'utf8');
+    assert.ok(!html.includes('<img src=x') && !html.includes('<script>window'));
+    assert.deepEqual(dialogs, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+  for (const [fragment, message] of [
+    ['#survcalc=1.%%%', /could not be opened: the link's analysis state is damaged/],
+    ['#survcalc=9.abc', /made by a newer survcalc/],
+    [`#survcalc=1.${pack({ options: { km: 'nonsense' } })}`, /cannot be read/],
+  ]) {
+    const p = await openPage(browser, base + fragment);
+    try {
+      assert.match(await p.page.textContent('[data-testid="link-note"]'), message);
+      assert.equal(await p.page.textContent('[data-testid="n-0"]'), '32', 'the example is shown instead');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.context.close();
+    }
+  }
+});
+
+test('after the first visit the page works offline', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    assert.ok(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => !!r.active)));
+    await context.setOffline(true);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('[data-testid="median-0"]', { timeout: 30000 });
+    await paste(page, fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.json'), 'utf8'));
+    const m = await dataOf(page, 'median-0');
+    close(Number(m.value), fixture.median.log[0].estimate, R_REL, 'median offline');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
   }
 });

@@ -1,0 +1,314 @@
+//! Share links: the whole analysis state in the URL fragment (after `#`, which browsers
+//! never send to a server), optionally with the data.
+//!
+//! Format, version 1: `#survcalc=1.<state>[.<data>]`, where `<state>` is the JSON of a
+//! [`ShareState`] and `<data>` the file's bytes, each compressed with raw DEFLATE (RFC
+//! 1951) and written in base64url without padding (RFC 4648 §5). Every field of the state
+//! has a default, so a link made before a field was added still opens; a link whose
+//! version is newer than this page's is refused with a message saying so.
+//!
+//! A fragment is untrusted input: it is size-checked before and after inflating (no
+//! decompression bomb), parsed by serde into plain data (nothing in it is ever run), and
+//! what it names (columns, labels, a title) is shown as text like any cell.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use survcalc_core::report::TextStyle;
+use survcalc_core::{AnalysisOptions, Mapping, TableOptions};
+use survcalc_plot::FigureOptions;
+
+/// The share-link format this page writes and the newest it reads.
+pub const FORMAT: u32 = 1;
+/// The fragment's key.
+pub const KEY: &str = "survcalc=";
+/// Longest link offered (characters). Chrome accepts 2 MB URLs, Firefox and Safari far
+/// less in practice, and mail and chat programs cut long links; 64,000 characters open
+/// in every current browser.
+pub const MAX_LINK_CHARS: usize = 64_000;
+/// Largest inflated state (a state is a few kilobytes; more is not a state).
+const MAX_STATE_BYTES: usize = 1 << 20;
+/// Largest inflated data carried by a link.
+const MAX_DATA_BYTES: usize = 64 << 20;
+
+/// Which data a state was made from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DataRef {
+    /// File name (or "pasted text").
+    pub name: String,
+    /// Rows of data read.
+    pub rows: usize,
+    /// Size in bytes.
+    pub bytes: usize,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// Everything a link restores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShareState {
+    /// The data the state was made from.
+    pub data: DataRef,
+    /// Reading options.
+    pub read: TableOptions,
+    /// Column mapping (endpoint, arms, labels, order, units…).
+    pub mapping: Mapping,
+    /// Analysis settings.
+    pub options: AnalysisOptions,
+    /// Response column.
+    pub response: Option<String>,
+    /// Adverse-event columns.
+    pub ae_columns: Vec<String>,
+    /// AE grade range.
+    pub ae_grades: Option<(u32, u32)>,
+    /// Sentence style.
+    pub text_style: TextStyle,
+    /// Figure options.
+    pub figure: FigureOptions,
+}
+
+/// A link's content once read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shared {
+    /// The state.
+    pub state: ShareState,
+    /// The data, when the link carries it.
+    pub data: Option<Vec<u8>>,
+}
+
+fn deflate(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(bytes, 9))
+}
+
+fn inflate(text: &str, limit: usize, what: &str) -> Result<Vec<u8>, String> {
+    // Base64 of at most `limit` compressed bytes is a quick first bound.
+    if text.len() > limit.saturating_mul(2) {
+        return Err(format!("the link's {what} is too long"));
+    }
+    let packed = URL_SAFE_NO_PAD
+        .decode(text.as_bytes())
+        .map_err(|_| format!("the link's {what} is damaged (not base64url)"))?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, limit).map_err(|e| match e.status {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+            format!("the link's {what} unpacks to more than {} MB", limit >> 20)
+        }
+        _ => format!("the link's {what} is damaged (it does not unpack)"),
+    })
+}
+
+/// The data part of a link: the bytes deflated and base64url-encoded (the worker, which
+/// holds the bytes, makes it).
+pub fn pack_data(bytes: &[u8]) -> String {
+    deflate(bytes)
+}
+
+/// The fragment (without `#`) for a state, with the data's bytes when given.
+///
+/// # Errors
+/// As [`encode_packed`].
+pub fn encode(state: &ShareState, data: Option<&[u8]>, base: &str) -> Result<String, String> {
+    encode_packed(state, data.map(pack_data).as_deref(), base)
+}
+
+/// The fragment (without `#`) for a state, with data already packed by [`pack_data`].
+///
+/// # Errors
+/// When the link would be longer than [`MAX_LINK_CHARS`] (with `base` = the page's
+/// address without fragment, which counts too).
+pub fn encode_packed(state: &ShareState, data: Option<&str>, base: &str) -> Result<String, String> {
+    let json = serde_json::to_vec(state).map_err(|e| e.to_string())?;
+    let mut s = format!("{KEY}{FORMAT}.{}", deflate(&json));
+    if let Some(d) = data {
+        s.push('.');
+        s.push_str(d);
+    }
+    let len = base.len() + 1 + s.len();
+    if len > MAX_LINK_CHARS {
+        return Err(format!(
+            "the link would be {} characters, more than the {} that every browser and mail program accepts{}",
+            len,
+            MAX_LINK_CHARS,
+            if data.is_some() {
+                "; share it without the data (the other person loads the same file)"
+            } else {
+                ""
+            }
+        ));
+    }
+    Ok(s)
+}
+
+/// Reads a fragment (with or without `#`). `Ok(None)` when it is not a survcalc link
+/// (empty, or some other anchor).
+///
+/// # Errors
+/// A message for a damaged link, or one from a newer survcalc.
+pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
+    let f = fragment.strip_prefix('#').unwrap_or(fragment);
+    let Some(body) = f.strip_prefix(KEY) else {
+        return Ok(None);
+    };
+    let mut parts = body.split('.');
+    let version = parts.next().unwrap_or_default();
+    let version: u32 = version
+        .parse()
+        .map_err(|_| "this is not a survcalc link (no format version)".to_string())?;
+    if version == 0 || version > FORMAT {
+        return Err(format!(
+            "this link was made by a newer survcalc (link format {version}; this page reads up to {FORMAT}): open it with the current survcalc"
+        ));
+    }
+    let state = parts.next().ok_or("the link has no analysis state")?;
+    let json = inflate(state, MAX_STATE_BYTES, "analysis state")?;
+    let state: ShareState = serde_json::from_slice(&json)
+        .map_err(|e| format!("the link's analysis state cannot be read ({e})"))?;
+    let data = parts
+        .next()
+        .map(|d| inflate(d, MAX_DATA_BYTES, "data"))
+        .transpose()?;
+    if parts.next().is_some() {
+        return Err("the link has more parts than a survcalc link".into());
+    }
+    Ok(Some(Shared { state, data }))
+}
+
+/// SHA-256 of bytes, hex (FIPS 180-4).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Whether loaded data is the data a state was made from, in words for the page.
+pub fn match_note(expected: &DataRef, got: &DataRef) -> (bool, String) {
+    if expected.sha256 == got.sha256 {
+        (
+            true,
+            format!(
+                "The data loaded is the data this link was made from ({}, {} rows, SHA-256 {}…).",
+                expected.name,
+                expected.rows,
+                &expected.sha256.get(..12).unwrap_or_default()
+            ),
+        )
+    } else {
+        (
+            false,
+            format!(
+                "The data loaded ({}, {} rows) is not the data this link was made from ({}, {} rows, SHA-256 {}…): the settings were applied, but the numbers may differ.",
+                got.name,
+                got.rows,
+                expected.name,
+                expected.rows,
+                &expected.sha256.get(..12).unwrap_or_default()
+            ),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> ShareState {
+        let mut s = ShareState {
+            data: DataRef {
+                name: "trial.csv".into(),
+                rows: 64,
+                bytes: 3000,
+                sha256: sha256_hex(b"abc"),
+            },
+            ..ShareState::default()
+        };
+        s.mapping.time = "pfs_months".into();
+        s.mapping.group_labels = vec![survcalc_core::mapping::GroupLabel {
+            value: "1".into(),
+            label: "<img src=x onerror=alert(1)>".into(),
+        }];
+        s.options.landmarks = vec![6.0, 12.0];
+        s.figure.ci_band = true;
+        s
+    }
+
+    #[test]
+    fn round_trip_with_and_without_data() {
+        let s = state();
+        let f = encode(&s, None, "https://example.org/survcalc/").expect("encodes");
+        assert!(f.starts_with("survcalc=1."));
+        let back = decode(&format!("#{f}")).expect("decodes").expect("a link");
+        assert_eq!(
+            back,
+            Shared {
+                state: s.clone(),
+                data: None
+            }
+        );
+        let data = b"id,arm,time,event\n1,A,5,1\n".repeat(100);
+        let f = encode(&s, Some(&data), "").expect("encodes");
+        let back = decode(&f).expect("decodes").expect("a link");
+        assert_eq!(back.data.as_deref(), Some(&data[..]));
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn other_anchors_are_not_links_and_bad_links_say_why() {
+        assert_eq!(decode(""), Ok(None));
+        assert_eq!(decode("#results"), Ok(None));
+        let bad = [
+            ("#survcalc=", "no format version"),
+            ("#survcalc=2.abc", "newer survcalc"),
+            ("#survcalc=1", "no analysis state"),
+            ("#survcalc=1.!!!", "not base64url"),
+            ("#survcalc=1.AAAA", "does not unpack"),
+            ("#survcalc=1.abc.def.ghi", ""),
+        ];
+        for (f, why) in bad {
+            assert!(
+                decode(f).is_err_and(|e| e.contains(why)),
+                "{f}: {:?}",
+                decode(f)
+            );
+        }
+        // Valid DEFLATE of something that is not a state.
+        let junk = format!("#survcalc=1.{}", deflate(b"{\"mapping\": 7}"));
+        assert!(decode(&junk).is_err_and(|e| e.contains("cannot be read")));
+        // A decompression bomb: 200 MB of zeros in a few hundred kilobytes.
+        let bomb = format!(
+            "#survcalc=1.{}.{}",
+            deflate(b"{}"),
+            deflate(&vec![0u8; 200 << 20])
+        );
+        assert!(decode(&bomb).is_err_and(|e| e.contains("more than 64 MB")));
+        // A link from an older page that lacks today's fields still opens.
+        let old = format!("#survcalc=1.{}", deflate(b"{\"mapping\":{\"time\":\"t\"}}"));
+        let s = decode(&old).expect("opens").expect("a link").state;
+        assert_eq!(s.mapping.time, "t");
+        assert_eq!(s.options, AnalysisOptions::default());
+    }
+
+    #[test]
+    fn links_longer_than_browsers_take_are_refused() {
+        // Incompressible data: random bytes.
+        let mut x: u64 = 1;
+        let data: Vec<u8> = (0..100_000)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 56) as u8
+            })
+            .collect();
+        let e = encode(&state(), Some(&data), "https://example.org/");
+        assert!(
+            e.is_err_and(|m| m.contains("more than the 64000") && m.contains("without the data"))
+        );
+    }
+}
