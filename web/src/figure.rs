@@ -10,7 +10,7 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use survcalc_core::Analysis;
 use survcalc_plot::{
-    annotation, draw_km, km_svg, png_with_dpi, FigureOptions, KmFigure, PNG_DPI, PNG_WIDTH_INCHES,
+    draw_km, km_svg, png_with_dpi, FigureOptions, KmFigure, PNG_DPI, PNG_WIDTH_INCHES,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,20 +19,8 @@ use wasm_bindgen_futures::JsFuture;
 const WIDTH: u32 = 900;
 const HEIGHT: u32 = 620;
 
-fn figure_of<'a>(a: &'a Analysis, x_label: String, options: FigureOptions) -> KmFigure<'a> {
-    KmFigure {
-        curves: &a.curves,
-        medians: a
-            .summaries
-            .iter()
-            .map(|g| a.headline_median(g).estimate)
-            .collect(),
-        x_label,
-        y_label: String::new(),
-        annotation: annotation(a),
-        ticks: vec![],
-        options,
-    }
+fn figure_of(a: &Analysis, x_label: String, options: FigureOptions) -> KmFigure<'_> {
+    KmFigure::of(a, x_label, options)
 }
 
 /// The PNG export: the SVG drawn at 300 dpi for a 7-inch-wide figure, with the

@@ -73,19 +73,7 @@ table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;paddin
 /// A message if the figure cannot be drawn.
 pub fn report_html(r: &ReportInput) -> Result<String, String> {
     let a = r.analysis;
-    let fig = KmFigure {
-        curves: &a.curves,
-        medians: a
-            .summaries
-            .iter()
-            .map(|g| a.headline_median(g).estimate)
-            .collect(),
-        x_label: r.x_label.clone(),
-        y_label: String::new(),
-        annotation: crate::annotation(a),
-        ticks: vec![],
-        options: r.figure.clone(),
-    };
+    let fig = KmFigure::of(a, r.x_label.clone(), r.figure.clone());
     let svg = km_svg(&fig, FIG.0, FIG.1)?;
     // The SVG as an element: without an XML declaration, sized by its viewBox.
     let svg = svg.trim_start_matches(|c| c != '<').replacen(

@@ -58,6 +58,25 @@ pub struct KmFigure<'a> {
     pub options: FigureOptions,
 }
 
+impl<'a> KmFigure<'a> {
+    /// The figure of an analysis: its curves, headline medians and annotation (HR and P).
+    pub fn of(a: &'a Analysis, x_label: String, options: FigureOptions) -> KmFigure<'a> {
+        KmFigure {
+            curves: &a.curves,
+            medians: a
+                .summaries
+                .iter()
+                .map(|g| a.headline_median(g).estimate)
+                .collect(),
+            x_label,
+            y_label: String::new(),
+            annotation: annotation(a),
+            ticks: vec![],
+            options,
+        }
+    }
+}
+
 /// The figure's choices. The default is a journal's usual Kaplan–Meier figure: survival
 /// as a proportion, censor marks, the HR and P line, numbers at risk.
 #[derive(Debug, Clone, PartialEq)]

@@ -303,21 +303,24 @@ fn html_report_is_self_contained_and_escaped() {
     let m = mapping::guess(&table);
     let a = survcalc_core::analyze(&table, &m, &survcalc_core::AnalysisOptions::default())
         .expect("analyses");
-    let html = report_html(&ReportInput {
-        analysis: &a,
-        endpoint: "OS",
-        source: "<b>trial</b>.csv",
-        reading: &table.reading(),
-        columns: m.roles(),
-        x_label: "Time (months)".into(),
-        figure: FigureOptions::default(),
-        style: TextStyle::default(),
-        generated: "2026-11-29",
-        response: None,
-        ae: None,
-        data_csv: None,
-    })
-    .expect("a report");
+    let report = |source: &str, data: Option<&str>| {
+        report_html(&ReportInput {
+            analysis: &a,
+            endpoint: "OS",
+            source,
+            reading: &table.reading(),
+            columns: m.roles(),
+            x_label: "Time (months)".into(),
+            figure: FigureOptions::default(),
+            style: TextStyle::default(),
+            generated: "2026-11-29",
+            response: None,
+            ae: None,
+            data_csv: data,
+        })
+        .expect("a report")
+    };
+    let html = report("<b>trial</b>.csv", None);
     let _ = std::fs::write(
         format!("{}/svg/report.html", env!("CARGO_TARGET_TMPDIR")),
         &html,
@@ -342,21 +345,7 @@ fn html_report_is_self_contained_and_escaped() {
     // The data is not in the report unless asked for.
     assert!(!html.contains("os_months,os_event"));
     let data = survcalc_core::report::table_csv(&table);
-    let with_data = report_html(&ReportInput {
-        analysis: &a,
-        endpoint: "OS",
-        source: "trial.csv",
-        reading: &table.reading(),
-        columns: m.roles(),
-        x_label: "Time (months)".into(),
-        figure: FigureOptions::default(),
-        style: TextStyle::default(),
-        generated: "2026-11-29",
-        response: None,
-        ae: None,
-        data_csv: Some(&data),
-    })
-    .expect("a report");
+    let with_data = report("trial.csv", Some(&data));
     assert!(with_data.contains("Included at the user's request (64 rows)"));
     assert!(with_data.contains(&escape(&data)));
     // The CSV reads back to the same table.

@@ -111,12 +111,16 @@ export function cli() {
   throw new Error('survcalc CLI not built: run cargo build -p survcalc-cli');
 }
 
-/** The core's JSON report for a CSV text, via the CLI. */
-export function coreReport(csvText, extraArgs = []) {
+/** `survcalc analyze` on a CSV text: a function of the extra arguments, giving stdout. */
+export function analyzeWith(csvText) {
   const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'data.csv');
   fs.writeFileSync(tmp, csvText);
-  const out = execFileSync(cli(), ['analyze', tmp, '--format', 'json', ...extraArgs], { encoding: 'utf8' });
-  return JSON.parse(out);
+  return (...args) => execFileSync(cli(), ['analyze', tmp, ...args], { encoding: 'utf8' });
+}
+
+/** The core's JSON report for a CSV text, via the CLI. */
+export function coreReport(csvText, extraArgs = []) {
+  return JSON.parse(analyzeWith(csvText)('--format', 'json', ...extraArgs));
 }
 
 export function exampleCsv() {

@@ -13,9 +13,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import {
-  ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close, cli,
+  ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close, analyzeWith, cli,
 } from './harness.js';
 
 let server, base, browser;
@@ -465,9 +464,7 @@ test('sentences, the copied table and the CSV downloads equal the core', async (
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   try {
     const csv = exampleCsv();
-    const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'example.csv');
-    fs.writeFileSync(tmp, csv);
-    const run = (...args) => execFileSync(cli(), ['analyze', tmp, ...args], { encoding: 'utf8' });
+    const run = analyzeWith(csv);
     // The CLI's text report ends with the same sentences.
     const cliSentences = run().split('for the paper:\n')[1].trim().split('\n').map((s) => s.trim());
     const pageSentences = await page.$$eval('[data-testid="sentences"] p', (ps) => ps.map((p) => p.textContent));
@@ -586,9 +583,7 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
   const { context, page, errors } = await openPage(browser, base);
   try {
     const csv = exampleCsv();
-    const tmp = path.join(fs.mkdtempSync('/tmp/survcalc-e2e-'), 'example.csv');
-    fs.writeFileSync(tmp, csv);
-    const run = (...args) => execFileSync(cli(), ['analyze', tmp, ...args], { encoding: 'utf8' });
+    const run = analyzeWith(csv);
     // The PFS tab: the PFS columns, and sentences that say PFS.
     await page.click('[data-testid="tab-PFS"]');
     await settle(page);

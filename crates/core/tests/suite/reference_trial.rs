@@ -50,6 +50,16 @@ fn trial_csv() -> String {
     s
 }
 
+/// The response analysis of the trial by arm, as reported.
+fn response_by_arm(table: &Table) -> survcalc_core::response::ResponseAnalysis {
+    let m = ResponseMapping {
+        outcome: "response".into(),
+        group: "arm".into(),
+        ..ResponseMapping::default()
+    };
+    analyze_response(table, &m, &BinaryOptions::default()).expect("analysis")
+}
+
 fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs()
 }
@@ -57,12 +67,7 @@ fn rel(a: f64, b: f64) -> f64 {
 #[test]
 fn response_rate_as_reported() {
     let table = Table::parse(&trial_csv()).expect("table");
-    let m = ResponseMapping {
-        outcome: "response".into(),
-        group: "arm".into(),
-        ..ResponseMapping::default()
-    };
-    let a = analyze_response(&table, &m, &BinaryOptions::default()).expect("analysis");
+    let a = response_by_arm(&table);
     assert_eq!(a.groups, vec!["Sorafenib", "Sorafenib+HAIC"]);
     assert_eq!((a.arms[1].proportion.x, a.arms[1].proportion.n), (13, 32));
     assert_eq!((a.arms[0].proportion.x, a.arms[0].proportion.n), (1, 32));
@@ -142,12 +147,7 @@ fn unknown_outcome_values_are_listed() {
 fn results_sentences_as_a_paper_writes_them() {
     use survcalc_core::report::{ae_sentences, response_sentence, TextStyle};
     let table = Table::parse(&trial_csv()).expect("table");
-    let m = ResponseMapping {
-        outcome: "response".into(),
-        group: "arm".into(),
-        ..ResponseMapping::default()
-    };
-    let a = analyze_response(&table, &m, &BinaryOptions::default()).expect("analysis");
+    let a = response_by_arm(&table);
     assert_eq!(
         response_sentence(&a, TextStyle::default()),
         "The response rate was 40.6% (13 of 32; 95% CI: 23.7, 59.4) with Sorafenib+HAIC and 3.1% (1 of 32; 95% CI: 0.1, 16.2) with Sorafenib (P < .001, Fisher's exact test)."
