@@ -10,4 +10,9 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('./sw.js').catch(() => {});
 }
 
+// A share link pasted into the address bar of an open page changes only the fragment;
+// the page reads links when it starts, so it starts again. (The page itself never
+// changes its fragment.)
+window.addEventListener('hashchange', () => window.location.reload());
+
 init({ module_or_path: new URL('./survcalc-web_bg.wasm', import.meta.url) });

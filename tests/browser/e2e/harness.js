@@ -24,8 +24,8 @@ const TYPES = {
  * The headers of dist/_headers (the `/*` block), as a host that reads the file sends
  * them: the tests run the page under its header CSP as well as its meta tag.
  */
-function HEADERS() {
-  const file = path.join(DIST, '_headers');
+function HEADERS(dir) {
+  const file = path.join(dir, '_headers');
   if (!fs.existsSync(file)) return {};
   const out = {};
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
@@ -35,8 +35,8 @@ function HEADERS() {
   return out;
 }
 
-/** Serves DIST under SUBPATH on a free loopback port; resolves to { server, base }. */
-export function serve() {
+/** Serves `dir` (dist/) under SUBPATH on a free loopback port; resolves to { server, base }. */
+export function serve(dir = DIST) {
   return new Promise((resolve) => {
     const server = http.createServer((req, res) => {
       const url = new URL(req.url, 'http://x');
@@ -45,12 +45,12 @@ export function serve() {
         return;
       }
       let rel = decodeURIComponent(url.pathname.slice(SUBPATH.length)) || 'index.html';
-      const file = path.join(DIST, path.normalize(rel));
-      if (!file.startsWith(DIST) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+      const file = path.join(dir, path.normalize(rel));
+      if (!file.startsWith(dir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
         res.writeHead(404).end('not found');
         return;
       }
-      res.writeHead(200, { ...HEADERS(), 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+      res.writeHead(200, { ...HEADERS(dir), 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
       fs.createReadStream(file).pipe(res);
     });
     server.listen(0, '127.0.0.1', () => {

@@ -849,3 +849,30 @@ test('after the first visit the page works offline', async () => {
     await context.close();
   }
 });
+
+test('a newly deployed version is used on the next visit; a pasted link opens without a reload', async () => {
+  // A deployment of our own: a copy of dist/ whose index.html changes between visits.
+  const dir = fs.mkdtempSync('/tmp/survcalc-deploy-');
+  fs.cpSync(path.join(ROOT, 'dist'), dir, { recursive: true });
+  const { server: deploy, base: site } = await serve(dir);
+  const { context, page } = await openPage(browser, site);
+  try {
+    assert.equal(await page.title(), 'survcalc — survival analysis in your browser');
+    const index = path.join(dir, 'index.html');
+    fs.writeFileSync(index, fs.readFileSync(index, 'utf8').replace('<title>survcalc —', '<title>survcalc (new version) —'));
+    await page.goto(site, { waitUntil: 'load' });
+    assert.equal(await page.title(), 'survcalc (new version) — survival analysis in your browser');
+    // A share link put in the address bar of an open page changes only the fragment; the
+    // page opens it all the same.
+    const state = { data: { name: 'built-in example (simulated)' }, mapping: { time: 'pfs_months', event: 'pfs_event', group: 'arm' } };
+    const zlib = await import('node:zlib');
+    const fragment = `#survcalc=1.${zlib.deflateRawSync(Buffer.from(JSON.stringify(state))).toString('base64url')}`;
+    await page.waitForSelector('[data-testid="median-0"]');
+    await page.evaluate((f) => { window.location.hash = f; }, fragment);
+    await page.waitForFunction(() => document.querySelector('[data-testid="link-note"]')?.textContent.includes('made from'), null, { timeout: 30000 });
+    assert.equal(await page.inputValue('[data-testid="time-col"]'), 'pfs_months');
+  } finally {
+    await context.close();
+    deploy.close();
+  }
+});
