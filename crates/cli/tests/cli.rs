@@ -22,6 +22,16 @@ fn run(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// Writes `content` to a file of this test process's own temporary folder and returns its
+/// path as text (the CLI's argument).
+fn temp_file(name: &str, content: impl AsRef<[u8]>) -> String {
+    let dir = std::env::temp_dir().join(format!("survcalc-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let f = dir.join(name);
+    std::fs::write(&f, content).expect("write");
+    f.to_str().expect("utf8 path").to_string()
+}
+
 fn fixture() -> serde_json::Value {
     let text = std::fs::read_to_string(format!("{ROOT}/tests/fixtures/veteran.json"))
         .expect("veteran fixture");
@@ -90,11 +100,8 @@ fn bad_input_fails_with_a_message() {
     assert!(!ok);
     assert!(err.contains("cannot read /nonexistent/x.csv"), "{err}");
 
-    let dir = std::env::temp_dir().join(format!("survcalc-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let empty = dir.join("empty.csv");
-    std::fs::write(&empty, "").expect("write");
-    let (ok, _, err) = run(&["analyze", empty.to_str().expect("utf8 path")]);
+    let empty = temp_file("empty.csv", "");
+    let (ok, _, err) = run(&["analyze", &empty]);
     assert!(!ok);
     assert!(err.contains("the data is empty"), "{err}");
 
@@ -113,16 +120,8 @@ fn bad_input_fails_with_a_message() {
 fn example_round_trips() {
     let (ok, csv, _) = run(&["example"]);
     assert!(ok);
-    let dir = std::env::temp_dir().join(format!("survcalc-cli-ex-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let f = dir.join("example.csv");
-    std::fs::write(&f, csv).expect("write");
-    let (ok, out, _) = run(&[
-        "analyze",
-        f.to_str().expect("utf8 path"),
-        "--format",
-        "json",
-    ]);
+    let f = temp_file("example.csv", csv);
+    let (ok, out, _) = run(&["analyze", &f, "--format", "json"]);
     assert!(ok);
     let a: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
     assert_eq!(a["n_used"], 64);
@@ -172,17 +171,13 @@ fn adjusted_and_stratified_models_match_r() {
 /// outside 3–4, patient 2's grade 2 outside 3–4; denominators from `--at-risk`.
 #[test]
 fn ae_long_counts_patients_once_at_worst_grade() {
-    let dir = std::env::temp_dir().join(format!("survcalc-cli-ae-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let f = dir.join("ae.csv");
-    std::fs::write(
-        &f,
+    let f = temp_file(
+        "ae.csv",
         "usubjid,arm,aedecod,aetoxgr\n1,A,Diarrhoea,3\n1,A,Diarrhoea,1\n2,A,Rash,2\n3,B,Diarrhoea,4\n4,B,Diarrhoea,5\n",
-    )
-    .expect("write");
+    );
     let (ok, out, err) = run(&[
         "ae-long",
-        f.to_str().expect("utf8 path"),
+        &f,
         "--patient",
         "usubjid",
         "--group",
@@ -206,7 +201,7 @@ fn ae_long_counts_patients_once_at_worst_grade() {
     assert!(rel(p, 1.0) < 1e-12, "{p}");
     let (ok, _, err) = run(&[
         "ae-long",
-        f.to_str().expect("utf8 path"),
+        &f,
         "--patient",
         "usubjid",
         "--group",
@@ -225,16 +220,13 @@ fn ae_long_counts_patients_once_at_worst_grade() {
 /// ID column, a time unit and a conversion; dates; an ADTTE filter; and bad values.
 #[test]
 fn reading_and_mapping_flags() {
-    let dir = std::env::temp_dir().join(format!("survcalc-cli-read-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let f = dir.join("latin1.txt");
     // 0xE9 is "é" in Latin-1 (invalid as UTF-8): the ID of the last two rows.
     let mut bytes =
         b"1;16,3;mort;p1\n1;3,5;vivant;p2\n2;8,25;mort;p3\n2;12;vivant;p\xe9\n2;1,5;mort;p\xe9\n"
             .to_vec();
     bytes.extend_from_slice(b"1;4;mort;p6\n");
-    std::fs::write(&f, &bytes).expect("write");
-    let path = f.to_str().expect("utf8 path");
+    let path = temp_file("latin1.txt", &bytes);
+    let path = path.as_str();
     // The file's reading and mapping, shared by both runs below.
     let base = [
         "analyze",
@@ -291,15 +283,13 @@ fn reading_and_mapping_flags() {
         "{out}"
     );
 
-    let dates = dir.join("dates.csv");
-    std::fs::write(
-        &dates,
+    let dates = temp_file(
+        "dates.csv",
         "arm,rand,last,dead\nA,01/02/2020,01/03/2020,1\nA,05/02/2020,05/08/2020,0\nB,03/02/2020,03/04/2020,1\nB,04/02/2020,04/06/2020,1\n",
-    )
-    .expect("write");
+    );
     let (ok, out, err) = run(&[
         "analyze",
-        dates.to_str().expect("utf8 path"),
+        &dates,
         "--start",
         "rand",
         "--end",
@@ -316,15 +306,13 @@ fn reading_and_mapping_flags() {
     // 1 Feb → 1 Mar 2020 (a leap year): 29 days.
     assert_eq!(a["curves"][0]["time"][0].as_f64(), Some(29.0));
 
-    let adtte = dir.join("adtte.csv");
-    std::fs::write(
-        &adtte,
+    let adtte = temp_file(
+        "adtte.csv",
         "USUBJID,ARM,PARAMCD,AVAL,CNSR\n1,A,OS,10,0\n1,A,PFS,5,0\n2,B,OS,20,1\n2,B,PFS,7,0\n3,A,OS,4,0\n3,A,PFS,2,0\n",
-    )
-    .expect("write");
+    );
     let (ok, out, err) = run(&[
         "analyze",
-        adtte.to_str().expect("utf8 path"),
+        &adtte,
         "--filter",
         "PARAMCD=PFS",
         "--time",
