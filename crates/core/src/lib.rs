@@ -26,6 +26,7 @@ pub mod cox_zph;
 pub mod data;
 pub mod dates;
 pub mod encoding;
+pub mod endpoint;
 pub mod error;
 pub mod example;
 pub mod followup;

@@ -22,6 +22,8 @@ use crate::table::{is_missing, parse_number, CellKind, Table};
 use crate::units::TimeUnit;
 use std::collections::{HashMap, HashSet};
 
+pub use crate::endpoint::{endpoint_name, endpoints, Endpoint};
+
 /// Which columns play which role, and how to read them. Every field added after the
 /// first five defaults to "as before", so a mapping of time, event and group still works.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,20 +153,6 @@ pub struct Prepared {
     pub rows: Vec<usize>,
 }
 
-/// An endpoint found in a table: a time column with its event column.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct Endpoint {
-    /// A short name, e.g. "OS" or "PFS" (from the column names or the ADTTE parameter).
-    pub name: String,
-    /// The time column.
-    pub time: String,
-    /// The event column.
-    pub event: String,
-    /// The rows of this endpoint, for long tables (ADTTE `PARAMCD`); `None` = all rows.
-    pub filter: Option<RowFilter>,
-}
-
 const EVENT_WORDS: [&str; 16] = [
     "1",
     "true",
@@ -248,7 +236,12 @@ impl Coding {
         } else if self.censors.contains(&n) || numeric_match(v, &self.censors) {
             Some(false)
         } else {
-            None
+            // cBioPortal writes the code before its meaning: "1:DECEASED", "0:LIVING".
+            let (code, meaning) = v.split_once(':')?;
+            if meaning.trim().is_empty() || parse_number(code.trim(), false).is_none() {
+                return None;
+            }
+            self.classify(code.trim())
         }
     }
 }
@@ -322,9 +315,11 @@ fn coding(distinct: &[String], column: &str, mapping: &Mapping) -> Coding {
         }
     };
     let present = |set: &[String]| -> Vec<String> {
+        let has = |v: &str| set.contains(&norm(v)) || numeric_match(v, set);
         distinct
             .iter()
-            .filter(|v| set.contains(&norm(v)) || numeric_match(v, set))
+            // "1:DECEASED" by its code, as `Coding::classify` reads it.
+            .filter(|v| has(v) || v.split_once(':').is_some_and(|(c, _)| has(c.trim())))
             .cloned()
             .collect()
     };
@@ -1145,7 +1140,7 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-fn tokens(name: &str) -> Vec<String> {
+pub(crate) fn tokens(name: &str) -> Vec<String> {
     name.to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|s| !s.is_empty())
@@ -1163,7 +1158,7 @@ fn is_date_name(name: &str) -> bool {
         })
 }
 
-fn is_time_name(name: &str) -> bool {
+pub(crate) fn is_time_name(name: &str) -> bool {
     if is_date_name(name) {
         return false;
     }
@@ -1194,7 +1189,7 @@ fn is_time_name(name: &str) -> bool {
     })
 }
 
-fn is_event_name(name: &str) -> bool {
+pub(crate) fn is_event_name(name: &str) -> bool {
     if is_date_name(name) {
         return false;
     }
@@ -1215,7 +1210,17 @@ fn is_event_name(name: &str) -> bool {
                 | "cens"
                 | "vital"
                 | "relapse"
+                | "relapsed"
                 | "progression"
+                | "progressed"
+                | "prog"
+                | "pd"
+                | "recurrence"
+                | "recurred"
+                | "deceased"
+                | "dth"
+                | "dthfl"
+                | "metastasis"
         )
     })
 }
@@ -1267,7 +1272,7 @@ fn is_id_name(name: &str) -> bool {
 }
 
 /// The leading word of a column name, e.g. "os" of "os_months", "pfs" of "PFS.time".
-fn stem(name: &str) -> String {
+pub(crate) fn stem(name: &str) -> String {
     tokens(name).first().cloned().unwrap_or_default()
 }
 
@@ -1318,79 +1323,6 @@ fn is_event_column(table: &Table, c: usize) -> bool {
     let m = Mapping::default();
     let code = coding(&d, table.columns.get(c).map_or("", String::as_str), &m);
     d.iter().all(|v| code.classify(v).is_some())
-}
-
-/// The short name of the endpoint a mapping analyses ("OS", "PFS"), from the endpoints
-/// found in its table; "survival" when it is none of them.
-pub fn endpoint_name(found: &[Endpoint], mapping: &Mapping) -> String {
-    found
-        .iter()
-        .find(|e| e.time == mapping.time && e.event == mapping.event && e.filter == mapping.filter)
-        .map_or_else(|| "survival".to_string(), |e| e.name.clone())
-}
-
-/// Time/event column pairs found by name: `os_months` with `os_event`, `pfs.time` with
-/// `pfs.status`, or a lone `time` with `status`; for a CDISC ADTTE table (`PARAMCD`,
-/// `AVAL`, `CNSR`), one endpoint per parameter.
-pub fn endpoints(table: &Table) -> Vec<Endpoint> {
-    let upper = |n: &str| {
-        table
-            .columns
-            .iter()
-            .find(|c| c.eq_ignore_ascii_case(n))
-            .cloned()
-    };
-    if let (Some(param), Some(aval), Some(cnsr)) = (
-        upper("PARAMCD").or_else(|| upper("PARAM")),
-        upper("AVAL"),
-        upper("CNSR"),
-    ) {
-        if let Some(pc) = table.column_index(&param) {
-            return table
-                .distinct_first(pc, 20)
-                .into_iter()
-                .map(|p| Endpoint {
-                    name: p.clone(),
-                    time: aval.clone(),
-                    event: cnsr.clone(),
-                    filter: Some(RowFilter {
-                        column: param.clone(),
-                        value: p,
-                    }),
-                })
-                .collect();
-        }
-    }
-    let mut out = Vec::new();
-    let events: Vec<&String> = table.columns.iter().filter(|c| is_event_name(c)).collect();
-    for t in table
-        .columns
-        .iter()
-        .filter(|c| is_time_name(c) && !is_event_name(c))
-    {
-        let s = stem(t);
-        let paired = events
-            .iter()
-            .find(|e| tokens(e).len() > 1 && stem(e) == s)
-            .or_else(|| events.iter().find(|e| tokens(e).len() == 1))
-            .or(events.first());
-        if let Some(e) = paired {
-            let name = if tokens(t).len() > 1
-                || ["os", "pfs", "efs", "dfs", "rfs", "ttp"].contains(&s.as_str())
-            {
-                s.to_ascii_uppercase()
-            } else {
-                "Survival".to_string()
-            };
-            out.push(Endpoint {
-                name,
-                time: t.clone(),
-                event: (*e).clone(),
-                filter: None,
-            });
-        }
-    }
-    out
 }
 
 /// A first guess at the mapping from column names and contents. The user can change any

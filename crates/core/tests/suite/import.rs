@@ -411,6 +411,46 @@ fn cdisc_adtte_long_table_has_one_endpoint_per_parameter() {
         .any(|w| w.starts_with("228 patient identifier(s) appear more than once in column \"USUBJID\" (\"LUNG-001\" on lines 2 and 3")));
 }
 
+/// Issue 10: the endpoints of wide tables with the column names real exports use
+/// (`tests/corpus/endpoints/`, written by its `make_endpoints.py`) are paired by meaning:
+/// each file's pairs are those of `expected.tsv`, a pair marked `?` is a question, and
+/// every endpoint reads every row (the event coding is recognised).
+#[test]
+fn realistic_exports_pair_each_endpoint_by_meaning() {
+    let list = String::from_utf8(corpus("endpoints/expected.tsv")).unwrap_or_default();
+    let mut files = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let (file, expected) = line.split_once('\t').unwrap_or((line, ""));
+        let t = read(&corpus(&format!("endpoints/{file}")));
+        let found: Vec<String> = endpoints(&t)
+            .iter()
+            .map(|e| {
+                let ask = if e.certain { "" } else { "?" };
+                format!("{}={}+{}{ask}", e.name, e.time, e.event)
+            })
+            .collect();
+        assert_eq!(found.join("; "), expected, "{file}");
+        let guessed = guess(&t);
+        for e in endpoints(&t) {
+            let m = Mapping {
+                time: e.time.clone(),
+                event: e.event.clone(),
+                group: guessed.group.clone(),
+                ..Mapping::default()
+            };
+            let p = prepare(&t, &m).unwrap_or_else(|err| panic!("{file} {}: {err}", e.name));
+            assert!(p.excluded.is_empty(), "{file} {}: {:?}", e.name, p.excluded);
+            assert_eq!(p.data.len(), t.n_rows(), "{file} {}", e.name);
+            assert!(guessed.group.is_some(), "{file}: no group column guessed");
+        }
+        files += 1;
+    }
+    assert!(files >= 12, "only {files} files in the endpoint corpus");
+}
+
 #[test]
 fn day_month_year_dates_learned_from_the_data() {
     let t = read(&corpus("dates_dmy.csv"));
