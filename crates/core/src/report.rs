@@ -602,8 +602,33 @@ fn proportion_phrase(p: &crate::binary::Proportion, style: TextStyle) -> String 
     )
 }
 
+/// What a response column measures, in words: best overall response (`bor`,
+/// `best_response`, `orr`) is the objective response; any other name as its words.
+fn response_words(column: &str) -> String {
+    let n = column.to_lowercase().replace(['.', ' ', '-'], "_");
+    if matches!(
+        n.as_str(),
+        "bor" | "orr" | "best_response" | "best_overall_response" | "objective_response"
+    ) {
+        "objective response".to_string()
+    } else {
+        words(column)
+    }
+}
+
 /// A column name as words: `ae_hand_foot` → "hand foot", `best.response` → "best response".
 fn words(name: &str) -> String {
+    // A label ("Hand–foot syndrome", "ALT increased") keeps its case, but for a capital
+    // that only starts the sentence.
+    if !name.contains(['_', '.']) && name.chars().any(char::is_uppercase) {
+        let mut c = name.chars();
+        let first = c.next().map(|f| f.to_lowercase().to_string());
+        let second_lower = name.chars().nth(1).is_some_and(char::is_lowercase);
+        return match first {
+            Some(f) if second_lower => f + c.as_str(),
+            _ => name.to_string(),
+        };
+    }
     let lower = name.to_lowercase();
     let n = lower
         .strip_prefix("ae_")
@@ -640,7 +665,7 @@ pub fn response_sentence(r: &crate::response::ResponseAnalysis, style: TextStyle
     });
     format!(
         "The {} rate was {}{tail}.",
-        words(&r.outcome),
+        response_words(&r.outcome),
         join_and(&parts)
     )
 }

@@ -304,7 +304,7 @@ pub fn ae_from_columns(
         }
         let graded = values.iter().flatten().any(|&g| g > 1);
         cols.push(AeColumn {
-            term: name.clone(),
+            term: ae_term_label(name),
             coding: if graded || options.grades.is_some() {
                 AeCoding::Grade
             } else {
@@ -416,14 +416,139 @@ pub fn guess_response_column(columns: &[String]) -> Option<String> {
     columns.iter().find(|c| is_response_name(c)).cloned()
 }
 
-/// The per-patient adverse-event columns: those named `ae_…` or `ae.…`.
+/// Grade columns that are not adverse events (tumour grade, performance status).
+const NOT_AE_GRADES: [&str; 9] = [
+    "tumor",
+    "tumour",
+    "histologic",
+    "histological",
+    "gleason",
+    "who",
+    "nuclear",
+    "fuhrman",
+    "isup",
+];
+
+/// The words of a column name, lower case.
+fn name_words(name: &str) -> Vec<String> {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The per-patient adverse-event columns: those named `ae_…` or `ae.…`, and worst-grade
+/// columns named `…_grade` (`diarrhoea_grade`, `hfs_grade`, `grade_neutropenia`) other
+/// than tumour or histological grades.
 pub fn guess_ae_columns(columns: &[String]) -> Vec<String> {
     columns
         .iter()
         .filter(|c| {
             let n = c.to_ascii_lowercase();
-            n.starts_with("ae_") || n.starts_with("ae.")
+            let w = name_words(c);
+            let graded = w.len() > 1
+                && w.iter()
+                    .any(|x| matches!(x.as_str(), "grade" | "grd" | "ctcae"))
+                && !w.iter().any(|x| NOT_AE_GRADES.contains(&x.as_str()));
+            n.starts_with("ae_") || n.starts_with("ae.") || graded
         })
         .cloned()
         .collect()
+}
+
+/// Abbreviations of adverse-event columns and the terms they stand for (CTCAE wording,
+/// British spelling as the reference trial's report).
+const AE_TERMS: [(&str, &str); 16] = [
+    ("hfs", "Hand–foot syndrome"),
+    ("hfsr", "Hand–foot skin reaction"),
+    ("ppe", "Palmar–plantar erythrodysaesthesia"),
+    ("hand foot", "Hand–foot syndrome"),
+    ("handfoot", "Hand–foot syndrome"),
+    ("hand foot syndrome", "Hand–foot syndrome"),
+    ("diarrhea", "Diarrhoea"),
+    ("anemia", "Anaemia"),
+    ("plt", "Thrombocytopenia"),
+    ("anc", "Neutropenia"),
+    ("alt", "ALT increased"),
+    ("ast", "AST increased"),
+    ("htn", "Hypertension"),
+    ("ast alt", "AST/ALT increased"),
+    ("bili", "Blood bilirubin increased"),
+    ("gi bleed", "Gastrointestinal haemorrhage"),
+];
+
+/// The term an adverse-event column is shown as: without its `ae_` prefix and `_grade`
+/// suffix, abbreviations spelled out, words separated by spaces and the first capitalised
+/// (`ae_hand_foot` and `hfs_grade` → "Hand–foot syndrome", `diarrhoea_grade` →
+/// "Diarrhoea"). A name it does not recognise keeps its words.
+pub fn ae_term_label(column: &str) -> String {
+    let w: Vec<String> = name_words(column)
+        .into_iter()
+        .filter(|x| {
+            !matches!(
+                x.as_str(),
+                "ae" | "grade" | "grd" | "ctcae" | "max" | "worst"
+            )
+        })
+        .collect();
+    if w.is_empty() {
+        return column.to_string();
+    }
+    let phrase = w.join(" ");
+    if let Some((_, term)) = AE_TERMS.iter().find(|(k, _)| *k == phrase) {
+        return (*term).to_string();
+    }
+    let mut c = phrase.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn regression_grade_columns_are_adverse_events() {
+        // Issue 10: `*_grade` columns gave no AE section and no message.
+        let cols = names(&[
+            "id",
+            "arm",
+            "diarrhoea_grade",
+            "hfs_grade",
+            "grade_neutropenia",
+            "tumour_grade",
+            "ae_rash",
+            "grade",
+        ]);
+        assert_eq!(
+            guess_ae_columns(&cols),
+            names(&[
+                "diarrhoea_grade",
+                "hfs_grade",
+                "grade_neutropenia",
+                "ae_rash"
+            ])
+        );
+    }
+
+    #[test]
+    fn ae_terms_read_as_words() {
+        for (col, term) in [
+            ("ae_hand_foot", "Hand–foot syndrome"),
+            ("hfs_grade", "Hand–foot syndrome"),
+            ("diarrhoea_grade", "Diarrhoea"),
+            ("ae.diarrhea", "Diarrhoea"),
+            ("thrombocytopenia_grade", "Thrombocytopenia"),
+            ("ALT_grade", "ALT increased"),
+            ("ae_peripheral_neuropathy", "Peripheral neuropathy"),
+            ("Fatigue", "Fatigue"),
+        ] {
+            assert_eq!(ae_term_label(col), term, "{col}");
+        }
+    }
 }

@@ -108,9 +108,9 @@ fn grade_3_4_adverse_events_as_reported() {
     };
     let t = ae_from_columns(&table, "arm", &cols, &options).expect("AE table");
     let expected = [
-        ("diarrhoea", [5, 7], 0.7499603359975586),
-        ("hand_foot", [2, 6], 0.2565186235942733),
-        ("thrombocytopenia", [0, 7], 0.01083634342873021),
+        ("Diarrhoea", [5, 7], 0.7499603359975586),
+        ("Hand–foot syndrome", [2, 6], 0.2565186235942733),
+        ("Thrombocytopenia", [0, 7], 0.01083634342873021),
     ];
     assert_eq!(t.arms, vec!["Sorafenib", "Sorafenib+HAIC"]);
     for (term, counts, p) in expected {
@@ -165,5 +165,5 @@ fn results_sentences_as_a_paper_writes_them() {
     let s = ae_sentences(&t, TextStyle::default());
     assert!(s.contains(&"Grade 3–4 thrombocytopenia occurred in 21.9% (7 of 32) with Sorafenib+HAIC and 0.0% (0 of 32) with Sorafenib (P = .01, Fisher's exact test).".to_string()), "{s:?}");
     // 2/32 = 6.25% exactly: a tie, rounded to even as R's sprintf("%.1f") and round() do.
-    assert!(s.contains(&"Grade 3–4 hand foot occurred in 18.8% (6 of 32) with Sorafenib+HAIC and 6.2% (2 of 32) with Sorafenib (P = .26, Fisher's exact test).".to_string()), "{s:?}");
+    assert!(s.contains(&"Grade 3–4 hand–foot syndrome occurred in 18.8% (6 of 32) with Sorafenib+HAIC and 6.2% (2 of 32) with Sorafenib (P = .26, Fisher's exact test).".to_string()), "{s:?}");
 }
