@@ -2,7 +2,8 @@
 # Installs what building and testing survcalc needs, idempotently, from the package
 # registries only (crates.io, npm, Debian): the wasm32 target, Trunk 0.21, the
 # wasm-bindgen CLI at exactly the version in Cargo.lock, wasm-opt (npm binaryen, since
-# Debian's binaryen 108 breaks release builds), playwright-core, and Debian's Chromium.
+# Debian's binaryen 108 breaks release builds), playwright-core, Debian's Chromium and
+# poppler-utils (pdftotext, for the printed report's test).
 # Nothing is downloaded from anywhere else; Trunk itself runs with offline = true.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +43,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   say "installing chromium from Debian"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# pdftotext (Debian's poppler-utils): the browser tests read the pages of the printed report.
+if ! command -v pdftotext >/dev/null 2>&1; then
+  say "installing poppler-utils from Debian"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
 fi
 
 # npm: binaryen's wasm-opt, playwright-core (it drives Debian's Chromium; no browser

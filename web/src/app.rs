@@ -4,7 +4,7 @@ use crate::binary_panel::BinaryPanel;
 use crate::client::Client;
 use crate::data_input::DataInput;
 use crate::figure::Figure;
-use crate::mapping_panel::MappingPanel;
+use crate::mapping_panel::{MappingPanel, PairingQuestion};
 use crate::paper::Paper;
 use crate::results::{MoreResults, Results};
 use crate::share;
@@ -12,8 +12,11 @@ use crate::share_panel::{LinkNote, SharePanel};
 use crate::state::{Outcome, Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
 use survcalc_core::TableOptions;
+use wasm_bindgen::JsCast;
 
-/// One tab per endpoint found in the table (OS, PFS, …): the report follows the tab.
+/// One tab per endpoint found in the table (OS, PFS, …): the report follows the tab. The
+/// WAI-ARIA tabs pattern: one tab in the Tab order, arrow keys (and Home/End) move
+/// between tabs and select them, and the results are the tab panel.
 #[component]
 fn EndpointTabs(session: RwSignal<Session>) -> impl IntoView {
     let tabs = move || {
@@ -26,25 +29,140 @@ fn EndpointTabs(session: RwSignal<Session>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    let select = move |i: usize| {
+        session.update(|s| s.select_endpoint(i));
+        let el = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&format!("tab-{i}")))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = el {
+            let _ = el.focus();
+        }
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        let n = session.with_untracked(|s| s.endpoints.len());
+        let cur = session
+            .with_untracked(Session::current_endpoint)
+            .unwrap_or(0);
+        let next = match ev.key().as_str() {
+            "ArrowRight" => (cur + 1) % n.max(1),
+            "ArrowLeft" => (cur + n.max(1) - 1) % n.max(1),
+            "Home" => 0,
+            "End" => n.saturating_sub(1),
+            _ => return,
+        };
+        ev.prevent_default();
+        select(next);
+    };
     view! {
         <Show when=move || session.with(|s| s.endpoints.len() > 1)>
-            <div class="tabs" role="tablist" aria-label="Endpoints">
+            <div class="tabs" role="tablist" aria-label="Endpoints" on:keydown=on_key>
                 {move || tabs().into_iter().map(|(i, name, selected)| {
                     let testid = format!("tab-{name}");
                     view! {
                     <button
                         role="tab"
+                        id=format!("tab-{i}")
                         class="tab"
                         class:selected=selected
                         aria-selected=if selected { "true" } else { "false" }
+                        aria-controls="endpoint-panel"
+                        tabindex=if selected { "0" } else { "-1" }
                         data-testid=testid
-                        on:click=move |_| session.update(|s| s.select_endpoint(i))
+                        on:click=move |_| select(i)
                     >
                         {name}
                     </button>
                 }}).collect_view()}
             </div>
         </Show>
+    }
+}
+
+/// The one-line summary of the data above the results: where it came from, its size, the
+/// columns analysed, and links down to change them.
+#[component]
+fn DataSummary(session: RwSignal<Session>) -> impl IntoView {
+    let line = move || {
+        session.with(|s| {
+            let t = s.table.as_ref().ok()?;
+            let m = &s.mapping;
+            let time = match &m.dates {
+                Some(d) => format!("{} → {}", d.start, d.end),
+                None => m.time.clone(),
+            };
+            let mut cols = vec![time, m.event.clone()];
+            cols.extend(m.group.clone());
+            Some(format!(
+                "{} · {} rows · {}",
+                s.source,
+                t.n_rows,
+                cols.join(", ")
+            ))
+        })
+    };
+    view! {
+        <p class="data-summary" data-testid="data-summary">
+            {move || match line() {
+                Some(l) => view! {
+                    {move || session.with(|s| s.is_example).then(|| view! { <strong>"Example, already analysed: "</strong> })}
+                    <span>{l}</span>
+                }.into_any(),
+                None => view! { <span>"No data analysed yet."</span> }.into_any(),
+            }}
+            " · "
+            <a href="#data-h">"use your own data"</a>
+            " · "
+            <a href="#map-h">"change columns or settings"</a>
+        </p>
+    }
+}
+
+/// Scrolls to the element with `testid` and moves the focus to it.
+fn reveal(testid: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector(&format!("[data-testid=\"{testid}\"]"))
+                .ok()
+                .flatten()
+        })
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        el.scroll_into_view_with_bool(true);
+        let _ = el.focus();
+    }
+}
+
+/// What screen readers hear when results arrive.
+fn announcement(outcome: &Outcome) -> String {
+    match outcome {
+        Ok(a) => {
+            let medians: Vec<String> = a
+                .summaries
+                .iter()
+                .map(|g| {
+                    let m = a.headline_median(g).estimate;
+                    format!(
+                        "{}: median {}",
+                        g.group,
+                        m.map_or_else(|| "not reached".to_string(), |v| format!("{v:.1}"))
+                    )
+                })
+                .collect();
+            let hr = a
+                .headline_hr()
+                .map(|h| format!("; hazard ratio {:.2}", h.hr))
+                .unwrap_or_default();
+            format!(
+                "Results updated: {} of {} rows analysed. {}{hr}.",
+                a.n_used,
+                a.n_rows,
+                medians.join("; ")
+            )
+        }
+        Err(e) if e.is_empty() => String::new(),
+        Err(e) => format!("The data could not be analysed: {e}"),
     }
 }
 
@@ -142,6 +260,20 @@ pub fn App() -> impl IntoView {
                 }),
             },
         );
+    // After the user loads or rereads data, go to what changed: the results, or the message.
+    Effect::new(move |_| {
+        let target = outcome.with(|o| match o {
+            Ok(_) => Some("headline"),
+            Err(e) if e.is_empty() => None,
+            Err(_) => Some("error"),
+        });
+        if let Some(t) = target {
+            if client.reveal.get_untracked() {
+                client.reveal.set(false);
+                request_animation_frame(move || reveal(t));
+            }
+        }
+    });
     view! {
         <header class="top">
             <h1>"survcalc"</h1>
@@ -152,29 +284,40 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <LinkNote />
-            <section class="panel data" aria-labelledby="data-h">
-                <h2 id="data-h">"1. Data"</h2>
-                <DataInput session=session />
-            </section>
-            <section class="panel mapping" aria-labelledby="map-h">
-                <h2 id="map-h">"2. Columns"</h2>
-                <MappingPanel session=session />
-            </section>
-            <section class="panel results" aria-labelledby="res-h">
-                <h2 id="res-h">"3. Results"</h2>
+            <DataSummary session=session />
+            <section class="panel results" id="results" aria-labelledby="res-h">
+                <h2 id="res-h">"Results"</h2>
                 <EndpointTabs session=session />
                 <p class="busy" role="status" aria-live="polite" data-testid="busy">
                     {move || client.busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
                 </p>
-                <Results session=session outcome=outcome />
-                <Figure session=session outcome=outcome />
-                <Paper session=session outcome=outcome />
-                <SharePanel session=session />
-                <MoreResults outcome=outcome />
+                <p class="sr-only" aria-live="polite" data-testid="announce">{move || outcome.with(announcement)}</p>
+                <div id="endpoint-panel" role="tabpanel" aria-labelledby="res-h">
+                    <PairingQuestion session=session />
+                    <div class="first-screen">
+                        <div class="headline-col">
+                            <Results session=session outcome=outcome />
+                        </div>
+                        <div class="figure-col">
+                            <Figure session=session outcome=outcome />
+                        </div>
+                    </div>
+                    <Paper session=session outcome=outcome />
+                    <SharePanel session=session />
+                    <MoreResults outcome=outcome />
+                </div>
             </section>
             <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty())>
-                <h2 id="bin-h">"4. Response and adverse events"</h2>
+                <h2 id="bin-h">"Response and adverse events"</h2>
                 <BinaryPanel session=session />
+            </section>
+            <section class="panel data" id="data" aria-labelledby="data-h">
+                <h2 id="data-h">"Your data"</h2>
+                <DataInput session=session />
+            </section>
+            <section class="panel mapping" id="columns" aria-labelledby="map-h">
+                <h2 id="map-h">"Columns and settings"</h2>
+                <MappingPanel session=session />
             </section>
         </main>
         <footer>

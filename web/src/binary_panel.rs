@@ -35,11 +35,32 @@ fn response_view(r: ResponseAnalysis) -> impl IntoView {
         .enumerate()
         .map(|(i, c)| {
             let chi = c.chisq_corrected.p_value.map(p_label).unwrap_or_else(|| "NA".into());
-            let or = c.odds_ratio.estimate;
+            let ci = |x: Option<&survcalc_core::binary::ConfInt>| {
+                x.map_or_else(
+                    || "CI not defined".to_string(),
+                    |ci| format!("95% CI: {}, {}", num(Some(ci.lower), 2), num(Some(ci.upper), 2)),
+                )
+            };
+            // Two odds ratios that answer differently: the sample OR (a·d / b·c) with its
+            // Woolf interval, and fisher.test's conditional MLE with its exact interval.
+            let sample = format!(
+                "odds ratio {} ({}; sample OR, Woolf interval{})",
+                num(c.odds_ratio.estimate, 2),
+                ci(c.odds_ratio.conf_int.as_ref()),
+                if c.odds_ratio.corrected { ", ½ added to each cell" } else { "" }
+            );
+            let conditional = format!(
+                "conditional MLE odds ratio {} (95% CI: {}, {}; exact, as R fisher.test)",
+                num(Some(c.fisher.estimate), 2),
+                num(Some(c.fisher.conf_int.lower), 2),
+                num(Some(c.fisher.conf_int.upper), 2)
+            );
             view! {
-                <p class="stat small" data-testid=format!("resp-test-{i}") data-value=format!("{:e}", c.fisher.p_value)>
+                <p class="stat small" data-testid=format!("resp-test-{i}") data-value=format!("{:e}", c.fisher.p_value)
+                    data-or=c.odds_ratio.estimate.map(|v| format!("{v:e}")).unwrap_or_default()
+                    data-or-mle=format!("{:e}", c.fisher.estimate)>
                     {format!(
-                        "{} vs {}: Fisher exact {}; chi-square (Yates) {}; risk difference {} (95% CI: {}, {}) (Newcombe); odds ratio {}",
+                        "{} vs {}: Fisher exact {}; chi-square (Yates) {}; risk difference {} (95% CI: {}, {}) (Newcombe); {sample}; {conditional}",
                         groups.get(i + 1).cloned().unwrap_or_default(),
                         groups.first().cloned().unwrap_or_default(),
                         p_label(c.fisher.p_value),
@@ -47,9 +68,8 @@ fn response_view(r: ResponseAnalysis) -> impl IntoView {
                         num(Some(100.0 * c.risk_difference.estimate), 1),
                         num(Some(100.0 * c.risk_difference.conf_int.lower), 1),
                         num(Some(100.0 * c.risk_difference.conf_int.upper), 1),
-                        num(or, 2)
                     )}
-                    <span class="method">" — R fisher.test, chisq.test; Newcombe (1998) method 10; differences in percentage points"</span>
+                    <span class="method">" — P: R fisher.test, chisq.test(correct = TRUE); risk difference: Newcombe (1998) method 10, in percentage points"</span>
                 </p>
             }
         })
@@ -161,9 +181,9 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
                         _ => None,
                     });
                 }>
-                    <option value="3-4" selected=move || grades() == Some((3, 4))>"3–4"</option>
-                    <option value="3-5" selected=move || grades() == Some((3, 5))>"3–5"</option>
-                    <option value="any" selected=move || grades().is_none()>"any grade"</option>
+                    <option value="3-4" prop:selected=move || grades() == Some((3, 4))>"3–4"</option>
+                    <option value="3-5" prop:selected=move || grades() == Some((3, 5))>"3–5"</option>
+                    <option value="any" prop:selected=move || grades().is_none()>"any grade"</option>
                 </select>
                 {ae_view(t, grades())}
             }.into_any(),

@@ -7,7 +7,7 @@
 //! are dropped. If the worker dies (a reader trap in the WebAssembly), a new one is
 //! started and the page says the data could not be read.
 
-use crate::engine::{Computed, Job, Reply, TableInfo};
+use crate::engine::{Computed, Job, Reply, TableInfo, TrialComputed};
 use crate::share::{match_note, ShareState};
 use crate::state::Session;
 use leptos::prelude::*;
@@ -33,6 +33,8 @@ enum PendingRead {
 
 /// What to do with the data when it comes back.
 type DataWaiter = Box<dyn FnOnce(String)>;
+/// What to do with the whole trial's results when they come back.
+type TrialWaiter = Box<dyn FnOnce(TrialComputed)>;
 
 #[derive(Default)]
 struct State {
@@ -41,6 +43,7 @@ struct State {
     latest_analysis: u32,
     reads: HashMap<u32, PendingRead>,
     data_waiters: HashMap<u32, DataWaiter>,
+    trial_waiters: HashMap<u32, TrialWaiter>,
     busy_ids: Vec<u32>,
     /// A share link's state waiting for its data (a link made without the data).
     awaiting_data: Option<Box<ShareState>>,
@@ -63,6 +66,9 @@ pub struct Client {
     pub generation: RwSignal<u64>,
     /// What the page says about a share link: (all is well, message).
     pub link: RwSignal<Option<(bool, String)>>,
+    /// Set when the user loads or rereads data: the page then scrolls to the results (or
+    /// the message) once they arrive, and moves the focus there.
+    pub reveal: RwSignal<bool>,
 }
 
 impl Client {
@@ -74,6 +80,7 @@ impl Client {
             busy: RwSignal::new(None),
             generation: RwSignal::new(0),
             link: RwSignal::new(None),
+            reveal: RwSignal::new(false),
         };
         client.spawn();
         client
@@ -150,6 +157,13 @@ impl Client {
         self.load_with(source, bytes, example, read, restore);
     }
 
+    /// Reads data the user gave (pasted, chosen, dropped, or the example on request), and
+    /// shows the results once they arrive.
+    pub fn load_by_user(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
+        self.reveal.set(true);
+        self.load(source, bytes, example);
+    }
+
     /// Reads new data with these reading options, then restores `restore` on it.
     pub fn load_with(
         self,
@@ -185,6 +199,7 @@ impl Client {
 
     /// Reads the same data again with other options (delimiter, sheet, …).
     pub fn reread(self, read: TableOptions) {
+        self.reveal.set(true);
         if let Some(id) = self.post(&Job::Read(read.clone()), None, "Reading the data…") {
             STATE.with_borrow_mut(|s| s.reads.insert(id, PendingRead::Again { read }));
         }
@@ -195,6 +210,15 @@ impl Client {
         let job = Job::Analyze(Box::new(session.request()));
         if let Some(id) = self.post(&job, None, "Analysing…") {
             STATE.with_borrow_mut(|s| s.latest_analysis = id);
+        }
+    }
+
+    /// Asks the worker for every endpoint of the trial analysed as the session says, and
+    /// passes the results to `then`.
+    pub fn trial(self, session: &Session, then: impl FnOnce(TrialComputed) + 'static) {
+        let job = Job::Trial(Box::new(session.request()), session.endpoints.clone());
+        if let Some(id) = self.post(&job, None, "Analysing every endpoint…") {
+            STATE.with_borrow_mut(|s| s.trial_waiters.insert(id, Box::new(then)));
         }
     }
 
@@ -216,11 +240,12 @@ impl Client {
         // A table read successfully is analysed next (the page's request changes), so the
         // page stays busy until that answer arrives.
         let analysis_follows = matches!(&reply, Ok(Reply::Read(info)) if info.is_ok());
-        let (pending, waiter, latest, idle) = STATE.with_borrow_mut(|s| {
+        let (pending, waiter, trial_waiter, latest, idle) = STATE.with_borrow_mut(|s| {
             s.busy_ids.retain(|b| *b != id);
             (
                 s.reads.remove(&id),
                 s.data_waiters.remove(&id),
+                s.trial_waiters.remove(&id),
                 s.latest_analysis,
                 s.busy_ids.is_empty(),
             )
@@ -237,6 +262,11 @@ impl Client {
             Ok(Reply::DataCsv(text) | Reply::PackedData(text)) => {
                 if let Some(then) = waiter {
                     then(text);
+                }
+            }
+            Ok(Reply::Trial(t)) => {
+                if let Some(then) = trial_waiter {
+                    then(*t);
                 }
             }
             Err(e) => {
@@ -292,6 +322,7 @@ impl Client {
             }
             s.busy_ids.clear();
             s.data_waiters.clear();
+            s.trial_waiters.clear();
             s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);

@@ -16,12 +16,15 @@ fn load_file(client: Client, file: web_sys::File) {
     let name = file.name();
     spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => client.load(&name, js_sys::Uint8Array::new(&buf), false),
-            Err(e) => client.session.set(Session::from_info(
-                &name,
-                Err(format!("the browser could not read the file ({e:?})")),
-                TableOptions::default(),
-            )),
+            Ok(buf) => client.load_by_user(&name, js_sys::Uint8Array::new(&buf), false),
+            Err(e) => {
+                client.reveal.set(true);
+                client.session.set(Session::from_info(
+                    &name,
+                    Err(format!("the browser could not read the file ({e:?})")),
+                    TableOptions::default(),
+                ));
+            }
         }
     });
 }
@@ -57,9 +60,24 @@ fn Reading(session: RwSignal<Session>) -> impl IntoView {
                 </ul>
             })}
         })}
-        <Show when=move || session.with(|s| s.is_text() && s.table.is_ok())>
-            <details class="reading-options">
-                <summary>"Read it differently"</summary>
+        <details class="reading-options" data-testid="reading-options" open=move || session.with(|s| s.table.is_err() && !s.is_example)>
+            <summary>"Read it differently"</summary>
+            <div class="grid">
+                <label for="read-header-row">"Header row"</label>
+                <input
+                    id="read-header-row"
+                    data-testid="read-header-row"
+                    inputmode="numeric"
+                    placeholder="detect (e.g. 3 when two title rows come first)"
+                    prop:value=move || session.with(|s| s.read.header_row.map(|r| r.to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let row = v.trim().parse::<u64>().ok().filter(|r| *r > 0);
+                        change(Box::new(move |r| r.header_row = row));
+                    }
+                />
+            </div>
+            <Show when=move || session.with(Session::is_text)>
                 <div class="grid">
                     <Choice
                         label="Delimiter"
@@ -90,8 +108,8 @@ fn Reading(session: RwSignal<Session>) -> impl IntoView {
                         set=move |v: String| change(Box::new(move |r| r.encoding = TextEncoding::parse(&v)))
                     />
                 </div>
-            </details>
-        </Show>
+            </Show>
+        </details>
     }
 }
 
@@ -166,7 +184,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                     data-testid="analyze-pasted"
                     on:click=move |_| {
                         let text = pasted.get_untracked();
-                        client.load("pasted text", js_sys::Uint8Array::from(text.as_bytes()), false);
+                        client.load_by_user("pasted text", js_sys::Uint8Array::from(text.as_bytes()), false);
                     }
                 >
                     "Analyse pasted data"
@@ -178,7 +196,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                 <span class="hint">"… or drop a file here."</span>
                 <button class="secondary" on:click=move |_| {
                     let text = survcalc_core::example::example_csv();
-                    client.load(EXAMPLE_SOURCE, js_sys::Uint8Array::from(text.as_bytes()), true);
+                    client.load_by_user(EXAMPLE_SOURCE, js_sys::Uint8Array::from(text.as_bytes()), true);
                 }>
                     "Load the example"
                 </button>

@@ -16,6 +16,7 @@ use survcalc_core::response::{
     ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
 };
 use survcalc_core::table::Source;
+use survcalc_core::trial::trial_mappings;
 use survcalc_core::{analyze, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
 
 /// Distinct values kept per column, for the page's value choices (event value, reference
@@ -121,6 +122,30 @@ pub enum Job {
     DataCsv,
     /// The bytes read last, packed for a share link ([`crate::share::pack_data`]).
     PackedData,
+    /// Every endpoint of the trial with the request's settings, for the report, the
+    /// copied sentences and the results CSV (the pairings are the page's).
+    Trial(Box<AnalysisRequest>, Vec<Endpoint>),
+}
+
+/// One endpoint of the whole trial, analysed: its name, mapping and report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialPart {
+    /// The endpoint's short name ("OS").
+    pub name: String,
+    /// The mapping it was analysed with.
+    pub mapping: Mapping,
+    /// Its report, or what went wrong.
+    pub outcome: Result<Analysis, String>,
+}
+
+/// The whole trial: every endpoint, then response and adverse events as for the
+/// current endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrialComputed {
+    /// The endpoints, in the table's order.
+    pub parts: Vec<TrialPart>,
+    /// Response and adverse events (and the current endpoint's report).
+    pub current: Computed,
 }
 
 /// The engine's answer.
@@ -134,6 +159,8 @@ pub enum Reply {
     DataCsv(String),
     /// The bytes, packed for a link.
     PackedData(String),
+    /// The whole trial.
+    Trial(Box<TrialComputed>),
 }
 
 /// The worker's state: the bytes and the table read from them.
@@ -173,7 +200,31 @@ impl Engine {
                     .unwrap_or_default(),
             ),
             Job::PackedData => Reply::PackedData(crate::share::pack_data(&self.bytes)),
+            Job::Trial(req, found) => Reply::Trial(Box::new(self.trial(&req, &found))),
         }
+    }
+
+    fn trial(&self, req: &AnalysisRequest, found: &[Endpoint]) -> TrialComputed {
+        let current = self.analyze(req);
+        let parts = trial_mappings(&req.mapping, found)
+            .into_iter()
+            .map(|(name, mapping)| {
+                let outcome = if mapping == req.mapping {
+                    current.outcome.clone()
+                } else {
+                    match &self.table {
+                        Some(t) => analyze(t, &mapping, &req.options).map_err(|e| e.to_string()),
+                        None => Err("no table has been read".into()),
+                    }
+                };
+                TrialPart {
+                    name,
+                    mapping,
+                    outcome,
+                }
+            })
+            .collect();
+        TrialComputed { parts, current }
     }
 
     fn analyze(&self, req: &AnalysisRequest) -> Computed {

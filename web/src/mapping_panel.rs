@@ -9,6 +9,7 @@ use survcalc_core::dates::DateOrder;
 use survcalc_core::median::MedianMethod;
 use survcalc_core::units::TimeUnit;
 use survcalc_core::{ConfType, Convention, Ties};
+use wasm_bindgen::JsCast;
 
 /// The tests of curves offered as the headline: key, label, weight.
 const TESTS: [(&str, &str, Weight); 6] = [
@@ -61,7 +62,7 @@ pub(crate) fn Choice(
                     .into_iter()
                     .map(|(value, text)| {
                         let sel = value == cur;
-                        view! { <option value=value selected=sel>{text}</option> }
+                        view! { <option value=value selected=sel prop:selected=sel>{text}</option> }
                     })
                     .collect_view()
             }}
@@ -148,7 +149,7 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                 <Choice
                     label="Time"
                     id="time-col"
-                    options=columns
+                    options=columns_or(session, "(from the start and end dates)")
                     current=Signal::derive(move || session.with(|s| s.mapping.time.clone()))
                     set=move |v| session.update(|s| s.set_time(v))
                 />
@@ -452,5 +453,46 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
             </div>
             {move || session.with(|s| s.input_error.clone()).map(|e| view! { <p class="error" role="alert" data-testid="input-error">{e}</p> })}
         </Show>
+    }
+}
+
+/// The question the page asks when the names do not say which event column goes with an
+/// endpoint's time column (e.g. `os_months, pfs_months, status`): the analysis shown uses
+/// the first candidate until the user answers.
+#[component]
+pub fn PairingQuestion(session: RwSignal<Session>) -> impl IntoView {
+    move || {
+        session.with(Session::pairing_question).map(|(name, time, candidates)| {
+            let current = session.with_untracked(|s| s.mapping.event.clone());
+            let options = candidates
+                .into_iter()
+                .map(|c| {
+                    let sel = c == current;
+                    view! { <option value=c.clone() selected=sel prop:selected=sel>{c.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="warn pairing" role="group" aria-labelledby="pairing-q" data-testid="pairing-question">
+                    <p id="pairing-q">
+                        <strong>{format!("Which column records the {name} event?")}</strong>
+                        {format!(" The column names do not say which event goes with “{time}”; the results below use “{current}” until you choose.")}
+                    </p>
+                    <label for="pairing-choice">{format!("Event column for {name}")}</label>
+                    " "
+                    <select id="pairing-choice" data-testid="pairing-choice">{options}</select>
+                    " "
+                    <button data-testid="pairing-confirm" on:click=move |_| {
+                        let v = web_sys::window()
+                            .and_then(|w| w.document())
+                            .and_then(|d| d.get_element_by_id("pairing-choice"))
+                            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                            .map(|s| s.value());
+                        if let Some(v) = v {
+                            session.update(|s| s.set_event(v));
+                        }
+                    }>"Use this column"</button>
+                </div>
+            }
+        })
     }
 }

@@ -8,9 +8,10 @@ use crate::state::{Outcome, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survcalc_core::report::{
-    km_table_csv, methods_paragraph, results_csv, sentences, summary_table, tsv, CiStyle, PStyle,
+    km_table_csv, methods_paragraph, sentences, summary_table, tsv, CiStyle, PStyle,
 };
-use survcalc_plot::html::{report_html, ReportInput};
+use survcalc_core::trial::{abstract_paragraph, consort_line, trial_results_csv, trial_sentences};
+use survcalc_plot::html::{report_html, EndpointSection, ReportInput};
 use wasm_bindgen::JsCast;
 
 /// Today's date in the user's calendar, ISO 8601 (from the browser's clock).
@@ -67,6 +68,9 @@ fn endpoint_name(s: &Session) -> String {
     survcalc_core::mapping::endpoint_name(&s.endpoints, &s.mapping)
 }
 
+/// What to do with the whole trial's report input once every endpoint is analysed.
+type WithReport = Box<dyn FnOnce(&ReportInput) -> Result<(), String>>;
+
 /// The panel.
 #[component]
 pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoView {
@@ -95,37 +99,77 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
         });
     };
     let include_data = RwSignal::new(false);
-    // Builds and saves the HTML report (with the data when given).
-    let save_report = move |data: Option<String>| {
-        let binary = client.computed.with_untracked(|c| {
-            c.as_ref().map(|c| {
-                (
-                    c.response.clone().and_then(Result::ok),
-                    c.ae.clone().and_then(Result::ok),
-                )
-            })
-        });
-        let r = outcome.with_untracked(|o| match o {
-            Ok(a) => session.with_untracked(|s| {
-                let html = report_html(&ReportInput {
-                    analysis: a,
-                    endpoint: &endpoint_name(s),
-                    source: &s.source,
-                    reading: &s.reading().map(|(r, _)| r).unwrap_or_default(),
-                    columns: s.mapping.roles(),
-                    x_label: s.x_label(),
-                    figure: s.figure.clone(),
-                    style: s.text_style,
-                    generated: &today(),
-                    response: binary.as_ref().and_then(|b| b.0.as_ref()),
-                    ae: binary.as_ref().and_then(|b| b.1.as_ref()),
+    // The whole trial's abstract paragraph and CONSORT line, once asked for.
+    let summary = RwSignal::new(None::<(String, String)>);
+    // Asks the worker for every endpoint, then hands the trial's parts to `then`.
+    let with_trial = move |then: WithReport, data: Option<String>| {
+        session.with_untracked(|s| {
+            let source = s.source.clone();
+            let reading = s.reading().map(|(r, _)| r).unwrap_or_default();
+            let figure = s.figure.clone();
+            let style = s.text_style;
+            client.trial(s, move |t| {
+                let ok: Vec<(String, survcalc_core::Mapping, &survcalc_core::Analysis)> = t
+                    .parts
+                    .iter()
+                    .filter_map(|p| {
+                        p.outcome
+                            .as_ref()
+                            .ok()
+                            .map(|a| (p.name.clone(), p.mapping.clone(), a))
+                    })
+                    .collect();
+                let response = t.current.response.as_ref().and_then(|r| r.as_ref().ok());
+                let ae = t.current.ae.as_ref().and_then(|r| r.as_ref().ok());
+                let generated = today();
+                let input = ReportInput {
+                    endpoints: ok
+                        .iter()
+                        .map(|(name, m, a)| EndpointSection {
+                            analysis: a,
+                            endpoint: name.clone(),
+                            columns: m.roles(),
+                            x_label: match m.analysis_unit() {
+                                Some(u) => format!("Time ({})", u.name()),
+                                None => "Time".into(),
+                            },
+                        })
+                        .collect(),
+                    source: &source,
+                    reading: &reading,
+                    figure,
+                    style,
+                    generated: &generated,
+                    response,
+                    ae,
                     data_csv: data.as_deref(),
-                })?;
+                };
+                let failed: Vec<String> = t
+                    .parts
+                    .iter()
+                    .filter_map(|p| p.outcome.as_ref().err().map(|e| format!("{}: {e}", p.name)))
+                    .collect();
+                let r = then(&input);
+                status.set(match (r, failed.is_empty()) {
+                    (Err(e), _) => Some(e),
+                    (Ok(()), false) => Some(format!(
+                        "Left out (could not be analysed): {}.",
+                        failed.join("; ")
+                    )),
+                    (Ok(()), true) => None,
+                });
+            });
+        });
+    };
+    // Builds and saves the HTML report of the whole trial (with the data when given).
+    let save_report = move |data: Option<String>| {
+        with_trial(
+            Box::new(|r| {
+                let html = report_html(r)?;
                 save_text("survcalc-report.html", "text/html", &html)
             }),
-            Err(_) => Ok(()),
-        });
-        status.set(r.err());
+            data,
+        );
     };
     let download = move |name: &'static str, f: fn(&survcalc_core::Analysis) -> String| {
         outcome.with_untracked(|o| {
@@ -170,16 +214,38 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     "P in the sentence is the test of the curves shown above; the hazard ratio is the headline one, with its method named there."
                 </p>
                 <div class="row">
+                    <button class="secondary" data-testid="trial-summary" on:click=move |_| {
+                        with_trial(Box::new(move |r| {
+                            let style = session.with_untracked(|s| s.text_style);
+                            let t = r.trial();
+                            summary.set(Some((abstract_paragraph(&t, style), consort_line(&t))));
+                            Ok(())
+                        }), None);
+                    }>"Abstract paragraph for the whole trial"</button>
+                </div>
+                {move || summary.get().map(|(abs, consort)| view! {
+                    <div class="trial-summary">
+                        <p data-testid="abstract">{abs.clone()}</p>
+                        <p class="small" data-testid="consort">{consort}</p>
+                        <button class="secondary" data-testid="copy-abstract" on:click=move |_| copy_with("Abstract paragraph", abs.clone())>"Copy paragraph"</button>
+                    </div>
+                })}
+                <div class="row">
                     <button data-testid="copy-sentences" on:click=move |_| {
-                        let t = text.get_untracked().map(|(s, _, _)| s.join(" ")).unwrap_or_default();
-                        copy_with("Sentences", t);
-                    }>"Copy sentences"</button>
+                        with_trial(Box::new(move |r| {
+                            let style = session.with_untracked(|s| s.text_style);
+                            copy_with("Sentences of the whole trial", trial_sentences(&r.trial(), style).join(" "));
+                            Ok(())
+                        }), None);
+                    }>"Copy sentences (whole trial)"</button>
                     <button class="secondary" data-testid="copy-table" on:click=move |_| {
                         let t = text.get_untracked().map(|(_, rows, _)| tsv(&rows)).unwrap_or_default();
                         copy_with("Table", t);
                     }>"Copy table"</button>
-                    <button class="secondary" data-testid="save-results-csv" on:click=move |_| download("results.csv", results_csv)>
-                        "Download results (CSV)"
+                    <button class="secondary" data-testid="save-results-csv" on:click=move |_| {
+                        with_trial(Box::new(|r| save_text("results.csv", "text/csv", &trial_results_csv(&r.trial()))), None);
+                    }>
+                        "Download results (CSV, whole trial)"
                     </button>
                     <button class="secondary" data-testid="save-report" on:click=move |_| {
                         if include_data.get_untracked() {
@@ -188,7 +254,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             save_report(None);
                         }
                     }>
-                        "Download report (HTML)"
+                        "Download report (HTML, whole trial)"
                     </button>
                     <label class="check">
                         <input type="checkbox" data-testid="report-include-data" prop:checked=move || include_data.get()

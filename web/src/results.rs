@@ -1,5 +1,7 @@
-//! The results table: n, events, medians with CI (R and SPSS methods), log-rank, Cox —
-//! each number with its method, and the excluded rows listed.
+//! The results: first the headline a paper reports (per arm n, events and the median with
+//! its CI; the hazard ratio with its CI and P), one number per question as the convention
+//! chooses, each with its method in plain words; then "Other methods", the same questions
+//! answered by each convention side by side, and the excluded rows listed.
 //!
 //! Every displayed estimate carries its full-precision value in a `data-value`
 //! attribute, so tests (and curious users) can compare with R without rounding.
@@ -120,16 +122,39 @@ fn km_tables(a: &Analysis) -> impl IntoView {
     }
 }
 
-fn analysis_view(a: Analysis) -> impl IntoView {
+/// A test's short name: "log-rank test" of "log-rank test, w(t) = 1 (R survdiff, rho = 0)".
+pub(crate) fn test_name(method: &str) -> String {
+    let cut = [", w(t)", " with w(t)", " as R", ": w(t)", " (", ","]
+        .iter()
+        .filter_map(|c| method.find(c))
+        .min()
+        .unwrap_or(method.len());
+    method[..cut].to_string()
+}
+
+/// The unit of the analysis, as words after a time ("months"), or nothing.
+fn unit_words(a: &Analysis) -> String {
+    a.time_unit
+        .map(|u| format!(" {}", u.name()))
+        .unwrap_or_default()
+}
+
+/// The answer to "which number do I report": per arm n, events and the median with its
+/// CI (one method, the convention's); the hazard ratio with its CI and the P of the
+/// headline test, each with its method in plain words and a footnote where two sit
+/// together.
+fn headline_view(a: &Analysis) -> impl IntoView {
     let lvl = fmt_level(a.options.km.conf_level);
-    let conf = a.options.km.conf_type.r_name();
-    let counts = format!(
-        "n = {} of {} rows ({} excluded). Events: {}.",
-        a.n_used,
-        a.n_rows,
-        a.excluded.len(),
-        a.event_coding
-    );
+    let median_method = match a.options.median_method {
+        MedianMethod::RBandInversion => format!(
+            "Kaplan–Meier median; CI where the {} band crosses 50% (as R)",
+            a.options.km.conf_type.r_name()
+        ),
+        MedianMethod::SpssSymmetric => {
+            "Kaplan–Meier median; CI median ± 1.96 SE (as SPSS)".to_string()
+        }
+    };
+    let unit = unit_words(a);
     let rows = a
         .summaries
         .iter()
@@ -140,32 +165,120 @@ fn analysis_view(a: Analysis) -> impl IntoView {
                     <th scope="row">{g.group.clone()}</th>
                     <td data-testid=format!("n-{i}")>{g.n}</td>
                     <td data-testid=format!("events-{i}")>{g.events}</td>
-                    {median_cell(&g.median, format!("median-{i}"))}
+                    {median_cell(a.headline_median(g), format!("median-{i}"))}
+                </tr>
+            }
+        })
+        .collect_view();
+    let test = a.headline_test().cloned();
+    let test_label = test.as_ref().map(|t| test_name(&t.method));
+    let hr = a.headline_hr().map(|h| {
+        let lvl = fmt_level(h.conf_level);
+        let p = test.as_ref().map(|t| p_label(t.p_value));
+        let foot = test_label
+            .clone()
+            .map(|t| format!("P from the {t}. "))
+            .unwrap_or_default();
+        let p_value = test.as_ref().map(|t| format!("{:e}", t.p_value));
+        view! {
+            <div data-testid="hr-headline" data-value=format!("{:e}", h.hr)>
+                <p class="stat headline-hr">
+                    <strong>{format!("Hazard ratio, {} vs {}: ", h.group, h.reference)}</strong>
+                    <span class="big">{format!("{:.2} ({lvl}% CI: {:.2}, {:.2})", h.hr, h.lower, h.upper)}</span>
+                    {p.map(|p| view! { <span class="big">{format!("; {p}")}<sup>"*"</sup></span> })}
+                </p>
+                <p class="method small footnote" data-testid="test-headline" data-value=p_value>
+                    {format!("* {foot}Hazard ratio from the {}; below 1 favours {}.", h.method, h.group)}
+                </p>
+            </div>
+        }
+    });
+    // Without a hazard ratio (one group, three arms, a fit that diverged) the test stands alone.
+    let test_alone = a
+        .headline_hr()
+        .is_none()
+        .then_some(test)
+        .flatten()
+        .map(|t| {
+            view! {
+                <p class="stat" data-testid="test-headline" data-value=format!("{:e}", t.p_value)>
+                    <strong>{format!("{}: ", test_name(&t.method))}</strong>
+                    {format!("χ² = {:.2} on {} df, {}", t.chisq, t.df, p_label(t.p_value))}
+                </p>
+            }
+        });
+    view! {
+        <div class="headline" data-testid="headline" tabindex="-1">
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Headline results (scrolls sideways on a narrow screen)">
+            <table class="summary" data-testid="summary">
+                <caption class="method">{format!("Median in{unit} ({lvl}% CI): {median_method}")}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Group"</th>
+                        <th scope="col"><abbr title="patients analysed">"n"</abbr></th>
+                        <th scope="col">"Events"</th>
+                        <th scope="col">{format!("Median ({lvl}% CI)")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            </div>
+            {hr}
+            {test_alone}
+            <p class="method small">"NR: not reached (the curve or its band stays above 50%). NE: not estimable."</p>
+        </div>
+    }
+}
+
+fn analysis_view(a: Analysis) -> impl IntoView {
+    let counts = format!(
+        "n = {} of {} rows ({} excluded). Events: {}.",
+        a.n_used,
+        a.n_rows,
+        a.excluded.len(),
+        a.event_coding
+    );
+    let warnings = a.warnings.clone();
+    let notes = a.notes.clone();
+    view! {
+        {headline_view(&a)}
+        <p class="counts small" data-testid="counts">{counts}</p>
+        {exclusions(&a)}
+        {(!warnings.is_empty()).then(|| view! {
+            <ul class="warnings" data-testid="warnings">
+                {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+            </ul>
+        })}
+        {(!notes.is_empty()).then(|| view! {
+            <details class="notes small" data-testid="notes">
+                <summary>{format!("How the data was read ({} note(s))", notes.len())}</summary>
+                <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+            </details>
+        })}
+    }
+}
+
+/// "Other methods": the same questions answered by each convention side by side, and why
+/// the answers differ — the median CI by band inversion (R, SAS) and SPSS's symmetric
+/// interval; the log-rank test next to the Cox model's tests; the Cox HR next to the
+/// O/E and Mantel–Haenszel HRs (in the secondary results).
+fn other_methods(a: &Analysis) -> impl IntoView {
+    let lvl = fmt_level(a.options.km.conf_level);
+    let conf = a.options.km.conf_type.r_name();
+    let rows = a
+        .summaries
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            view! {
+                <tr>
+                    <th scope="row">{g.group.clone()}</th>
+                    {median_cell(&g.median, format!("median-band-{i}"))}
                     {median_cell(&g.median_spss, format!("median-spss-{i}"))}
                 </tr>
             }
         })
         .collect_view();
-    let headline = a.headline_hr().map(|h| {
-        let lvl = fmt_level(h.conf_level);
-        view! {
-            <p class="stat headline" data-testid="hr-headline" data-value=format!("{:e}", h.hr)>
-                <strong>{format!("Hazard ratio, {} vs {}: ", h.group, h.reference)}</strong>
-                {format!("{:.2} ({lvl}% CI: {:.2}, {:.2})", h.hr, h.lower, h.upper)}
-                {h.p_value.map(|p| format!("; {}", p_label(p)))}
-                <span class="method">{format!(" — {} (headline: {})", h.method, a.options.convention.label())}</span>
-            </p>
-        }
-    });
-    let headline_test = a.headline_test().cloned().map(|t| {
-        view! {
-            <p class="stat headline" data-testid="test-headline" data-value=format!("{:e}", t.p_value)>
-                <strong>"Test of the curves: "</strong>
-                {format!("χ² = {:.2} on {} df, {}", t.chisq, t.df, p_label(t.p_value))}
-                <span class="method">{format!(" — {}", t.method)}</span>
-            </p>
-        }
-    });
     let tests = a.log_rank.clone().map(|lr| {
         view! {
             <p class="stat" data-testid="logrank" data-value=format!("{:e}", lr.p_value) data-chisq=format!("{:e}", lr.chisq)>
@@ -204,7 +317,7 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             {terms}
             <p class="stat small">
                 {format!(
-                    "Model tests: likelihood ratio χ² = {:.2} ({}), Wald χ² = {:.2} ({}), score χ² = {:.2} ({}); {} iteration(s).",
+                    "Cox model tests: likelihood ratio χ² = {:.2} ({}), Wald χ² = {:.2} ({}), score χ² = {:.2} ({}); {} iteration(s).",
                     c.lr_test.chisq, p_label(c.lr_test.p_value),
                     c.wald_test.chisq, p_label(c.wald_test.p_value),
                     c.score_test.chisq, p_label(c.score_test.p_value),
@@ -225,40 +338,34 @@ fn analysis_view(a: Analysis) -> impl IntoView {
             })}
         }
     });
-    let warnings = a.warnings.clone();
-    let notes = a.notes.clone();
     view! {
-        <p class="counts" data-testid="counts">{counts}</p>
-        {(!notes.is_empty()).then(|| view! {
-            <ul class="notes small" data-testid="notes">
-                {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-            </ul>
-        })}
-        {exclusions(&a)}
-        {(!warnings.is_empty()).then(|| view! {
-            <ul class="warnings" data-testid="warnings">
-                {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
-            </ul>
-        })}
-        <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
-            <table class="summary" data-testid="summary">
-                <thead>
-                    <tr>
-                        <th scope="col">"Group"</th>
-                        <th scope="col">"n"</th>
-                        <th scope="col">"Events"</th>
-                        <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">{format!("R: {conf} band")}</span></th>
-                        <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">"SPSS: symmetric"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <p class="method small">"NR: not reached (the curve or its band stays above 0.5). NE: not estimable."</p>
-        {headline}
-        {headline_test}
-        {tests}
-        {cox}
+        <details class="other-methods" data-testid="other-methods">
+            <summary>"Other methods: how R, SAS, SPSS and Prism would report the same data"</summary>
+            <h3>"Median and its confidence interval"</h3>
+            <div class="table-wrap" tabindex="0" role="group" aria-label="Medians by method (scrolls sideways on a narrow screen)">
+                <table class="summary" data-testid="median-methods">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Group"</th>
+                            <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">{format!("band inversion, {conf} band (R; SAS with log-log)")}</span></th>
+                            <th scope="col">{format!("Median ({lvl}% CI)")}<br/><span class="method">"symmetric, median ± 1.96 SE (SPSS)"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="small">
+                "Why they differ: R and SAS take the CI as the times where the pointwise confidence band of S(t) crosses 50% (Brookmeyer–Crowley), so it follows the curve's steps and can be open-ended (NR). "
+                "SPSS puts a symmetric interval around the median from an estimate of its standard error, floored at 0; it is narrower or wider depending on how steep the curve is at 50%."
+            </p>
+            <h3>"Test of the curves and the hazard ratio"</h3>
+            {tests}
+            {cox}
+            <p class="small">
+                "Why they differ: the log-rank test is the Cox model's score test (exactly so with Breslow ties); the Wald and likelihood-ratio P values of the Cox model agree with it in large samples and can differ in small ones. "
+                "Prism reports the hazard ratio by the log-rank O/E or Mantel–Haenszel method, listed with the other tests below; they approximate the Cox HR when it is near 1."
+            </p>
+        </details>
     }
 }
 
@@ -266,6 +373,7 @@ fn analysis_view(a: Analysis) -> impl IntoView {
 fn more_view(a: Analysis) -> impl IntoView {
     let methods = a.methods.clone();
     view! {
+        {other_methods(&a)}
         {crate::secondary::secondary_view(&a)}
         {km_tables(&a)}
         <details class="methods">
@@ -292,7 +400,7 @@ pub fn Results(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoV
         // Empty: the first analysis is on its way (the progress line says so).
         Err(e) if e.is_empty() => ().into_any(),
         Err(e) => view! {
-            <p class="error" role="alert" data-testid="error">{e}</p>
+            <p class="error" role="alert" data-testid="error" tabindex="-1">{e}</p>
         }
         .into_any(),
     }

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use survcalc_core::report::TextStyle;
-use survcalc_core::{AnalysisOptions, Mapping, TableOptions};
+use survcalc_core::{AnalysisOptions, Endpoint, Mapping, TableOptions};
 use survcalc_plot::FigureOptions;
 
 /// The share-link format this page writes and the newest it reads.
@@ -67,6 +67,9 @@ pub struct ShareState {
     pub text_style: TextStyle,
     /// Figure options.
     pub figure: FigureOptions,
+    /// Each endpoint's time and event columns as the user paired them (older links: the
+    /// table's own pairing).
+    pub endpoints: Vec<Endpoint>,
 }
 
 /// A link's content once read.

@@ -78,6 +78,12 @@ impl Session {
         };
         let response = guess_response_column(&columns);
         let ae_columns = guess_ae_columns(&columns);
+        // The form shows the date columns the guess uses.
+        let date_draft = mapping
+            .dates
+            .as_ref()
+            .map(|d| (d.start.clone(), d.end.clone()))
+            .unwrap_or_default();
         Session {
             source: source.to_string(),
             is_example: false,
@@ -92,7 +98,7 @@ impl Session {
             read,
             sheets,
             sheet,
-            date_draft: Default::default(),
+            date_draft,
             text_style: TextStyle::default(),
             figure: FigureOptions::default(),
         }
@@ -153,6 +159,7 @@ impl Session {
             ae_grades: self.ae_grades,
             text_style: self.text_style,
             figure: self.figure.clone(),
+            endpoints: self.endpoints.clone(),
         })
     }
 
@@ -168,6 +175,17 @@ impl Session {
         self.ae_grades = s.ae_grades;
         self.text_style = s.text_style;
         self.figure = s.figure.clone();
+        // The pairings the user chose, for the endpoints this table still has.
+        for e in &mut self.endpoints {
+            if let Some(chosen) = s
+                .endpoints
+                .iter()
+                .find(|c| c.time == e.time && c.filter == e.filter)
+            {
+                e.event = chosen.event.clone();
+                e.certain = chosen.certain;
+            }
+        }
     }
 
     /// The analysis this session asks for.
@@ -303,11 +321,32 @@ impl Session {
         self.mapping.time = col;
     }
 
-    /// Sets the event column; the event value is recognised again.
+    /// Sets the event column; the event value is recognised again. On an endpoint's tab
+    /// the choice becomes that endpoint's pairing, so it survives a switch of tabs and
+    /// goes into share links.
     pub fn set_event(&mut self, col: String) {
+        let current = self.current_endpoint_by_time();
+        if let Some(e) = current.and_then(|i| self.endpoints.get_mut(i)) {
+            e.event = col.clone();
+            e.certain = true;
+        }
         self.mapping.event = col;
         self.mapping.event_value = None;
         self.mapping.censor_value = None;
+    }
+
+    /// The endpoint whose time column (and row filter) the mapping uses.
+    fn current_endpoint_by_time(&self) -> Option<usize> {
+        self.endpoints
+            .iter()
+            .position(|e| e.time == self.mapping.time && e.filter == self.mapping.filter)
+    }
+
+    /// The pairing question of the current endpoint, when the names do not make it clear:
+    /// (endpoint, time column, candidate event columns).
+    pub fn pairing_question(&self) -> Option<(String, String, Vec<String>)> {
+        let e = self.endpoints.get(self.current_endpoint()?)?;
+        (!e.certain).then(|| (e.name.clone(), e.time.clone(), e.candidates.clone()))
     }
 
     /// Sets the group column (empty string = none); the reference resets.
@@ -550,12 +589,60 @@ mod tests {
     }
 
     #[test]
+    fn regression_event_choice_survives_a_tab_switch_and_a_link() {
+        // Issue 10: picking the event column by hand was undone by switching tabs.
+        let mut s = Local::from_text(
+            "trial.csv",
+            "id,arm,os_months,death,pfs_months,progression,pd_or_death\n1,A,5,1,3,1,1\n2,B,6,0,4,1,1\n",
+        );
+        assert_eq!(s.endpoints.len(), 2);
+        s.select_endpoint(1);
+        assert_eq!(s.mapping.event, "progression");
+        s.set_event("pd_or_death".into());
+        s.select_endpoint(0);
+        assert_eq!(s.mapping.event, "death");
+        s.select_endpoint(1);
+        assert_eq!(s.mapping.event, "pd_or_death");
+        // A share link carries the pairing.
+        let state = s.share_state().unwrap_or_default();
+        let mut again = Local::from_text(
+            "trial.csv",
+            "id,arm,os_months,death,pfs_months,progression,pd_or_death\n1,A,5,1,3,1,1\n2,B,6,0,4,1,1\n",
+        );
+        again.apply_share(&state);
+        again.select_endpoint(1);
+        assert_eq!(again.mapping.event, "pd_or_death");
+    }
+
+    #[test]
+    fn unclear_pairing_is_a_question_until_answered() {
+        let mut s = Local::from_text(
+            "t.csv",
+            "id,arm,os_months,pfs_months,status\n1,A,5,3,1\n2,B,6,4,0\n",
+        );
+        let q = s.pairing_question();
+        assert_eq!(
+            q,
+            Some((
+                "OS".to_string(),
+                "os_months".to_string(),
+                vec!["status".to_string()]
+            ))
+        );
+        s.set_event("status".into());
+        assert_eq!(s.pairing_question(), None);
+    }
+
+    #[test]
     fn durations_from_dates_in_months() {
         let mut s = Local::from_text(
             "pasted",
             "arm,start,end,dead\nA,2020-01-01,2020-07-01,1\nA,2020-01-01,2021-01-01,0\nB,2020-02-01,2020-03-01,1\nB,2020-01-15,2020-12-15,1\n",
         );
-        s.set_dates(Some("start".into()), None);
+        // Issue 10: the form shows the date columns the guess uses.
+        assert_eq!(s.date_draft, ("start".to_string(), "end".to_string()));
+        assert!(s.mapping.dates.is_some());
+        s.set_dates(None, Some(String::new()));
         assert!(s.mapping.dates.is_none());
         s.set_dates(None, Some("end".into()));
         assert!(s.mapping.dates.is_some());

@@ -16,6 +16,7 @@ use survcalc_core::response::{
     AeLongMapping, ResponseMapping,
 };
 use survcalc_core::table::parse_delimiter;
+use survcalc_core::trial::{trial_mappings, trial_results_csv, Trial, TrialEndpoint};
 use survcalc_core::{
     analyze, AnalysisOptions, ConfType, Convention, DateOrder, DateSpan, Mapping, Table,
     TableOptions, TextEncoding, Ties, TimeUnit,
@@ -65,9 +66,13 @@ struct ReadArgs {
     /// `fileEncoding`).
     #[arg(long)]
     encoding: Option<String>,
-    /// The sheet of a workbook (default: the first sheet with cells).
+    /// The sheet of a workbook (default: the first sheet that looks like data).
     #[arg(long)]
     sheet: Option<String>,
+    /// The row that names the columns, as the file or sheet numbers it (rows above it are
+    /// left out; R `skip = row - 1`). Default: detected.
+    #[arg(long)]
+    header_row: Option<u64>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -102,6 +107,10 @@ impl ReadArgs {
             decimal_comma: self.decimal.map(|d| matches!(d, DecimalArg::Comma)),
             encoding,
             sheet: self.sheet.clone(),
+            header_row: match self.header_row {
+                Some(0) => return Err("--header-row 0: rows are numbered from 1".into()),
+                r => r,
+            },
         })
     }
 }
@@ -353,6 +362,42 @@ fn read_table(file: &str, read: &ReadArgs) -> Result<Table, String> {
 }
 
 /// Today's date (UTC), ISO 8601.
+/// The response analysis and the adverse-event table as the page makes them by default:
+/// a response column and AE columns found by name, grades 3–4; `None` where a part
+/// cannot be made.
+fn binary_of(
+    table: &Table,
+    mapping: &Mapping,
+) -> (
+    Option<survcalc_core::response::ResponseAnalysis>,
+    Option<survcalc_core::adverse::AeTable>,
+) {
+    let response = guess_response_column(&table.columns)
+        .zip(mapping.group.clone())
+        .and_then(|(outcome, group)| {
+            let m = ResponseMapping {
+                outcome,
+                group,
+                success: Vec::new(),
+                reference: mapping.reference.clone(),
+            };
+            analyze_response(table, &m, &BinaryOptions::default()).ok()
+        });
+    let ae_columns = guess_ae_columns(&table.columns);
+    let ae = mapping
+        .group
+        .clone()
+        .filter(|_| !ae_columns.is_empty())
+        .and_then(|group| {
+            let options = AeOptions {
+                grades: Some(GradeRange { min: 3, max: 4 }),
+                ..AeOptions::default()
+            };
+            ae_from_columns(table, &group, &ae_columns, &options).ok()
+        });
+    (response, ae)
+}
+
 fn today() -> String {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -533,47 +578,58 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     options.strata = args.strata.clone();
     options.covariates = args.covariates.clone();
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
+    // The report and the results CSV cover the whole trial, as the page's: every endpoint
+    // of the table with the same options, the one asked for in its place.
+    let whole_trial = || -> Result<Vec<(String, Mapping, survcalc_core::Analysis)>, String> {
+        trial_mappings(&mapping, &endpoints(&table))
+            .into_iter()
+            .map(|(name, m)| {
+                let a = if m == mapping {
+                    analysis.clone()
+                } else {
+                    analyze(&table, &m, &options).map_err(|e| format!("{name}: {e}"))?
+                };
+                Ok((name, m, a))
+            })
+            .collect()
+    };
     match args.format {
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
-        Format::Csv => Ok(survcalc_core::report::results_csv(&analysis)),
+        Format::Csv => {
+            let all = whole_trial()?;
+            let (response, ae) = binary_of(&table, &mapping);
+            Ok(trial_results_csv(&Trial {
+                endpoints: all
+                    .iter()
+                    .map(|(name, _, a)| TrialEndpoint {
+                        name: name.clone(),
+                        analysis: a,
+                    })
+                    .collect(),
+                response: response.as_ref(),
+                ae: ae.as_ref(),
+            }))
+        }
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
         Format::Html => {
-            let endpoint = endpoint_name(&endpoints(&table), &mapping);
-            // As the page: a response column and ae_* columns found by name, grades 3–4.
-            let response = guess_response_column(&table.columns)
-                .zip(mapping.group.clone())
-                .and_then(|(outcome, group)| {
-                    let m = ResponseMapping {
-                        outcome,
-                        group,
-                        success: Vec::new(),
-                        reference: mapping.reference.clone(),
-                    };
-                    analyze_response(&table, &m, &BinaryOptions::default()).ok()
-                });
-            let ae_columns = guess_ae_columns(&table.columns);
-            let ae = mapping
-                .group
-                .clone()
-                .filter(|_| !ae_columns.is_empty())
-                .and_then(|group| {
-                    let options = AeOptions {
-                        grades: Some(GradeRange { min: 3, max: 4 }),
-                        ..AeOptions::default()
-                    };
-                    ae_from_columns(&table, &group, &ae_columns, &options).ok()
-                });
-            let x_label = match mapping.analysis_unit() {
+            let all = whole_trial()?;
+            let (response, ae) = binary_of(&table, &mapping);
+            let x_label = |m: &Mapping| match m.analysis_unit() {
                 Some(u) => format!("Time ({})", u.name()),
                 None => "Time".into(),
             };
             survcalc_plot::html::report_html(&survcalc_plot::html::ReportInput {
-                analysis: &analysis,
-                endpoint: &endpoint,
+                endpoints: all
+                    .iter()
+                    .map(|(name, m, a)| survcalc_plot::html::EndpointSection {
+                        analysis: a,
+                        endpoint: name.clone(),
+                        columns: m.roles(),
+                        x_label: x_label(m),
+                    })
+                    .collect(),
                 source: &args.file,
                 reading: &table.reading(),
-                columns: mapping.roles(),
-                x_label,
                 figure: survcalc_plot::FigureOptions::default(),
                 style: survcalc_core::report::TextStyle::default(),
                 generated: &today(),

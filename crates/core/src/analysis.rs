@@ -255,7 +255,7 @@ impl Analysis {
                     upper: t.hr_upper,
                     conf_level: c.options.conf_level,
                     p_value: Some(t.p_value),
-                    method: format!("Cox model, {} ties, Wald CI", c.options.ties.r_name()),
+                    method: format!("Cox model, {} ties, Wald CI", c.options.ties.name()),
                 })
             }
             HeadlineHr::LogRankOe | HeadlineHr::MantelHaenszel => {

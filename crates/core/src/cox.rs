@@ -69,6 +69,15 @@ impl Ties {
             Ties::Exact => "exact",
         }
     }
+
+    /// The method's name in a sentence: "Efron", "Breslow", "exact".
+    pub fn name(self) -> &'static str {
+        match self {
+            Ties::Efron => "Efron",
+            Ties::Breslow => "Breslow",
+            Ties::Exact => "exact",
+        }
+    }
 }
 
 /// Options of the Cox fit. Defaults are R's.

@@ -609,6 +609,12 @@ impl TimeReader<'_> {
                 ));
             }
             return match table.number(r, tc) {
+                // "16,3" in a table read with a decimal point: the reading setting fixes it.
+                None if !table.decimal_comma && parse_number(tv, true).is_some() => Err(exclude(
+                    name,
+                    tv,
+                    "time has a decimal comma: read the table with a decimal comma (page: \"Read it differently\" → Decimal mark: comma; CLI: --decimal comma)".into(),
+                )),
                 None => Err(exclude(
                     name,
                     tv,

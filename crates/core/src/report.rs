@@ -187,7 +187,7 @@ pub fn sentences(a: &Analysis, endpoint: &str, style: TextStyle) -> Vec<String> 
 }
 
 /// "a", "a and b", "a, b and c".
-fn join_and(parts: &[String]) -> String {
+pub(crate) fn join_and(parts: &[String]) -> String {
     match parts {
         [] => String::new(),
         [one] => one.clone(),
@@ -301,7 +301,7 @@ pub fn tsv(rows: &[Vec<String>]) -> String {
     s
 }
 
-fn csv_string(rows: Vec<Vec<String>>) -> String {
+pub(crate) fn csv_string(rows: Vec<Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in &rows {
         // Writing to a Vec cannot fail.
@@ -358,6 +358,11 @@ pub fn km_table_csv(a: &Analysis) -> String {
 /// The endpoint's results in long form, full precision: one row per quantity and group,
 /// with estimate, limits, P value and the method that made it.
 pub fn results_csv(a: &Analysis) -> String {
+    csv_string(results_rows(a))
+}
+
+/// The rows of [`results_csv`], header first.
+pub(crate) fn results_rows(a: &Analysis) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         "quantity".to_string(),
         "group".into(),
@@ -472,7 +477,7 @@ pub fn results_csv(a: &Analysis) -> String {
             h.method,
         );
     }
-    csv_string(rows)
+    rows
 }
 
 /// The name of a test of curves as a methods section writes it.
@@ -496,6 +501,11 @@ fn test_name(w: crate::compare::Weight) -> String {
 /// A paragraph for the statistical-methods section of a paper, stating every method
 /// behind the numbers of this report in words a reader can use (and cite).
 pub fn methods_paragraph(a: &Analysis) -> String {
+    methods_sentences(a).join(" ")
+}
+
+/// The sentences of [`methods_paragraph`], in order.
+pub fn methods_sentences(a: &Analysis) -> Vec<String> {
     use crate::convention::HeadlineHr;
     use crate::median::MedianMethod;
     let o = &a.options;
@@ -583,7 +593,7 @@ pub fn methods_paragraph(a: &Analysis) -> String {
         env!("CARGO_PKG_VERSION"),
         o.convention.label()
     ));
-    s.join(" ")
+    s
 }
 
 /// "40.6% (13 of 32; 95% CI: 23.7, 59.4)": a proportion with its exact interval.

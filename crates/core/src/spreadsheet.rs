@@ -141,24 +141,35 @@ pub fn read(bytes: &[u8], options: &TableOptions) -> Result<Table, TableError> {
             name.clone()
         }
         None => {
-            // The first sheet holding a table (two filled rows or more); a leading
-            // "README" or cover sheet with a note is passed over, and said so.
-            let mut first_with_cells = None;
-            let mut found = None;
+            // The first sheet that looks like data (rows of two or more cells, with
+            // numbers or dates among them): a leading "README", a codebook or a cover
+            // sheet with notes is passed over, and said so. Failing that, the first
+            // sheet holding a table, then the first with cells.
+            let mut best: Option<(u8, String)> = None;
             for name in &sheets {
-                let filled = guarded(|| filled_rows(&mut wb, name))?;
-                if filled >= 2 {
-                    found = Some(name.clone());
+                let shape = guarded(|| sheet_shape(&mut wb, name))?;
+                let rank = match shape {
+                    Shape {
+                        wide_rows,
+                        typed: true,
+                        ..
+                    } if wide_rows >= 2 => 3,
+                    Shape { wide_rows, .. } if wide_rows >= 2 => 2,
+                    Shape { filled: true, .. } => 1,
+                    _ => 0,
+                };
+                if rank == 3 {
+                    best = Some((rank, name.clone()));
                     break;
                 }
-                if filled == 1 && first_with_cells.is_none() {
-                    first_with_cells = Some(name.clone());
+                if rank > best.as_ref().map_or(0, |b| b.0) {
+                    best = Some((rank, name.clone()));
                 }
             }
-            let chosen = found.or(first_with_cells).ok_or(TableError::Empty)?;
+            let chosen = best.map(|b| b.1).ok_or(TableError::Empty)?;
             if sheets.first() != Some(&chosen) {
                 notes.push(format!(
-                    "sheet \"{chosen}\" was read, the first with a table; the workbook's sheets are: {}",
+                    "sheet \"{chosen}\" was read, the first that looks like data; the workbook's sheets are: {} (choose another under \"Sheet\", or --sheet)",
                     sheets.join(", ")
                 ));
             }
@@ -180,31 +191,72 @@ pub fn read(bytes: &[u8], options: &TableOptions) -> Result<Table, TableError> {
     builder.finish(options, ',', source, notes)
 }
 
-/// Rows with a filled cell in a sheet, counted up to 2.
-fn filled_rows(wb: &mut Workbook<'_>, name: &str) -> Result<usize, TableError> {
+/// What the first rows of a sheet look like, for choosing the sheet to open.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    /// Whether any cell is filled.
+    filled: bool,
+    /// Rows with two or more filled cells (counted up to 3).
+    wide_rows: usize,
+    /// Whether a number, date or boolean cell was seen in those rows.
+    typed: bool,
+}
+
+/// Cells looked at per sheet when choosing which to open.
+const SHAPE_CELLS: usize = 2_000;
+
+fn sheet_shape(wb: &mut Workbook<'_>, name: &str) -> Result<Shape, TableError> {
+    let mut shape = Shape::default();
+    let mut row: Option<u32> = None;
+    let mut in_row = 0usize;
+    let mut row_typed = false;
+    fn close(shape: &mut Shape, in_row: usize, row_typed: bool) {
+        if in_row >= 2 {
+            shape.wide_rows += 1;
+            shape.typed |= row_typed;
+        }
+    }
+    let mut see = |shape: &mut Shape, r: u32, kind: CellKind| -> bool {
+        if kind == CellKind::Empty {
+            return false;
+        }
+        shape.filled = true;
+        if row != Some(r) {
+            close(shape, in_row, row_typed);
+            row = Some(r);
+            in_row = 0;
+            row_typed = false;
+        }
+        in_row += 1;
+        row_typed |= matches!(kind, CellKind::Number | CellKind::Date | CellKind::Bool);
+        shape.wide_rows >= 3 && shape.typed
+    };
     if let Sheets::Xlsx(x) = wb {
         let mut cells = x.worksheet_cells_reader(name).map_err(workbook_error)?;
-        let mut rows: Option<(u32, usize)> = None;
+        let mut n = 0;
         while let Some(cell) = cells.next_cell().map_err(workbook_error)? {
             let value: Data = cell.get_value().clone().into();
-            if convert(&value).1 == CellKind::Empty {
-                continue;
+            n += 1;
+            if see(&mut shape, cell.get_position().0, convert(&value).1) || n > SHAPE_CELLS {
+                break;
             }
-            let r = cell.get_position().0;
-            rows = match rows {
-                None => Some((r, 1)),
-                Some((last, n)) if last != r => return Ok(n + 1),
-                keep => keep,
-            };
         }
-        return Ok(rows.map_or(0, |(_, n)| n));
+    } else {
+        let range = wb.worksheet_range(name).map_err(workbook_error)?;
+        'rows: for (r, cells) in range.rows().enumerate().take(SHAPE_CELLS) {
+            for c in cells.iter().take(64) {
+                if see(
+                    &mut shape,
+                    u32::try_from(r).unwrap_or(u32::MAX),
+                    convert(c).1,
+                ) {
+                    break 'rows;
+                }
+            }
+        }
     }
-    let range = wb.worksheet_range(name).map_err(workbook_error)?;
-    Ok(range
-        .rows()
-        .filter(|r| r.iter().any(|c| convert(c).1 != CellKind::Empty))
-        .take(2)
-        .count())
+    close(&mut shape, in_row, row_typed);
+    Ok(shape)
 }
 
 /// The rows of an .xlsx sheet, streamed cell by cell: only filled cells are held, so a

@@ -273,6 +273,10 @@ pub struct TableOptions {
     /// The sheet of a workbook to read, or the first sheet that has cells (readxl
     /// `read_excel(sheet)`).
     pub sheet: Option<String>,
+    /// The row that names the columns, as the file (line) or sheet (row) numbers it;
+    /// rows above it are left out. `None` detects it (R `read.table(skip = row - 1)`,
+    /// readxl `read_excel(skip = row - 1)`).
+    pub header_row: Option<u64>,
 }
 
 impl Table {
@@ -720,10 +724,33 @@ impl Builder {
         if self.n_rows() == 0 {
             return Err(TableError::Empty);
         }
-        if self.typed && options.header.is_none() {
+        if let Some(row) = options.header_row {
+            let above = self.lines.iter().take_while(|&&l| l < row).count();
+            if above == self.n_rows() {
+                return Err(TableError::Malformed {
+                    line: Some(row),
+                    message: format!(
+                        "the header row is set to {row}, but the data ends at row {}: choose a header row within the table",
+                        self.lines.last().copied().unwrap_or(0)
+                    ),
+                });
+            }
+            if above > 0 {
+                notes.push(format!(
+                    "{above} row(s) above row {row}, the header row chosen, were left out"
+                ));
+            }
+            for _ in 0..above {
+                self.drop_first_row();
+            }
+        } else if self.typed && options.header.is_none() {
             self.skip_title_rows(&mut notes);
         }
-        let has_header = options.header.unwrap_or_else(|| self.detect_header());
+        let has_header = if options.header_row.is_some() {
+            true
+        } else {
+            options.header.unwrap_or_else(|| self.detect_header())
+        };
         // Columns reach as far as the first row does, and further if other rows do.
         let width = self.data.len().max(self.first_width.unwrap_or(0));
         self.data.resize_with(width, Column::default);

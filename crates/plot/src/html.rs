@@ -8,31 +8,40 @@ use std::fmt::Write;
 use survcalc_core::adverse::AeTable;
 use survcalc_core::analysis::fmt_level;
 use survcalc_core::format::p_label;
-use survcalc_core::report::{
-    ae_sentences, methods_paragraph, response_sentence, sentences, summary_table, TextStyle,
-};
+use survcalc_core::report::{ae_sentences, response_sentence, sentences, summary_table, TextStyle};
 use survcalc_core::response::ResponseAnalysis;
+use survcalc_core::trial::{
+    abstract_paragraph, consort_line, long_name, trial_methods, Trial, TrialEndpoint,
+};
 use survcalc_core::Analysis;
 
 /// Width and height of the report's figure (pixels; the SVG scales with the page).
 const FIG: (u32, u32) = (900, 620);
 
-/// What the report is about besides the analysis.
+/// One survival endpoint of the report.
+#[derive(Debug, Clone)]
+pub struct EndpointSection<'a> {
+    /// The endpoint's analysis.
+    pub analysis: &'a Analysis,
+    /// Its short name ("OS").
+    pub endpoint: String,
+    /// The columns used, as (role, column) pairs.
+    pub columns: Vec<(String, String)>,
+    /// The time-axis label of its figure.
+    pub x_label: String,
+}
+
+/// What the report shows: every survival endpoint of the trial, the response and the
+/// adverse events, and where the data came from.
 #[derive(Debug, Clone)]
 pub struct ReportInput<'a> {
-    /// The analysis of the endpoint.
-    pub analysis: &'a Analysis,
-    /// The endpoint's short name ("OS").
-    pub endpoint: &'a str,
+    /// The survival endpoints (OS, PFS, …), in the table's order.
+    pub endpoints: Vec<EndpointSection<'a>>,
     /// Where the data came from (a file name, "pasted text").
     pub source: &'a str,
     /// How it was read ([`survcalc_core::Table::reading`]).
     pub reading: &'a str,
-    /// The columns used, as (role, column) pairs.
-    pub columns: Vec<(String, String)>,
-    /// The time-axis label of the figure.
-    pub x_label: String,
-    /// The figure's options.
+    /// The figures' options.
     pub figure: FigureOptions,
     /// How P values and intervals are written.
     pub style: TextStyle,
@@ -44,6 +53,24 @@ pub struct ReportInput<'a> {
     pub ae: Option<&'a AeTable>,
     /// The data as CSV, only when the user asks for it to be in the report.
     pub data_csv: Option<&'a str>,
+}
+
+impl ReportInput<'_> {
+    /// The trial the report describes, for the core's whole-trial text.
+    pub fn trial(&self) -> Trial<'_> {
+        Trial {
+            endpoints: self
+                .endpoints
+                .iter()
+                .map(|e| TrialEndpoint {
+                    name: e.endpoint.clone(),
+                    analysis: e.analysis,
+                })
+                .collect(),
+            response: self.response,
+            ae: self.ae,
+        }
+    }
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -65,28 +92,26 @@ pub fn escape(s: &str) -> String {
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.45}\
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}\
-.figure svg{max-width:100%;height:auto}.small{font-size:.9rem;color:#444}";
+.figure svg{max-width:100%;height:auto}.small{font-size:.9rem;color:#444}.abstract{font-size:1.05rem}\
+@page{size:A4;margin:16mm 14mm 18mm;@bottom-center{content:'Page ' counter(page) ' of ' counter(pages);font-size:9pt;color:#555}}\
+@media print{body{max-width:none;margin:0;font-size:10.5pt}.figure,table{break-inside:avoid}h2,h3{break-after:avoid}section.endpoint+section.endpoint{break-before:page}details>pre{white-space:pre-wrap}}";
 
 /// The report as one HTML document.
 ///
 /// # Errors
 /// A message if the figure cannot be drawn.
 pub fn report_html(r: &ReportInput) -> Result<String, String> {
-    let a = r.analysis;
-    let fig = KmFigure::of(a, r.x_label.clone(), r.figure.clone());
-    let svg = km_svg(&fig, FIG.0, FIG.1)?;
-    // The SVG as an element: without an XML declaration, sized by its viewBox.
-    let svg = svg.trim_start_matches(|c| c != '<').replacen(
-        &format!("width=\"{}\" height=\"{}\"", FIG.0, FIG.1),
-        &format!(
-            "viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Kaplan–Meier curves\"",
-            FIG.0, FIG.1
-        ),
-        1,
-    );
     let e = escape;
+    let trial = r.trial();
     let mut h = String::new();
-    let title = format!("{} — survival report", r.endpoint);
+    let mut parts: Vec<String> = r.endpoints.iter().map(|s| s.endpoint.clone()).collect();
+    if r.response.is_some() {
+        parts.push("response".into());
+    }
+    if r.ae.is_some() {
+        parts.push("adverse events".into());
+    }
+    let title = format!("Trial report: {}", parts.join(", "));
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -101,50 +126,15 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         e(r.generated),
         env!("CARGO_PKG_VERSION")
     );
-
-    let _ = writeln!(h, "<h2>Results</h2>\n<div class=\"sentences\">");
-    for s in sentences(a, r.endpoint, r.style) {
-        let _ = writeln!(h, "<p>{}</p>", e(&s));
+    let _ = writeln!(
+        h,
+        "<h2>Summary</h2>\n<p class=\"abstract\">{}</p>\n<p class=\"consort small\">{}</p>",
+        e(&abstract_paragraph(&trial, r.style)),
+        e(&consort_line(&trial))
+    );
+    for section in &r.endpoints {
+        endpoint_html(&mut h, section, r)?;
     }
-    let _ = writeln!(h, "</div>\n<div class=\"figure\">{svg}</div>");
-    let rows = summary_table(a, r.style);
-    let _ = writeln!(h, "<table class=\"summary\">");
-    for (i, row) in rows.iter().enumerate() {
-        let cell = if i == 0 { "th" } else { "td" };
-        let _ = write!(h, "<tr>");
-        for c in row {
-            let _ = write!(h, "<{cell}>{}</{cell}>", e(c));
-        }
-        let _ = writeln!(h, "</tr>");
-    }
-    let _ = writeln!(h, "</table>");
-    let _ = writeln!(h, "<ul>");
-    if let Some(t) = a.headline_test() {
-        let _ = writeln!(
-            h,
-            "<li>Test of the curves: χ² = {:.2} on {} df, {} — {}</li>",
-            t.chisq,
-            t.df,
-            e(&p_label(t.p_value)),
-            e(&t.method)
-        );
-    }
-    if let Some(hr) = a.headline_hr() {
-        let _ = writeln!(
-            h,
-            "<li>Hazard ratio, {} vs {}: {:.2} ({}% CI: {:.2}, {:.2}){} — {}</li>",
-            e(&hr.group),
-            e(&hr.reference),
-            hr.hr,
-            fmt_level(hr.conf_level),
-            hr.lower,
-            hr.upper,
-            hr.p_value
-                .map_or(String::new(), |p| format!("; Wald {}", e(&p_label(p)))),
-            e(&hr.method)
-        );
-    }
-    let _ = writeln!(h, "</ul>");
 
     if r.response.is_some() || r.ae.is_some() {
         let _ = writeln!(h, "<h2>Response and adverse events</h2>");
@@ -190,29 +180,131 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         }
     }
 
-    let _ = writeln!(h, "<h2>Methods</h2>\n<p>{}</p>", e(&methods_paragraph(a)));
     let _ = writeln!(
         h,
-        "<table class=\"methods small\"><tr><th>Quantity</th><th>Method</th></tr>"
+        "<h2>Methods</h2>\n<p class=\"methods-paragraph\">{}</p>",
+        e(&trial_methods(&trial))
     );
-    for m in &a.methods {
+    if let Some(first) = r.endpoints.first() {
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td></tr>",
-            e(&m.quantity),
-            e(&m.method)
+            "<table class=\"methods small\"><tr><th>Quantity</th><th>Method</th></tr>"
         );
+        for m in &first.analysis.methods {
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                e(&m.quantity),
+                e(&m.method)
+            );
+        }
+        let _ = writeln!(h, "</table>");
     }
-    let _ = writeln!(h, "</table>");
 
-    let _ = writeln!(h, "<h2>Data</h2>\n<ul>");
     let _ = writeln!(
         h,
-        "<li>Source: {} (read as {})</li>",
+        "<h2>Data</h2>\n<ul>\n<li>Source: {} (read as {})</li>\n</ul>",
         e(r.source),
         e(r.reading)
     );
-    for (role, col) in &r.columns {
+    for section in &r.endpoints {
+        data_html(&mut h, section);
+    }
+    if let Some(data) = r.data_csv {
+        let _ = writeln!(
+            h,
+            "<h3>The data</h3>\n<p class=\"small\">Included at the user's request ({} rows). Copy it into a .csv file to analyse it again.</p>\n<details><summary>Show the data (CSV)</summary><pre class=\"data\">{}</pre></details>",
+            // Rows as a CSV reader counts them (a cell may hold a line break).
+            survcalc_core::Table::parse(data).map_or(0, |t| t.n_rows()),
+            e(data)
+        );
+    }
+    let _ = writeln!(h, "</body>\n</html>");
+    Ok(h)
+}
+
+/// One endpoint's section: its sentences, figure, summary table, test and HR.
+fn endpoint_html(h: &mut String, section: &EndpointSection, r: &ReportInput) -> Result<(), String> {
+    let e = escape;
+    let a = section.analysis;
+    let fig = KmFigure::of(a, section.x_label.clone(), r.figure.clone());
+    let svg = km_svg(&fig, FIG.0, FIG.1)?;
+    // The SVG as an element: without an XML declaration, sized by its viewBox.
+    let svg = svg.trim_start_matches(|c| c != '<').replacen(
+        &format!("width=\"{}\" height=\"{}\"", FIG.0, FIG.1),
+        &format!(
+            "viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Kaplan–Meier curves, {}\"",
+            FIG.0,
+            FIG.1,
+            e(&section.endpoint)
+        ),
+        1,
+    );
+    let name = &section.endpoint;
+    let long = long_name(name);
+    let heading = if long == *name {
+        name.clone()
+    } else {
+        format!("{long} ({name})")
+    };
+    let _ = writeln!(
+        h,
+        "<section class=\"endpoint\" data-endpoint=\"{}\">\n<h2>{}</h2>\n<div class=\"sentences\" data-endpoint=\"{}\">",
+        e(name),
+        e(&heading),
+        e(name)
+    );
+    for s in sentences(a, name, r.style) {
+        let _ = writeln!(h, "<p>{}</p>", e(&s));
+    }
+    let _ = writeln!(h, "</div>\n<div class=\"figure\">{svg}</div>");
+    let rows = summary_table(a, r.style);
+    let _ = writeln!(h, "<table class=\"summary\">");
+    for (i, row) in rows.iter().enumerate() {
+        let cell = if i == 0 { "th" } else { "td" };
+        let _ = write!(h, "<tr>");
+        for c in row {
+            let _ = write!(h, "<{cell}>{}</{cell}>", e(c));
+        }
+        let _ = writeln!(h, "</tr>");
+    }
+    let _ = writeln!(h, "</table>");
+    let _ = writeln!(h, "<ul>");
+    if let Some(t) = a.headline_test() {
+        let _ = writeln!(
+            h,
+            "<li>Test of the curves: χ² = {:.2} on {} df, {} — {}</li>",
+            t.chisq,
+            t.df,
+            e(&p_label(t.p_value)),
+            e(&t.method)
+        );
+    }
+    if let Some(hr) = a.headline_hr() {
+        let _ = writeln!(
+            h,
+            "<li>Hazard ratio, {} vs {}: {:.2} ({}% CI: {:.2}, {:.2}){} — {}</li>",
+            e(&hr.group),
+            e(&hr.reference),
+            hr.hr,
+            fmt_level(hr.conf_level),
+            hr.lower,
+            hr.upper,
+            hr.p_value
+                .map_or(String::new(), |p| format!("; Wald {}", e(&p_label(p)))),
+            e(&hr.method)
+        );
+    }
+    let _ = writeln!(h, "</ul>\n</section>");
+    Ok(())
+}
+
+/// One endpoint's part of the data section: columns, counts, warnings, notes, exclusions.
+fn data_html(h: &mut String, section: &EndpointSection) {
+    let e = escape;
+    let a = section.analysis;
+    let _ = writeln!(h, "<h3>{}</h3>\n<ul>", e(&section.endpoint));
+    for (role, col) in &section.columns {
         let _ = writeln!(h, "<li>{}: {}</li>", e(role), e(col));
     }
     let _ = writeln!(
@@ -226,7 +318,7 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
     let _ = writeln!(h, "</ul>");
     for (title, items) in [("Warnings", &a.warnings), ("Notes", &a.notes)] {
         if !items.is_empty() {
-            let _ = writeln!(h, "<h3>{title}</h3>\n<ul>");
+            let _ = writeln!(h, "<h4>{title}</h4>\n<ul>");
             for w in items {
                 let _ = writeln!(h, "<li>{}</li>", e(w));
             }
@@ -234,7 +326,7 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         }
     }
     if !a.excluded.is_empty() {
-        let _ = writeln!(h, "<h3>Excluded rows</h3>\n<ul class=\"small\">");
+        let _ = writeln!(h, "<h4>Excluded rows</h4>\n<ul class=\"small\">");
         for x in a.excluded.iter().take(200) {
             let _ = writeln!(h, "<li>{}</li>", e(&x.to_string()));
         }
@@ -243,15 +335,4 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         }
         let _ = writeln!(h, "</ul>");
     }
-    if let Some(data) = r.data_csv {
-        let _ = writeln!(
-            h,
-            "<h3>The data</h3>\n<p class=\"small\">Included at the user's request ({} rows). Copy it into a .csv file to analyse it again.</p>\n<details><summary>Show the data (CSV)</summary><pre class=\"data\">{}</pre></details>",
-            // Rows as a CSV reader counts them (a cell may hold a line break).
-            survcalc_core::Table::parse(data).map_or(0, |t| t.n_rows()),
-            e(data)
-        );
-    }
-    let _ = writeln!(h, "</body>\n</html>");
-    Ok(h)
 }

@@ -297,20 +297,38 @@ fn png_export_records_300_dpi() {
 
 #[test]
 fn html_report_is_self_contained_and_escaped() {
-    use survcalc_core::report::{methods_paragraph, sentences, TextStyle};
-    use survcalc_plot::html::{escape, report_html, ReportInput};
+    use survcalc_core::report::{methods_sentences, sentences, TextStyle};
+    use survcalc_core::trial::trial_mappings;
+    use survcalc_plot::html::{escape, report_html, EndpointSection, ReportInput};
     let table = Table::parse(&example_csv()).expect("example parses");
     let m = mapping::guess(&table);
-    let a = survcalc_core::analyze(&table, &m, &survcalc_core::AnalysisOptions::default())
-        .expect("analyses");
+    let options = survcalc_core::AnalysisOptions::default();
+    // The whole trial: OS and PFS.
+    let parts: Vec<(String, survcalc_core::Mapping, survcalc_core::Analysis)> =
+        trial_mappings(&m, &mapping::endpoints(&table))
+            .into_iter()
+            .map(|(name, m)| {
+                let a = survcalc_core::analyze(&table, &m, &options).expect("analyses");
+                (name, m, a)
+            })
+            .collect();
+    assert_eq!(
+        parts.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+        ["OS", "PFS"]
+    );
     let report = |source: &str, data: Option<&str>| {
         report_html(&ReportInput {
-            analysis: &a,
-            endpoint: "OS",
+            endpoints: parts
+                .iter()
+                .map(|(name, m, a)| EndpointSection {
+                    analysis: a,
+                    endpoint: name.clone(),
+                    columns: m.roles(),
+                    x_label: "Time (months)".into(),
+                })
+                .collect(),
             source,
             reading: &table.reading(),
-            columns: m.roles(),
-            x_label: "Time (months)".into(),
             figure: FigureOptions::default(),
             style: TextStyle::default(),
             generated: "2026-11-29",
@@ -326,10 +344,35 @@ fn html_report_is_self_contained_and_escaped() {
         &html,
     );
     // Everything a reader needs, in the file.
-    for s in sentences(&a, "OS", TextStyle::default()) {
-        assert!(html.contains(&escape(&s)), "sentence: {s}");
+    for (name, _, a) in &parts {
+        for s in sentences(a, name, TextStyle::default()) {
+            assert!(html.contains(&escape(&s)), "sentence: {s}");
+        }
+        assert!(html.contains(&format!(
+            "<section class=\"endpoint\" data-endpoint=\"{name}\">"
+        )));
     }
-    assert!(html.contains(&escape(&methods_paragraph(&a))));
+    assert!(
+        html.contains("<h2>Overall survival (OS)</h2>")
+            && html.contains("<h2>Progression-free survival (PFS)</h2>")
+    );
+    // Every methods sentence of each endpoint, once for all or "For PFS, …" where only
+    // that endpoint has it (RMST up to its own τ).
+    for (name, _, a) in &parts {
+        for m in methods_sentences(a) {
+            let own = format!("For {name}, {}{}", m[..1].to_lowercase(), &m[1..]);
+            assert!(
+                html.contains(&escape(&m)) || html.contains(&escape(&own)),
+                "{m}"
+            );
+        }
+    }
+    assert!(html.contains(
+        "Overall survival and Progression-free survival were analysed as time-to-event endpoints."
+    ));
+    assert!(html.contains("<p class=\"abstract\">64 patients were analysed (32 to Sorafenib and 32 to Sorafenib+HAIC). Median follow-up was"));
+    assert!(html.contains("Patients in the data: 64; analysed for OS: 64 (Sorafenib 32, Sorafenib+HAIC 32); analysed for PFS: 64"));
+    assert!(html.contains("<li>Time: pfs_months</li>"));
     assert!(html.contains("<svg") && html.contains("viewBox=\"0 0 900 620\""));
     assert!(html.contains("n = 64 of 64 rows (0 excluded)"));
     assert!(html.contains("<li>Time: os_months</li>") && html.contains("<li>Group: arm</li>"));

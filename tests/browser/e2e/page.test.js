@@ -13,6 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import {
   ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close, analyzeWith, cli,
 } from './harness.js';
@@ -612,10 +613,17 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     assert.equal(d.suggestedFilename(), 'survcalc-report.html');
     const html = fs.readFileSync(await d.path(), 'utf8');
     const unescape = (s) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    const sentencesDiv = html.match(/<div class="sentences">([\s\S]*?)<\/div>/)[1];
+    // The report covers the whole trial; its PFS section has the PFS tab's sentences.
+    const sentencesDiv = html.match(/<div class="sentences" data-endpoint="PFS">([\s\S]*?)<\/div>/)[1];
+    assert.ok(html.includes('<div class="sentences" data-endpoint="OS">'), 'the OS section too');
     const reportSentences = [...sentencesDiv.matchAll(/<p>([^<]*)<\/p>/g)].map((x) => unescape(x[1]));
     assert.deepEqual(reportSentences, sentences);
-    assert.ok(unescape(html).includes(methods), 'methods paragraph in the report');
+    // Each of the page's methods sentences is in the report's: once for every endpoint,
+    // or "For PFS, …" where only PFS has it (RMST up to its own τ).
+    for (const m of methods.split(/(?<=\.) (?=[A-Z])/)) {
+      const own = `For PFS, ${m[0].toLowerCase()}${m.slice(1)}`;
+      assert.ok(unescape(html).includes(m) || unescape(html).includes(own), `methods sentence in the report: ${m}`);
+    }
     assert.ok(html.includes('<svg'));
     // Nothing to run or fetch (the SVG namespace URI is a name, not a request).
     for (const fetch of ['<script', 'src=', 'href=', 'url(', '@import', '<link', '<iframe']) assert.ok(!html.includes(fetch), fetch);
@@ -640,9 +648,9 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     // Text and tables are equal; in the figure the curves, marks and numbers are, but the
     // legend box is sized from text metrics, which the browser build estimates without
     // font files, so it is left out of the comparison.
-    const figure = /<div class="figure">[\s\S]*?<\/svg>\s*<\/div>/;
+    const figure = /<div class="figure">[\s\S]*?<\/svg>\s*<\/div>/g;
     assert.equal(strip(pageHtml).replace(figure, ''), strip(cliHtml).replace(figure, ''));
-    const polylines = (h) => [...h.match(figure)[0].matchAll(/<polyline[^>]*>/g)].map((x) => x[0]);
+    const polylines = (h) => [...h.matchAll(figure)].flatMap((f) => [...f[0].matchAll(/<polyline[^>]*>/g)].map((x) => x[0]));
     // Axes, curves and censor marks (legend swatches, stroke-width 3, sit in the legend box).
     // (White lines are the risk table's hidden axis, placed under a caption whose height
     // also comes from text metrics.)
@@ -874,5 +882,246 @@ test('a newly deployed version is used on the next visit; a pasted link opens wi
   } finally {
     await context.close();
     deploy.close();
+  }
+});
+
+/** The bounding box of an element, in viewport pixels. */
+async function box(page, testid) {
+  return page.$eval(`[data-testid="${testid}"]`, (el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+  });
+}
+
+test('results first: the headline (and on a wide screen the figure) is in the first screen; loading data goes to its results', async () => {
+  for (const [name, viewport] of [['wide', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+    const { context, page, errors } = await openPage(browser, base, { viewport });
+    try {
+      const h = await box(page, 'headline');
+      assert.ok(h.top >= 0 && h.bottom <= viewport.height, `${name}: headline at ${h.top}–${h.bottom} px`);
+      const hr = await box(page, 'hr-headline');
+      assert.ok(hr.bottom <= viewport.height, `${name}: HR ends at ${hr.bottom} px`);
+      if (name === 'wide') {
+        const fig = await box(page, 'km-canvas');
+        assert.ok(fig.top >= 0 && fig.bottom <= viewport.height, `wide: figure at ${fig.top}–${fig.bottom} px`);
+      }
+      // One median per group by default (the convention's), with its method in words.
+      assert.equal(await page.$$eval('[data-testid="summary"] thead th', (ths) => ths.length), 4);
+      assert.match(await page.textContent('[data-testid="headline"]'), /CI where the log band crosses 50% \(as R\)/);
+      assert.match(await page.textContent('[data-testid="test-headline"]'), /P from the log-rank test/);
+      assert.match(await page.textContent('[data-testid="data-summary"]'), /Example, already analysed: built-in example \(simulated\) · 64 rows · os_months, os_event, arm/);
+      // The alternatives are one click away, side by side.
+      assert.ok(await page.$('[data-testid="median-spss-0"]'));
+      // After a paste (at the bottom of the page) the results come into view with the focus.
+      const csv = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+      await page.fill('[data-testid="paste"]', csv);
+      await page.click('[data-testid="analyze-pasted"]');
+      await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+      await page.waitForFunction(() => document.activeElement?.dataset.testid === 'headline');
+      const after = await box(page, 'headline');
+      assert.ok(after.top >= -1 && after.top < viewport.height, `${name}: headline at ${after.top} px after the paste`);
+      assert.match(await page.textContent('[data-testid="announce"]'), /Results updated: 137 of 137 rows analysed/);
+      // An error goes to the message the same way.
+      await page.fill('[data-testid="paste"]', 'just one line');
+      await page.click('[data-testid="analyze-pasted"]');
+      await page.waitForFunction(() => document.activeElement?.dataset.testid === 'error');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('endpoints are paired by meaning; an unclear pairing is asked; the choice survives tabs and links', async () => {
+  const dir = path.join(ROOT, 'tests/corpus/endpoints');
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    // Issue 10: PFS was paired with the death column.
+    await page.setInputFiles('[data-testid="file"]', path.join(dir, 'issue10_death_progression.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('issue10'));
+    await settle(page);
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="event-col"]'), 'progression');
+    const csv = fs.readFileSync(path.join(dir, 'issue10_death_progression.csv'), 'utf8');
+    const pfs = coreReport(csv, ['--time', 'pfs_months', '--event', 'progression']);
+    close(Number((await dataOf(page, 'hr-headline')).value), pfs.cox.terms[0].hr, REL, 'PFS HR');
+    assert.equal(await page.$('[data-testid="pairing-question"]'), null, 'no question when the names say');
+    // Arrow keys move between the endpoint tabs (ARIA tabs pattern).
+    await page.focus('[data-testid="tab-PFS"]');
+    await page.keyboard.press('ArrowLeft');
+    await settle(page);
+    assert.equal(await page.getAttribute('[data-testid="tab-OS"]', 'aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'tab-OS');
+
+    // Two time columns and one "status": the page asks, for each endpoint.
+    await page.setInputFiles('[data-testid="file"]', path.join(dir, 'ambiguous_pfs_without_event.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('ambiguous'));
+    await settle(page);
+    assert.equal(await page.$('[data-testid="pairing-question"]'), null, 'OS+death is clear');
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.match(await page.textContent('[data-testid="pairing-question"]'), /Which column records the PFS event\?/);
+    // The user picks (here the only candidate) and the question goes; a custom pick by the
+    // event choice is kept across tabs.
+    await page.click('[data-testid="pairing-confirm"]');
+    await settle(page);
+    assert.equal(await page.$('[data-testid="pairing-question"]'), null);
+    await page.selectOption('[data-testid="event-col"]', 'arm');
+    await settle(page);
+    await page.click('[data-testid="tab-OS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="event-col"]'), 'death');
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="event-col"]'), 'arm', 'the PFS choice is kept');
+
+    // A pick goes into a share link: PFS counted as progression or death, not progression.
+    let rows = 'id,arm,os_months,death,pfs_months,progression,pd_or_death\n';
+    for (let i = 0; i < 24; i++) rows += `${i + 1},${i % 2 ? 'B' : 'A'},${8 + i},${i % 3 ? 1 : 0},${3 + i / 2},${i % 4 ? 1 : 0},${i % 4 || i % 3 ? 1 : 0}\n`;
+    await paste(page, rows);
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="event-col"]'), 'progression');
+    await page.selectOption('[data-testid="event-col"]', 'pd_or_death');
+    await settle(page);
+    await page.click('[data-testid="tab-OS"]');
+    await settle(page);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.check('[data-testid="share-with-data"]');
+    const link = await copyLink(page);
+    const other = await openPage(browser, link);
+    try {
+      await settle(other.page);
+      await other.page.click('[data-testid="tab-PFS"]');
+      await settle(other.page);
+      assert.equal(await other.page.inputValue('[data-testid="event-col"]'), 'pd_or_death', 'the link keeps the pairing');
+    } finally {
+      await other.context.close();
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('dates: the form shows the date columns the analysis uses', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/corpus/dates_dmy.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('dates_dmy'));
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="time-col"]'), '');
+    assert.match(await page.$eval('[data-testid="time-col"]', (s) => s.selectedOptions[0].textContent), /from the start and end dates/);
+    assert.notEqual(await page.inputValue('[data-testid="date-start"]'), '');
+    assert.notEqual(await page.inputValue('[data-testid="date-end"]'), '');
+    assert.match(await page.textContent('[data-testid="data-summary"]'), /→/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('adverse events from *_grade columns, with clean term names; odds ratios named by method', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    // The example: the response comparison names both odds ratios.
+    const resp = await page.textContent('[data-testid="resp-test-0"]');
+    assert.match(resp, /sample OR, Woolf interval/);
+    assert.match(resp, /conditional MLE odds ratio [\d.]+ \(95% CI: [\d.]+, [\d.]+; exact, as R fisher\.test\)/);
+    const terms = await page.$$eval('[data-testid="ae-table"] tbody th', (ths) => ths.map((t) => t.textContent));
+    assert.ok(terms.includes('Hand–foot syndrome'), terms.join(', '));
+    let rows = 'id,arm,os_months,os_event,bor,diarrhoea_grade,hfs_grade,thrombocytopenia_grade,tumour_grade\n';
+    for (let i = 0; i < 20; i++) {
+      rows += `${i + 1},${i % 2 ? 'B' : 'A'},${5 + i},${i % 3 ? 1 : 0},${i % 4 ? 'SD' : 'PR'},${i % 5},${(i * 3) % 5},${i % 2 ? 3 : 0},${i % 3 + 1}\n`;
+    }
+    await paste(page, rows);
+    await page.waitForSelector('[data-testid="ae-table"]');
+    const got = await page.$$eval('[data-testid="ae-table"] tbody th', (ths) => ths.map((t) => t.textContent));
+    assert.ok(got.includes('Hand–foot syndrome') && got.includes('Diarrhoea') && got.includes('Thrombocytopenia'), got.join(', '));
+    assert.ok(!got.some((t) => /tumour/i.test(t)), 'tumour grade is not an adverse event');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+/** The pages and the text of a PDF (pdftotext, from Debian's poppler-utils). */
+function pdfPages(file) {
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  return text.split('\f').filter((p) => p.trim() !== '');
+}
+
+test('the whole trial in one report and one paragraph; printing gives clean pages', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  try {
+    const csv = exampleCsv();
+    const run = analyzeWith(csv);
+    // The abstract paragraph: follow-up, OS, PFS, response, grade 3–4 AEs.
+    await page.click('[data-testid="trial-summary"]');
+    await page.waitForSelector('[data-testid="abstract"]');
+    const abs = await page.textContent('[data-testid="abstract"]');
+    assert.match(abs, /^64 patients were analysed \(32 to Sorafenib and 32 to Sorafenib\+HAIC\)\. Median follow-up was [\d.]+ months \(reverse Kaplan–Meier\)\. The median OS was .* The median PFS was .* The response rate was .* Grade 3–4 adverse events \(Sorafenib\+HAIC vs Sorafenib\): .*hand–foot syndrome \d+ vs \d+.*\.$/);
+    assert.match(await page.textContent('[data-testid="consort"]'), /^Patients in the data: 64; analysed for OS: 64 \(Sorafenib 32, Sorafenib\+HAIC 32\); analysed for PFS: 64/);
+    // "Copy sentences" copies every endpoint's, the response and the AEs.
+    await page.click('[data-testid="copy-sentences"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="paper-status"]')?.textContent.includes('copied'));
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.ok(copied.includes('The median OS was') && copied.includes('The median PFS was') && copied.includes('The response rate was') && copied.includes('Grade 3–4 hand–foot syndrome occurred in'), copied);
+    // The results CSV has both endpoints, response and AEs.
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-results-csv"]');
+    const rows = fs.readFileSync(await (await download).path(), 'utf8').split('\n').map((l) => l.split(',')[0]);
+    for (const e of ['OS', 'PFS', 'response', 'adverse events']) assert.ok(rows.includes(e), `results CSV has ${e}`);
+    // The HTML report, printed to PDF as a browser's "Save as PDF" does.
+    const dl = page.waitForEvent('download');
+    await page.click('[data-testid="save-report"]');
+    const html = fs.readFileSync(await (await dl).path(), 'utf8');
+    const report = await context.newPage();
+    await report.setContent(html, { waitUntil: 'load' });
+    const pdf = path.join(fs.mkdtempSync('/tmp/survcalc-pdf-'), 'report.pdf');
+    await report.pdf({ path: pdf, preferCSSPageSize: true });
+    const pages = pdfPages(pdf);
+    assert.ok(pages.length >= 3 && pages.length <= 12, `${pages.length} pages`);
+    const all = pages.join('\n').replace(/\s+/g, ' ');
+    for (const want of ['Trial report: OS, PFS, response, adverse events', 'Overall survival (OS)', 'Progression-free survival (PFS)', 'Number at risk', 'Response and adverse events', 'Methods']) {
+      assert.ok(all.includes(want), `PDF has "${want}"`);
+    }
+    assert.match(pages[0], /Page 1 of \d+/);
+    // Each figure stays on one page: its risk table is on the page of its axis.
+    for (const p of pages.filter((x) => x.includes('Number at risk'))) assert.match(p, /Survival probability/);
+    // The page itself prints as a report: results, no controls.
+    await page.emulateMedia({ media: 'print' });
+    const hidden = await page.$$eval('[data-testid="paste"], [data-testid="analyze-pasted"], [data-testid="time-col"], [data-testid="save-svg"]',
+      (els) => els.map((e) => e.offsetParent === null));
+    assert.deepEqual(hidden, [true, true, true, true]);
+    const pagePdf = path.join(path.dirname(pdf), 'page.pdf');
+    await page.pdf({ path: pagePdf, preferCSSPageSize: true });
+    const printed = pdfPages(pagePdf).join('\n').replace(/\s+/g, ' ');
+    assert.ok(printed.includes('Hazard ratio, Sorafenib+HAIC vs Sorafenib') && !printed.includes('Analyse pasted data'), 'printed page');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a workbook with a README sheet opens on its data; the header row can be chosen', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/corpus/readme_first.xlsx'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('readme_first'));
+    await settle(page);
+    assert.match(await page.textContent('[data-testid="reading"]'), /sheet “Data”/);
+    // The header is in row 3, under a title and a "Data cut-off:" row.
+    await page.click('[data-testid="reading-options"] summary');
+    await page.fill('[data-testid="read-header-row"]', '3');
+    await page.press('[data-testid="read-header-row"]', 'Tab');
+    await settle(page);
+    await page.waitForFunction(() => document.querySelector('[data-testid="counts"]')?.textContent.includes('n = 20 of 20 rows'));
+    assert.equal(await page.inputValue('[data-testid="time-col"]'), 'os_months');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
   }
 });

@@ -451,6 +451,73 @@ fn realistic_exports_pair_each_endpoint_by_meaning() {
     assert!(files >= 12, "only {files} files in the endpoint corpus");
 }
 
+/// Issue 10: a workbook whose first sheet is a README opened on the README; a header in
+/// row 3 (under a title and a "Data cut-off:" row) could not be chosen.
+#[test]
+fn regression_readme_sheet_and_header_in_row_three() {
+    let bytes = corpus("readme_first.xlsx");
+    let t = read(&bytes);
+    assert!(
+        matches!(&t.source, Source::Workbook { sheet, .. } if sheet == "Data"),
+        "{:?}",
+        t.source
+    );
+    assert!(
+        t.notes
+            .iter()
+            .any(|n| n.contains("the first that looks like data")),
+        "{:?}",
+        t.notes
+    );
+    // Detection cannot tell the header under a two-cell row; the header row can be said.
+    let options = TableOptions {
+        header_row: Some(3),
+        ..TableOptions::default()
+    };
+    let t = Table::from_bytes(&bytes, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.columns, ["id", "arm", "os_months", "os_event"]);
+    assert_eq!(t.n_rows(), 20);
+    assert_eq!(t.lines.first(), Some(&4));
+    assert!(
+        t.notes.iter().any(|n| n.contains("2 row(s) above row 3")),
+        "{:?}",
+        t.notes
+    );
+    let m = guess(&t);
+    let p = prepare(&t, &m).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.data.len(), 20);
+    // The same for text: two title lines, then the header.
+    let text = "Trial ABC\nData cut-off:,2026-06-30\nid,arm,time,status\n1,A,5,1\n2,B,6,0\n";
+    let t = Table::from_bytes(text.as_bytes(), &options).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.columns, ["id", "arm", "time", "status"]);
+    assert_eq!(t.n_rows(), 2);
+    // A header row past the data is refused with what to do.
+    let past = TableOptions {
+        header_row: Some(99),
+        ..TableOptions::default()
+    };
+    let e = Table::from_bytes(text.as_bytes(), &past)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("choose a header row within the table"), "{e}");
+}
+
+/// Issue 10: a decimal-comma time says which setting reads it.
+#[test]
+fn decimal_comma_time_points_to_the_setting() {
+    let t = text_table("arm,time,status\nA,\"5,5\",1\nB,6,0\nA,7,1\n");
+    let m = guess(&t);
+    let p = prepare(&t, &m).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(p.excluded.len(), 1);
+    assert!(
+        p.excluded[0].reason.contains("Decimal mark: comma")
+            && p.excluded[0].reason.contains("--decimal comma"),
+        "{}",
+        p.excluded[0].reason
+    );
+}
+
 #[test]
 fn day_month_year_dates_learned_from_the_data() {
     let t = read(&corpus("dates_dmy.csv"));
