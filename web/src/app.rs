@@ -307,7 +307,7 @@ pub fn App() -> impl IntoView {
                     <MoreResults outcome=outcome />
                 </div>
             </section>
-            <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty())>
+            <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.table.is_err())>
                 <h2 id="bin-h">"Response and adverse events"</h2>
                 <BinaryPanel session=session />
             </section>

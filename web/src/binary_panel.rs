@@ -127,7 +127,121 @@ fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
     }
 }
 
-/// The binary-endpoints panel (shown when the table has a response or AE columns).
+/// Most AE column choices put on the page; a table with more columns names the rest in
+/// a note (the columns stay choosable by pasting a narrower table).
+const AE_CHOICES_SHOWN: usize = 300;
+
+/// The columns of the binary endpoints, by choice: the response column and the values
+/// meaning "responder", the adverse-event columns and the name of each term.
+#[component]
+fn BinaryColumns(session: RwSignal<Session>) -> impl IntoView {
+    let columns = move || session.with(Session::columns);
+    let candidates = move || {
+        session.with(|s| {
+            let m = &s.mapping;
+            let used: Vec<&str> = [
+                Some(m.time.as_str()),
+                Some(m.event.as_str()),
+                m.group.as_deref(),
+                m.id.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            s.columns()
+                .into_iter()
+                .filter(|c| {
+                    !used.contains(&c.as_str()) && s.response.as_deref() != Some(c.as_str())
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let nothing_found = move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty());
+    // Opened when a table has nothing found by name, and left open while the user chooses.
+    let open = RwSignal::new(false);
+    Effect::new(move |_| {
+        if nothing_found() {
+            open.set(true);
+        }
+    });
+    view! {
+        <details class="binary-columns" data-testid="binary-columns" open=move || open.get()>
+            <summary>"Choose the response and adverse-event columns"</summary>
+            {move || nothing_found().then(|| view! {
+                <p class="small">"No column is named like a response (response, bor, orr) or an adverse event (ae_…, …_grade). Choose them here."</p>
+            })}
+            <div class="grid">
+                <label for="response-col">"Response column"</label>
+                <select id="response-col" data-testid="response-col" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    session.update(|s| s.set_response(v));
+                }>
+                    <option value="" prop:selected=move || session.with(|s| s.response.is_none())>"(none)"</option>
+                    {move || columns().into_iter().map(|c| {
+                        let sel = c.clone();
+                        view! { <option value=c.clone() prop:selected=move || session.with(|s| s.response.as_deref() == Some(sel.as_str()))>{c.clone()}</option> }
+                    }).collect_view()}
+                </select>
+                <label for="response-values">"Responder values"</label>
+                <input id="response-values" data-testid="response-values"
+                    placeholder="recognised: 1, yes, CR, PR"
+                    prop:value=move || session.with(|s| s.response_values.join(", "))
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        session.update(|s| s.set_response_values(&v));
+                    } />
+            </div>
+            <fieldset class="ae-columns">
+                <legend>"Adverse-event columns (0/1 or worst grade per patient) and the name of each term"</legend>
+                {move || {
+                    let all = candidates();
+                    let more = all.len().saturating_sub(AE_CHOICES_SHOWN);
+                    let rows = all.into_iter().take(AE_CHOICES_SHOWN).map(|c| {
+                        let col = c.clone();
+                        let col2 = c.clone();
+                        let col3 = c.clone();
+                        let on = session.with_untracked(|s| s.ae_columns.contains(&c));
+                        let label_id = format!("ae-label-{c}");
+                        view! {
+                            <div class="ae-choice">
+                                <label class="check">
+                                    <input type="checkbox" data-testid=format!("ae-col-{c}") prop:checked=on
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            session.update(|s| s.toggle_ae_column(&col, on));
+                                        } />
+                                    {c.clone()}
+                                </label>
+                                <Show when=move || session.with(|s| s.ae_columns.contains(&col2))>
+                                    <input class="ae-label" aria-label=format!("Name of the term in column {}", col3)
+                                        id=label_id.clone() data-testid=format!("ae-label-{}", col3)
+                                        prop:value={
+                                            let c = col3.clone();
+                                            move || session.with(|s| s.ae_label(&c))
+                                        }
+                                        on:change={
+                                            let c = col3.clone();
+                                            move |ev| {
+                                                let v = event_target_value(&ev);
+                                                session.update(|s| s.set_ae_label(&c, &v));
+                                            }
+                                        } />
+                                </Show>
+                            </div>
+                        }
+                    }).collect_view();
+                    view! {
+                        {rows}
+                        {(more > 0).then(|| view! { <p class="small">{format!("… and {more} more columns not listed.")}</p> })}
+                    }
+                }}
+            </fieldset>
+        </details>
+    }
+}
+
+/// The binary-endpoints panel: the columns by choice, the response rate per arm with its
+/// comparison, and the adverse-event table.
 #[component]
 pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
     let computed = expect_context::<crate::client::Client>().computed;
@@ -149,6 +263,7 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
     });
     let status = RwSignal::new(None::<String>);
     view! {
+        <BinaryColumns session=session />
         <Show when=move || sentences.with(|s| !s.is_empty())>
             <div class="sentences" data-testid="binary-sentences">
                 {move || sentences.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}

@@ -13,7 +13,7 @@ use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
 use survcalc_core::binary::BinaryOptions;
 use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
-    ae_from_columns, analyze_response, ResponseAnalysis, ResponseMapping,
+    ae_from_columns_labelled, analyze_response, ResponseAnalysis, ResponseMapping,
 };
 use survcalc_core::table::Source;
 use survcalc_core::trial::trial_mappings;
@@ -97,6 +97,13 @@ pub struct AnalysisRequest {
     pub ae_columns: Vec<String>,
     /// The AE grade range counted; `None` counts any grade ≥ 1.
     pub ae_grades: Option<(u32, u32)>,
+    /// Values of the response column that mean "responder" (empty: recognise 1/0,
+    /// yes/no, CR/PR).
+    #[serde(default)]
+    pub response_values: Vec<String>,
+    /// The user's names for AE terms, as (column, label).
+    #[serde(default)]
+    pub ae_labels: Vec<(String, String)>,
 }
 
 /// The results of one [`AnalysisRequest`].
@@ -245,7 +252,7 @@ impl Engine {
                 let m = ResponseMapping {
                     outcome,
                     group,
-                    success: Vec::new(),
+                    success: req.response_values.clone(),
                     reference: req.mapping.reference.clone(),
                 };
                 analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())
@@ -255,7 +262,7 @@ impl Engine {
                 grades: req.ae_grades.map(|(min, max)| GradeRange { min, max }),
                 ..AeOptions::default()
             };
-            ae_from_columns(table, &group, &req.ae_columns, &options)
+            ae_from_columns_labelled(table, &group, &req.ae_columns, &req.ae_labels, &options)
         });
         Computed {
             outcome,

@@ -63,6 +63,10 @@ pub struct ShareState {
     pub ae_columns: Vec<String>,
     /// AE grade range.
     pub ae_grades: Option<(u32, u32)>,
+    /// Responder values.
+    pub response_values: Vec<String>,
+    /// AE term labels, as (column, label).
+    pub ae_labels: Vec<(String, String)>,
     /// Sentence style.
     pub text_style: TextStyle,
     /// Figure options.

@@ -37,6 +37,10 @@ pub struct Session {
     pub ae_columns: Vec<String>,
     /// Grade filter of the adverse-event table, e.g. 3–4; `None` counts any grade ≥ 1.
     pub ae_grades: Option<(u32, u32)>,
+    /// Values of the response column meaning "responder" (empty: recognised).
+    pub response_values: Vec<String>,
+    /// The user's names for AE terms, as (column, label).
+    pub ae_labels: Vec<(String, String)>,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -95,6 +99,8 @@ impl Session {
             response,
             ae_columns,
             ae_grades: Some((3, 4)),
+            response_values: Vec::new(),
+            ae_labels: Vec::new(),
             read,
             sheets,
             sheet,
@@ -157,6 +163,8 @@ impl Session {
             response: self.response.clone(),
             ae_columns: self.ae_columns.clone(),
             ae_grades: self.ae_grades,
+            response_values: self.response_values.clone(),
+            ae_labels: self.ae_labels.clone(),
             text_style: self.text_style,
             figure: self.figure.clone(),
             endpoints: self.endpoints.clone(),
@@ -173,6 +181,8 @@ impl Session {
         self.response = s.response.clone();
         self.ae_columns = s.ae_columns.clone();
         self.ae_grades = s.ae_grades;
+        self.response_values = s.response_values.clone();
+        self.ae_labels = s.ae_labels.clone();
         self.text_style = s.text_style;
         self.figure = s.figure.clone();
         // The pairings the user chose, for the endpoints this table still has.
@@ -196,7 +206,45 @@ impl Session {
             response: self.response.clone(),
             ae_columns: self.ae_columns.clone(),
             ae_grades: self.ae_grades,
+            response_values: self.response_values.clone(),
+            ae_labels: self.ae_labels.clone(),
         }
+    }
+
+    /// Sets the response column (empty: none) and recognises its values again.
+    pub fn set_response(&mut self, col: String) {
+        self.response = (!col.is_empty()).then_some(col);
+        self.response_values.clear();
+    }
+
+    /// Sets the responder values from text like "CR, PR" (empty: recognise them).
+    pub fn set_response_values(&mut self, text: &str) {
+        self.response_values = split_list(text);
+    }
+
+    /// Adds or removes an adverse-event column.
+    pub fn toggle_ae_column(&mut self, col: &str, on: bool) {
+        self.ae_columns.retain(|c| c != col);
+        if on {
+            self.ae_columns.push(col.to_string());
+        }
+    }
+
+    /// Names an AE term (empty: the name made from the column).
+    pub fn set_ae_label(&mut self, col: &str, label: &str) {
+        self.ae_labels.retain(|(c, _)| c != col);
+        if !label.trim().is_empty() {
+            self.ae_labels
+                .push((col.to_string(), label.trim().to_string()));
+        }
+    }
+
+    /// The label shown for an AE column: the user's, or the one made from its name.
+    pub fn ae_label(&self, col: &str) -> String {
+        self.ae_labels.iter().find(|(c, _)| c == col).map_or_else(
+            || survcalc_core::response::ae_term_label(col),
+            |(_, l)| l.clone(),
+        )
     }
 
     /// Sets the value meaning "censored" (empty: any value that is not the event).
@@ -524,6 +572,43 @@ mod tests {
         fn ae_table(&mut self) -> Option<Result<AeTable, String>> {
             self.computed().ae
         }
+    }
+
+    #[test]
+    fn response_and_ae_columns_by_choice_with_labels() {
+        // Issue 10: columns found only by their names; nothing could be chosen or named.
+        let mut s = Local::from_text(
+            "t.csv",
+            "id,arm,time,status,best,tox_a,tox_b\n1,A,5,1,CR,3,0\n2,B,6,0,SD,0,4\n3,A,7,1,PR,1,3\n4,B,8,1,PD,3,0\n",
+        );
+        assert!(s.response.is_none() && s.ae_columns.is_empty());
+        s.set_response("best".into());
+        s.set_response_values("CR, PR");
+        s.toggle_ae_column("tox_a", true);
+        s.toggle_ae_column("tox_b", true);
+        s.set_ae_label("tox_b", "Neutropenia");
+        assert_eq!(s.ae_label("tox_a"), "Tox a");
+        let r = s.response_analysis().and_then(Result::ok);
+        let counts: Vec<(u64, u64)> = r
+            .map(|r| {
+                r.arms
+                    .iter()
+                    .map(|a| (a.proportion.x, a.proportion.n))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(counts, vec![(2, 2), (0, 2)]);
+        let terms: Vec<String> = s
+            .ae_table()
+            .and_then(Result::ok)
+            .map(|t| t.rows.into_iter().map(|r| r.term).collect())
+            .unwrap_or_default();
+        assert!(
+            terms.contains(&"Neutropenia".to_string()) && terms.contains(&"Tox a".to_string()),
+            "{terms:?}"
+        );
+        s.toggle_ae_column("tox_a", false);
+        assert_eq!(s.ae_columns, vec!["tox_b".to_string()]);
     }
 
     #[test]

@@ -550,7 +550,17 @@ pub fn analyze(
         excluded: prepared.excluded,
         event_coding: prepared.event_coding,
         time_unit: prepared.time_unit,
-        notes: table.notes.iter().chain(&prepared.notes).cloned().collect(),
+        notes: {
+            let mut notes: Vec<String> =
+                table.notes.iter().chain(&prepared.notes).cloned().collect();
+            if prepared.time_unit.is_none() {
+                notes.push(format!(
+                    "the unit of \"{}\" is not known, so times are shown without one: set the time column's unit (CLI: --time-unit days|weeks|months|years)",
+                    mapping.time
+                ));
+            }
+            notes
+        },
         filtered_out: prepared.filtered_out,
         warnings,
         groups: data.levels().to_vec(),

@@ -214,19 +214,25 @@ pub fn summary_table(a: &Analysis, style: TextStyle) -> Vec<Vec<String>> {
         "Events".into(),
         format!("Median{unit} ({level}% CI)"),
     ];
+    // Every time with its unit ("Survival at 12 months"), when the unit is known.
+    let when = |t: f64| match a.time_unit {
+        Some(u) => format!("{} {}", trim_number(t), u.name()),
+        None => trim_number(t),
+    };
     for t in &a.options.landmarks {
-        head.push(format!("Survival at {} ({level}% CI)", trim_number(*t)));
+        head.push(format!("Survival at {} ({level}% CI)", when(*t)));
     }
     if let Some(r) = &a.rmst {
-        head.push(format!("RMST to {} ({level}% CI)", trim_number(r.tau)));
+        head.push(format!("RMST to {} ({level}% CI)", when(r.tau)));
     }
     let hr = a.headline_hr();
     if let Some(h) = &hr {
         head.push(format!("HR ({}% CI)", fmt_level(h.conf_level)));
     }
     let test = a.headline_test().filter(|_| a.summaries.len() > 1);
-    if test.is_some() {
-        head.push("P".into());
+    if let Some(t) = test {
+        // The P next to a Cox HR is the test of the curves': say which.
+        head.push(format!("P ({})", test_short_name(t.weight)));
     }
     let mut rows = vec![head];
     for (i, g) in a.summaries.iter().enumerate() {
@@ -481,6 +487,19 @@ pub(crate) fn results_rows(a: &Analysis) -> Vec<Vec<String>> {
 }
 
 /// The name of a test of curves as a methods section writes it.
+/// A test's name for a table's column header: "log-rank", "Gehan–Breslow".
+fn test_short_name(w: crate::compare::Weight) -> String {
+    use crate::compare::Weight;
+    match w {
+        Weight::LogRank => "log-rank".into(),
+        Weight::PetoPeto | Weight::PetoPetoTilde => "Peto–Peto".into(),
+        Weight::ModifiedPetoPeto => "modified Peto–Peto".into(),
+        Weight::FlemingHarrington { rho, gamma } => format!("Fleming–Harrington G({rho}, {gamma})"),
+        Weight::GehanBreslow => "Gehan–Breslow".into(),
+        Weight::TaroneWare => "Tarone–Ware".into(),
+    }
+}
+
 fn test_name(w: crate::compare::Weight) -> String {
     use crate::compare::Weight;
     match w {
@@ -584,8 +603,9 @@ pub fn methods_sentences(a: &Analysis) -> Vec<String> {
     }
     if let Some(r) = &a.rmst {
         s.push(format!(
-            "Restricted mean survival time up to {} was estimated as the area under the Kaplan–Meier curve and compared between groups (Uno et al., 2014).",
-            trim_number(r.tau)
+            "Restricted mean survival time up to {}{} was estimated as the area under the Kaplan–Meier curve and compared between groups (Uno et al., 2014).",
+            trim_number(r.tau),
+            a.time_unit.map_or(String::new(), |u| format!(" {}", u.name()))
         ));
     }
     s.push(format!(

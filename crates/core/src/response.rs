@@ -261,7 +261,7 @@ pub fn analyze_response(
 }
 
 /// An adverse-event table from per-patient columns (one column per event term, holding
-/// 0/1 or the worst grade; blank = not assessed).
+/// 0/1 or the worst grade; blank = not assessed), each term named by [`ae_term_label`].
 ///
 /// # Errors
 /// A message naming the column, row and value that could not be read, or what
@@ -272,6 +272,27 @@ pub fn ae_from_columns(
     columns: &[String],
     options: &AeOptions,
 ) -> Result<AeTable, String> {
+    ae_from_columns_labelled(table, group, columns, &[], options)
+}
+
+/// [`ae_from_columns`] with the user's names for some terms: `(column, label)` pairs;
+/// a column without one (or with an empty one) is named by [`ae_term_label`].
+///
+/// # Errors
+/// As [`ae_from_columns`].
+pub fn ae_from_columns_labelled(
+    table: &Table,
+    group: &str,
+    columns: &[String],
+    labels: &[(String, String)],
+    options: &AeOptions,
+) -> Result<AeTable, String> {
+    let label = |name: &str| {
+        labels
+            .iter()
+            .find(|(c, l)| c == name && !l.trim().is_empty())
+            .map_or_else(|| ae_term_label(name), |(_, l)| l.trim().to_string())
+    };
     let gc = column(table, "group", group).map_err(|e| e.to_string())?;
     let mut arm = Vec::with_capacity(table.n_rows());
     let mut rows = Vec::with_capacity(table.n_rows());
@@ -304,7 +325,7 @@ pub fn ae_from_columns(
         }
         let graded = values.iter().flatten().any(|&g| g > 1);
         cols.push(AeColumn {
-            term: ae_term_label(name),
+            term: label(name),
             coding: if graded || options.grades.is_some() {
                 AeCoding::Grade
             } else {

@@ -10,8 +10,8 @@ import random
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# name, header, how each column is filled, expected "NAME=time+event" (a trailing ? means
-# the page must ask), delimiter.
+# name, header, how each column is filled, expected "NAME=time+event" (a trailing " [ask]"
+# means the page must ask), delimiter.
 CASES = [
     ("issue10_death_progression.csv",
      ["id", "arm", "os_months", "death", "pfs_months", "progression"],
@@ -75,11 +75,11 @@ CASES = [
     ("ambiguous_shared_status.csv",
      ["id", "arm", "os_months", "pfs_months", "status"],
      ["id", "arm", "os", "pfs", "os_e"],
-     "OS=os_months+status?; PFS=pfs_months+status?"),
+     "OS=os_months+status [ask]; PFS=pfs_months+status [ask]"),
     ("ambiguous_pfs_without_event.csv",
      ["id", "arm", "os_months", "death", "pfs_months"],
      ["id", "arm", "os", "os_e", "pfs"],
-     "OS=os_months+death; PFS=pfs_months+death?"),
+     "OS=os_months+death; PFS=pfs_months+death [ask]"),
 ]
 
 
@@ -129,7 +129,7 @@ def rows(kinds, rng, n=24):
 def main():
     rng = random.Random(20261201)
     with open(os.path.join(HERE, "expected.tsv"), "w", newline="") as ex:
-        ex.write("# file\tendpoints (NAME=time+event; a trailing ? means the page asks)\n")
+        ex.write("# file\tendpoints (NAME=time+event; a trailing ' [ask]' means the page asks)\n")
         for name, header, kinds, expected in CASES:
             delim = "\t" if name.endswith(".tsv") else (";" if "semicolon" in name else ",")
             with open(os.path.join(HERE, name), "w", newline="") as f:

@@ -413,7 +413,7 @@ fn cdisc_adtte_long_table_has_one_endpoint_per_parameter() {
 
 /// Issue 10: the endpoints of wide tables with the column names real exports use
 /// (`tests/corpus/endpoints/`, written by its `make_endpoints.py`) are paired by meaning:
-/// each file's pairs are those of `expected.tsv`, a pair marked `?` is a question, and
+/// each file's pairs are those of `expected.tsv`, a pair marked ` [ask]` is a question, and
 /// every endpoint reads every row (the event coding is recognised).
 #[test]
 fn realistic_exports_pair_each_endpoint_by_meaning() {
@@ -428,7 +428,7 @@ fn realistic_exports_pair_each_endpoint_by_meaning() {
         let found: Vec<String> = endpoints(&t)
             .iter()
             .map(|e| {
-                let ask = if e.certain { "" } else { "?" };
+                let ask = if e.certain { "" } else { " [ask]" };
                 format!("{}={}+{}{ask}", e.name, e.time, e.event)
             })
             .collect();

@@ -103,7 +103,8 @@ fn summary_table_rows_and_tsv() {
             "Survival at 90 (95% CI)".into(),
             format!("RMST to {tau} (95% CI)"),
             "HR (95% CI)".into(),
-            "P".into(),
+            // Issue 10: the P next to the Cox HR says which test made it.
+            "P (log-rank)".into(),
         ]
     );
     assert_eq!(rows[1][6..], ["1 (reference)", ""]);
