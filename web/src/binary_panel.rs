@@ -139,7 +139,8 @@ fn BinaryColumns(session: RwSignal<Session>) -> impl IntoView {
     let candidates = move || {
         session.with(|s| {
             let m = &s.mapping;
-            let used: Vec<&str> = [
+            // Not the survival columns of any endpoint, the group, the ID or the dates.
+            let mut used: Vec<&str> = [
                 Some(m.time.as_str()),
                 Some(m.event.as_str()),
                 m.group.as_deref(),
@@ -148,6 +149,14 @@ fn BinaryColumns(session: RwSignal<Session>) -> impl IntoView {
             .into_iter()
             .flatten()
             .collect();
+            used.extend(
+                s.endpoints
+                    .iter()
+                    .flat_map(|e| [e.time.as_str(), e.event.as_str()]),
+            );
+            if let Some(d) = &m.dates {
+                used.extend([d.start.as_str(), d.end.as_str()]);
+            }
             s.columns()
                 .into_iter()
                 .filter(|c| {
@@ -156,7 +165,9 @@ fn BinaryColumns(session: RwSignal<Session>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let nothing_found = move || session.with(|s| s.response.is_none() && s.ae_columns.is_empty());
+    let nothing_found = move || {
+        session.with(|s| s.table.is_ok() && s.response.is_none() && s.ae_columns.is_empty())
+    };
     // Opened when a table has nothing found by name, and left open while the user chooses.
     let open = RwSignal::new(false);
     Effect::new(move |_| {

@@ -101,12 +101,13 @@ impl fmt::Display for TableError {
             ),
             TableError::NoDataRows => write!(
                 f,
-                "the table has a header row but no data rows: add one row per patient"
+                "the table has a header row but no data rows: add one row per patient, or, if the first row is data, read it with \"First row: is data\" (CLI: --header no), or choose the header row (CLI: --header-row N)"
             ),
+            // Each reading error says which setting reads the file otherwise.
             TableError::Malformed { line, message } => match line {
                 Some(l) => write!(
                     f,
-                    "line {l}: the text could not be read as a table ({message})"
+                    "line {l}: the text could not be read as a table ({message}); if the delimiter, header row or encoding was guessed wrong, set it under \"Read it differently\" (CLI: --delimiter, --header-row, --encoding)"
                 ),
                 None => write!(f, "the text could not be read as a table ({message})"),
             },
