@@ -422,6 +422,14 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                         })
                     }
                 />
+                <label for="timefix">"Near-tied times"</label>
+                <select id="timefix" data-testid="timefix" on:change=move |ev| {
+                    let on = event_target_value(&ev) == "on";
+                    session.update(|s| s.options.timefix = on);
+                }>
+                    <option value="on" prop:selected=move || session.with(|s| s.options.timefix)>"tied when within 1.5e-8 (R timefix)"</option>
+                    <option value="off" prop:selected=move || session.with(|s| !s.options.timefix)>"kept apart (SAS, SPSS, Stata, Prism)"</option>
+                </select>
                 <Choice
                     label="Strata"
                     id="strata"

@@ -82,6 +82,12 @@ enum DecimalArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum YesNo {
     Yes,
     No,
@@ -246,6 +252,10 @@ struct AnalyzeArgs {
     /// convention's (R: efron).
     #[arg(long, value_enum)]
     ties: Option<TiesArg>,
+    /// Treat times within √ε (1.5e-8, absolutely or relative to the mean time) as tied, as
+    /// R does (R `timefix`): `on` or `off`; default: the convention's (R: on, others: off).
+    #[arg(long, value_enum)]
+    timefix: Option<OnOff>,
     /// Confidence level of every interval (R `conf.int`), e.g. 0.90.
     #[arg(long, default_value_t = 0.95)]
     conf_level: f64,
@@ -564,6 +574,9 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
             TiesArg::Breslow => Ties::Breslow,
             TiesArg::Exact => Ties::Exact,
         };
+    }
+    if let Some(t) = args.timefix {
+        options.timefix = matches!(t, OnOff::On);
     }
     options.landmarks = args.landmarks.clone();
     if !(args.conf_level > 0.0 && args.conf_level < 1.0) {

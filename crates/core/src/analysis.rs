@@ -63,6 +63,10 @@ pub struct AnalysisOptions {
     /// `coxph(Surv ~ group + x1 + x2)`); numeric columns enter as numbers, others as
     /// factors with their first level (R's order) as reference.
     pub covariates: Vec<String>,
+    /// Treat times closer than √ε (absolutely, or relative to their mean) as tied, as R
+    /// does by default (R `survfit(timefix = TRUE)`, `survdiff(timefix = TRUE)`,
+    /// `coxph.control(timefix = TRUE)`); see [`crate::timefix`].
+    pub timefix: bool,
 }
 
 impl Default for AnalysisOptions {
@@ -86,6 +90,7 @@ impl AnalysisOptions {
             rmst_tau: None,
             strata: None,
             covariates: Vec::new(),
+            timefix: true,
         };
         o.apply_convention(convention);
         o
@@ -97,6 +102,7 @@ impl AnalysisOptions {
         self.convention = convention;
         self.km.conf_type = c.conf_type;
         self.median_method = c.median_method;
+        self.timefix = c.timefix;
         self.cox.ties = c.ties;
         self.test = c.test;
         self.hr = c.hr;
@@ -329,7 +335,14 @@ pub fn analyze(
     options: &AnalysisOptions,
 ) -> Result<Analysis, MappingError> {
     let prepared = prepare(table, mapping)?;
-    let data = prepared.data.drop_empty_levels();
+    let (data, merged) = if options.timefix {
+        prepared
+            .data
+            .drop_empty_levels()
+            .timefixed(crate::timefix::TOLERANCE)
+    } else {
+        (prepared.data.drop_empty_levels(), 0)
+    };
     let curves = kaplan_meier(&data, &options.km);
     let summaries = curves
         .iter()
@@ -553,6 +566,11 @@ pub fn analyze(
         notes: {
             let mut notes: Vec<String> =
                 table.notes.iter().chain(&prepared.notes).cloned().collect();
+            if merged > 0 {
+                notes.push(format!(
+                    "{merged} time(s) within √ε (1.5e-8, absolutely or relative to the mean time) of a smaller one were treated as equal to it, as R does (timefix); turn timefix off to keep them apart"
+                ));
+            }
             if prepared.time_unit.is_none() {
                 notes.push(format!(
                     "the unit of \"{}\" is not known, so times are shown without one: set the time column's unit (CLI: --time-unit days|weeks|months|years)",

@@ -62,6 +62,8 @@ pub struct ConventionChoices {
     pub test: Weight,
     /// The headline hazard-ratio method.
     pub hr: HeadlineHr,
+    /// Whether near-tied times are tied (R's `timefix`; the others compare the doubles).
+    pub timefix: bool,
 }
 
 impl Convention {
@@ -115,6 +117,9 @@ impl Convention {
             ties,
             test: Weight::LogRank,
             hr,
+            // Only R merges near-ties (aeqSurv); SAS, SPSS, Stata and Prism compare the
+            // stored doubles as they are (docs/conventions.md).
+            timefix: self == R,
         }
     }
 

@@ -135,6 +135,19 @@ impl SurvData {
         self
     }
 
+    /// The data with near-tied times merged as R's `aeqSurv` merges them
+    /// ([`crate::timefix`]), and how many observations changed time.
+    pub fn timefixed(mut self, tolerance: f64) -> (SurvData, usize) {
+        match crate::timefix::merged_times(&self.time, tolerance) {
+            Some(t) => {
+                let changed = t.iter().zip(&self.time).filter(|(a, b)| a != b).count();
+                self.time = t;
+                (self, changed)
+            }
+            None => (self, 0),
+        }
+    }
+
     /// Number of observations.
     pub fn len(&self) -> usize {
         self.time.len()

@@ -44,6 +44,7 @@ pub mod rmst;
 pub mod spreadsheet;
 pub mod table;
 pub mod ticks;
+pub mod timefix;
 pub mod trial;
 pub mod units;
 

@@ -608,6 +608,9 @@ pub fn methods_sentences(a: &Analysis) -> Vec<String> {
             a.time_unit.map_or(String::new(), |u| format!(" {}", u.name()))
         ));
     }
+    if o.timefix {
+        s.push("Times that differed only by rounding error (by less than 1.5 × 10⁻⁸, absolutely or relative to the mean time) were treated as tied, as R's survival package does (timefix).".into());
+    }
     s.push(format!(
         "P values are two-sided. Analyses were done with survcalc {}, whose estimates reproduce R's survival package ({} conventions).",
         env!("CARGO_PKG_VERSION"),

@@ -36,3 +36,6 @@ mod reference_trial;
 // Sentences, the summary table and the CSV exports, from R's veteran numbers.
 #[path = "suite/report.rs"]
 mod report;
+// Near-tied times as R's timefix treats them (timefix.R).
+#[path = "suite/timefix.rs"]
+mod timefix;
