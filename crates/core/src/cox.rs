@@ -289,6 +289,9 @@ pub enum CoxDiagnostic {
         /// The coefficients dropped.
         coefficients: Vec<String>,
     },
+    /// There are no events, so the partial likelihood is flat and no coefficient can be
+    /// estimated (R: every coefficient `NA`, 0 iterations, tests 0 on 0 df with P = 1).
+    NoEvents,
 }
 
 /// One coefficient of a multivariable model.
@@ -487,6 +490,9 @@ pub fn cox_model(
 pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
     let p = frame.x.len();
     let n = frame.time.len();
+    if !frame.status.iter().any(|&e| e) {
+        return no_events(frame, options);
+    }
     let mut warnings = Vec::new();
     let names: Vec<String> = frame.columns.iter().map(|c| c.name.clone()).collect();
     let maxiter = options.iter_max;
@@ -704,6 +710,58 @@ pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
         events,
         excluded: frame.excluded.clone(),
         strata,
+        options: *options,
+    }
+}
+
+/// The model of data without events: nothing is estimable. As R: every coefficient NA,
+/// 0 iterations, log-likelihood 0, each test 0 on 0 df with P = 1. Unlike R, the SE of
+/// an NA coefficient is NA too (R prints 0, which reads as certainty), and the fit says
+/// why ([`CoxDiagnostic::NoEvents`]) rather than showing a hazard ratio of 1.
+fn no_events(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
+    let p = frame.x.len();
+    let flat = ChiSquareTest {
+        chisq: 0.0,
+        df: 0,
+        p_value: 1.0,
+    };
+    CoxModel {
+        coefficients: frame
+            .columns
+            .iter()
+            .map(|c| CoxCoef {
+                name: c.name.clone(),
+                term: frame.terms[c.term].name.clone(),
+                level: c.level.clone(),
+                coef: f64::NAN,
+                se: f64::NAN,
+                hr: f64::NAN,
+                hr_lower: f64::NAN,
+                hr_upper: f64::NAN,
+                z: f64::NAN,
+                p_value: f64::NAN,
+                singular: true,
+                diverges: None,
+            })
+            .collect(),
+        term_tests: Vec::new(),
+        var: vec![vec![0.0; p]; p],
+        means: (0..p)
+            .map(|k| frame.x[k].iter().sum::<f64>() / frame.x[k].len().max(1) as f64)
+            .collect(),
+        loglik: [0.0, 0.0],
+        lr_test: flat,
+        wald_test: flat,
+        score_test: flat,
+        concordance: None,
+        iterations: 0,
+        converged: true,
+        warnings: vec!["not estimable: there are no events".to_string()],
+        diagnostics: vec![CoxDiagnostic::NoEvents],
+        n: frame.time.len(),
+        events: 0,
+        excluded: frame.excluded.clone(),
+        strata: None,
         options: *options,
     }
 }

@@ -302,7 +302,7 @@ fn rmst_unchecked(curve: &KmCurve, tau: f64, conf_level: f64) -> Rmst {
         prev_s = curve.surv[j];
     }
     rect.push((tau - prev_t) * prev_s);
-    let estimate: f64 = rect.iter().sum();
+    let estimate = area(curve, m, tau);
     // A_i = area from t_i to τ = the rectangles after t_i, accumulated from the end.
     let mut variance = 0.0;
     let mut tail = 0.0;
@@ -329,6 +329,34 @@ fn rmst_unchecked(curve: &KmCurve, tau: f64, conf_level: f64) -> Rmst {
         rmtl_upper: tau - lower,
         conf_level,
     }
+}
+
+/// The area under the step function up to τ, from the first `m` rows: one rectangle per
+/// run of equal S (censorings do not change S), summed with Neumaier's compensation. R
+/// sums the row rectangles in long double; adding the runs' widths row by row in double
+/// left an all-censored arm's RMST a few ulps off τ, and a difference of −2.2e-16 with
+/// SE 0 (issue 11).
+fn area(curve: &KmCurve, m: usize, tau: f64) -> f64 {
+    let (mut sum, mut comp) = (0.0f64, 0.0f64);
+    let mut add = |x: f64| {
+        let t = sum + x;
+        comp += if sum.abs() >= x.abs() {
+            (sum - t) + x
+        } else {
+            (x - t) + sum
+        };
+        sum = t;
+    };
+    let (mut start, mut s) = (0.0, 1.0);
+    for j in 0..m {
+        if curve.surv[j] != s {
+            add((curve.time[j] - start) * s);
+            start = curve.time[j];
+            s = curve.surv[j];
+        }
+    }
+    add((tau - start) * s);
+    sum + comp
 }
 
 /// The RMST of one group up to `tau`, with survRM2's SE and Wald interval.
@@ -388,8 +416,13 @@ fn contrast(est: f64, se: f64, z: f64, scale: ContrastScale) -> RmstContrast {
         ContrastScale::Difference => x,
         ContrastScale::LogRatio => x.exp(),
     };
-    // R: 2 * pnorm(-abs(est) / se); pnorm(-Inf) = 0, NaN stays NaN.
-    let p = two_sided_p(est / se);
+    // R: 2 * pnorm(-abs(est) / se); pnorm(-Inf) = 0, NaN stays NaN. With se = 0 there is
+    // no test (R prints 0 or NaN by the sign of the rounding error): undefined.
+    let p = if se > 0.0 {
+        two_sided_p(est / se)
+    } else {
+        None
+    };
     RmstContrast {
         estimate: finite(back(est)),
         se: finite(se),
@@ -466,6 +499,22 @@ mod tests {
             Ok(d) => kaplan_meier(&d, &KmOptions::default()),
             Err(e) => panic!("test data invalid: {e}"),
         }
+    }
+
+    #[test]
+    fn regression_all_censored_arms_have_no_test() {
+        // Issue 11: an all-censored arm gave a difference of −2.2e-16 with se 0 and P = 0.
+        let c = curves(
+            &[0.1, 0.7, 1.3, 2.9, 0.2, 0.3, 1.7, 2.9],
+            &[0, 0, 0, 0, 0, 0, 0, 0],
+            &["a", "a", "a", "a", "b", "b", "b", "b"],
+        );
+        let r = rmst2(&c[1], &c[0], &RmstOptions::default()).expect("valid tau");
+        assert_eq!(r.difference.estimate, Some(0.0));
+        assert_eq!(r.difference.se, Some(0.0));
+        assert_eq!(r.difference.p_value, None, "no test without variance");
+        let a = rmst(&c[0], 2.9, 0.95).expect("valid tau");
+        assert_eq!(a.estimate, 2.9, "the area under S = 1 is τ exactly");
     }
 
     #[test]

@@ -661,3 +661,48 @@ fn reference_swap_negates_coefficient() {
         assert!((a.loglik[1] - b.loglik[1]).abs() < 1e-9);
     }
 }
+
+/// Issue 11: a model with no events was reported as HR 1.0 (1.0, 1.0) after 21
+/// iterations on 1 df. R: coefficient NA, 0 iterations, tests 0 on 0 df (P = 1).
+#[test]
+fn regression_no_events_is_not_estimable() {
+    use survcalc_core::{analyze, cox_fit, AnalysisOptions, CoxOptions, Mapping, SurvData, Table};
+    let data = SurvData::from_labels(
+        vec![1.0, 2.0, 3.0, 4.0],
+        vec![false; 4],
+        &["A", "A", "B", "B"],
+    )
+    .expect("data");
+    for ties in [
+        survcalc_core::Ties::Efron,
+        survcalc_core::Ties::Breslow,
+        survcalc_core::Ties::Exact,
+    ] {
+        let fit = cox_fit(
+            &data,
+            &CoxOptions {
+                ties,
+                ..CoxOptions::default()
+            },
+        );
+        assert!(
+            fit.terms[0].coef.is_nan() && fit.terms[0].hr.is_nan(),
+            "{ties:?}"
+        );
+        assert_eq!(fit.iterations, 0);
+        assert!(!fit.is_reliable());
+        assert_eq!(fit.diagnostics, vec![CoxDiagnostic::NoEvents]);
+        for t in [fit.lr_test, fit.wald_test, fit.score_test] {
+            assert_eq!((t.chisq, t.df, t.p_value), (0.0, 0, 1.0));
+        }
+    }
+    let table = Table::parse("t,s,a\n1,0,A\n2,0,A\n3,0,B\n4,0,B\n").expect("table");
+    let m = Mapping {
+        time: "t".into(),
+        event: "s".into(),
+        group: Some("a".into()),
+        ..Mapping::default()
+    };
+    let a = analyze(&table, &m, &AnalysisOptions::default()).expect("analysis");
+    assert!(a.headline_hr().is_none(), "no made-up hazard ratio");
+}
