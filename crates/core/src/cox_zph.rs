@@ -346,14 +346,34 @@ fn zph1(
 }
 
 /// Uᵀ A⁻¹ U by LU with partial pivoting (R `solve(A, u) %*% u`).
+///
+/// R's `solve` refuses a matrix whose reciprocal condition number (1-norm, LAPACK
+/// `dgecon`) is below `.Machine$double.eps` ("system is computationally singular"); the
+/// same test is made here with the exact 1-norm condition number. A negative quadratic
+/// form, which an information matrix that is numerically positive definite cannot give,
+/// is refused too: a χ² is never negative (issue 11).
 fn quad_solve(a: &[Vec<f64>], u: &[f64]) -> Result<f64, ZphError> {
     let n = u.len();
     let m = DMatrix::from_fn(n, n, |i, j| a[i][j]);
-    let s = m
-        .lu()
+    let lu = m.clone().lu();
+    let inv = lu.try_inverse().ok_or(ZphError::Singular)?;
+    let norm1 = |x: &DMatrix<f64>| {
+        (0..x.ncols())
+            .map(|j| x.column(j).iter().map(|v| v.abs()).sum::<f64>())
+            .fold(0.0, f64::max)
+    };
+    let rcond = 1.0 / (norm1(&m) * norm1(&inv));
+    if rcond.is_nan() || rcond < f64::EPSILON {
+        return Err(ZphError::Singular);
+    }
+    let s = lu
         .solve(&DVector::from_column_slice(u))
         .ok_or(ZphError::Singular)?;
-    Ok(s.iter().zip(u).map(|(s, u)| s * u).sum())
+    let q: f64 = s.iter().zip(u).map(|(s, u)| s * u).sum();
+    if q < 0.0 || !q.is_finite() {
+        return Err(ZphError::Singular);
+    }
+    Ok(q)
 }
 
 /// The transformed times g(t) of every row.

@@ -706,3 +706,48 @@ fn regression_no_events_is_not_estimable() {
     let a = analyze(&table, &m, &AnalysisOptions::default()).expect("analysis");
     assert!(a.headline_hr().is_none(), "no made-up hazard ratio");
 }
+
+/// Issue 11: cox.zph on a singular information matrix. R stops ("system is
+/// computationally singular"); survcalc printed a χ² without a warning, sometimes
+/// negative (−2.65e-5; −675 with Breslow ties).
+#[test]
+fn regression_singular_zph_is_refused_never_negative() {
+    use survcalc_core::{analyze, AnalysisOptions, Mapping, Table, Ties};
+    for (csv, ties) in [
+        (
+            "t,s,a\n1,1,A\n3,1,B\n3,1,B\n1,1,B\n1,1,C\n1,1,C\n1,1,C\n",
+            Ties::Efron,
+        ),
+        (
+            "t,s,a\n1,1,A\n3,1,B\n3,1,B\n1,1,B\n1,1,C\n1,1,C\n1,1,C\n",
+            Ties::Breslow,
+        ),
+        (
+            "t,s,a\n2,1,Active\n2,1,Placebo\n3,1,Drug\n3,0,Active\n2,1,Combo\n",
+            Ties::Efron,
+        ),
+        (
+            "t,s,a\n2,1,Active\n2,1,Placebo\n3,1,Drug\n3,0,Active\n2,1,Combo\n",
+            Ties::Breslow,
+        ),
+    ] {
+        let table = Table::parse(csv).expect("table");
+        let m = Mapping {
+            time: "t".into(),
+            event: "s".into(),
+            group: Some("a".into()),
+            ..Mapping::default()
+        };
+        let mut o = AnalysisOptions::default();
+        o.cox.ties = ties;
+        let a = analyze(&table, &m, &o).expect("analysis");
+        assert!(a.ph_test.is_none(), "{ties:?}: {:?}", a.ph_test);
+        assert!(
+            a.warnings
+                .iter()
+                .any(|w| w.contains("proportional-hazards test not computed")),
+            "{:?}",
+            a.warnings
+        );
+    }
+}
