@@ -49,7 +49,6 @@
 //! Genet 19:251–253. Loader C (2000). Fast and accurate computation of binomial
 //! probabilities. Mehta CR, Patel NR (1983). JASA 78:427–434 (the r × c test R computes).
 
-use statrs::distribution::{ContinuousCDF, Normal};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -268,48 +267,18 @@ fn qnorm(p: f64) -> f64 {
     if !(p > 0.0 && p < 1.0) {
         return f64::NAN;
     }
-    match Normal::new(0.0, 1.0) {
-        Ok(n) => n.inverse_cdf(p),
-        Err(_) => f64::NAN,
-    }
+    crate::numerics::qnorm(p)
 }
 
-/// Φ(z), R `pnorm(z)`, from the regularised incomplete gamma function
-/// (Φ(−|z|) = Q(½, z²/2)/2), which keeps full relative precision in the tails; statrs's
-/// `erfc` is only good to about 1e-10 relative.
+/// Φ(z), R `pnorm(z)` ([`crate::numerics::pnorm`]).
 fn pnorm(z: f64) -> f64 {
-    if z.is_nan() {
-        return f64::NAN;
-    }
-    if z == 0.0 {
-        return 0.5;
-    }
-    let tail = 0.5 * gamma_q(0.5, z * z / 2.0);
-    if z < 0.0 {
-        tail
-    } else {
-        1.0 - tail
-    }
+    crate::numerics::pnorm(z)
 }
 
-/// Upper tail of χ²(df), R `pchisq(x, df, lower.tail = FALSE)`: Q(df/2, x/2).
+/// Upper tail of χ²(df), R `pchisq(x, df, lower.tail = FALSE)`
+/// ([`crate::numerics::chisq_upper`]).
 pub(crate) fn pchisq_upper(x: f64, df: usize) -> f64 {
-    if x.is_nan() || df == 0 {
-        return f64::NAN;
-    }
-    if x <= 0.0 {
-        return 1.0;
-    }
-    if df == 2 {
-        return (-x / 2.0).exp();
-    }
-    gamma_q(df as f64 / 2.0, x / 2.0)
-}
-
-/// The regularised upper incomplete gamma function Q(a, x) for a, x > 0 (NaN otherwise,
-/// where statrs would panic).
-fn gamma_q(a: f64, x: f64) -> f64 {
-    statrs::function::gamma::checked_gamma_ur(a, x).unwrap_or(f64::NAN)
+    crate::numerics::chisq_upper(x, df)
 }
 
 /// Result of a root search.

@@ -21,7 +21,6 @@
 //! and Medical Subjects 33. R: `survival::survfit.formula`, `survival:::survfit_confint`.
 
 use crate::data::SurvData;
-use statrs::distribution::{ContinuousCDF, Normal};
 
 /// The transform on which pointwise confidence limits are symmetric.
 /// Mirrors R `survfit(conf.type = )`.
@@ -153,11 +152,11 @@ impl KmCurve {
 
 /// z = Φ⁻¹(1 − (1 − level)/2), R `qnorm(1 - (1 - conf.int)/2)`.
 pub(crate) fn z_value(conf_level: f64) -> f64 {
-    // Normal::new(0, 1) cannot fail; a level outside (0, 1) gives NaN limits, not a panic.
-    match Normal::new(0.0, 1.0) {
-        Ok(n) => n.inverse_cdf(1.0 - (1.0 - conf_level) / 2.0),
-        Err(_) => f64::NAN,
+    // A level outside (0, 1) gives NaN limits, not a panic.
+    if !(conf_level > 0.0 && conf_level < 1.0) {
+        return f64::NAN;
     }
+    crate::numerics::qnorm(1.0 - (1.0 - conf_level) / 2.0)
 }
 
 /// Pointwise limits for survival `p` with standard error of log S `se`, as R's

@@ -38,6 +38,7 @@ pub mod landmark;
 pub mod logrank;
 pub mod mapping;
 pub mod median;
+pub mod numerics;
 pub mod report;
 pub mod response;
 pub mod rmst;

@@ -16,7 +16,6 @@
 
 use crate::data::SurvData;
 use nalgebra::{DMatrix, DVector};
-use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// The result of a (weighted) log-rank test.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,13 +141,7 @@ pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
 /// Upper tail of the chi-square distribution, R `pchisq(x, df, lower.tail = FALSE)`.
 /// NaN for df = 0 or a NaN statistic.
 pub fn chi_square_sf(x: f64, df: usize) -> f64 {
-    if df == 0 || x.is_nan() {
-        return f64::NAN;
-    }
-    match ChiSquared::new(df as f64) {
-        Ok(c) => c.sf(x.max(0.0)),
-        Err(_) => f64::NAN,
-    }
+    crate::numerics::chisq_upper(x, df)
 }
 
 #[cfg(test)]

@@ -40,7 +40,6 @@
 //! `Miwa()`, an exact-in-the-limit recursion used as the reference in the tests).
 
 use super::CompareError;
-use statrs::function::erf::erfc_inv;
 
 /// Options of [`mvn_rectangle`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -102,119 +101,8 @@ const PRIMES: [u32; 25] = [
     2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
 ];
 
-/// Standard normal distribution function Φ(x), W. J. Cody's rational Chebyshev
-/// approximations as in R's `pnorm` (nmath/pnorm.c): relative accuracy near machine
-/// precision in both tails. (statrs 0.18's `erfc` carries ~1e-10 relative error, too much
-/// for results checked against R at 1e-10.)
-///
-/// # References
-/// Cody WJ (1993). Algorithm 715: SPECFUN. ACM Trans Math Softw 19:22–32. R `pnorm`.
-#[allow(
-    clippy::excessive_precision,
-    reason = "Cody's coefficients exactly as published and as R's pnorm.c has them"
-)]
-pub(crate) fn pnorm(x: f64) -> f64 {
-    const A: [f64; 5] = [
-        2.2352520354606839287,
-        161.02823106855587881,
-        1067.6894854603709582,
-        18154.981253343561249,
-        0.065682337918207449113,
-    ];
-    const B: [f64; 4] = [
-        47.20258190468824187,
-        976.09855173777669322,
-        10260.932208618978205,
-        45507.789335026729956,
-    ];
-    const C: [f64; 9] = [
-        0.39894151208813466764,
-        8.8831497943883759412,
-        93.506656132177855979,
-        597.27027639480026226,
-        2494.5375852903726711,
-        6848.1904505362823326,
-        11602.651437647350124,
-        9842.7148383839780218,
-        1.0765576773720192317e-8,
-    ];
-    const D: [f64; 8] = [
-        22.266688044328115691,
-        235.38790178262499861,
-        1519.377599407554805,
-        6485.558298266760755,
-        18615.571640885098091,
-        34900.952721145977266,
-        38912.003286093271411,
-        19685.429676859990727,
-    ];
-    const P: [f64; 6] = [
-        0.21589853405795699,
-        0.1274011611602473639,
-        0.022235277870649807,
-        0.001421619193227893466,
-        2.9112874951168792e-5,
-        0.02307344176494017303,
-    ];
-    const Q: [f64; 5] = [
-        1.28426009614491121,
-        0.468238212480865118,
-        0.0659881378689285515,
-        0.00378239633202758244,
-        7.29751555083966205e-5,
-    ];
-    const SQRT_32: f64 = 5.656854249492380195206754896838;
-    const ONE_OVER_SQRT_2PI: f64 = 0.398942280401432677939946059934;
-    if x.is_nan() {
-        return f64::NAN;
-    }
-    let y = x.abs();
-    if y <= 0.67448975 {
-        let (mut num, mut den) = (0.0, 0.0);
-        if y > f64::EPSILON * 0.5 {
-            let xsq = x * x;
-            num = A[4] * xsq;
-            den = xsq;
-            for i in 0..3 {
-                num = (num + A[i]) * xsq;
-                den = (den + B[i]) * xsq;
-            }
-        }
-        return 0.5 + x * (num + A[3]) / (den + B[3]);
-    }
-    // The upper tail Q(y) = 1 − Φ(y), as exp(−y²/2) times a rational function; the square
-    // is split (xsq = trunc(16 y)/16) so that exp(−y²/2) keeps full relative precision.
-    let tail = if y <= SQRT_32 {
-        let mut num = C[8] * y;
-        let mut den = y;
-        for i in 0..7 {
-            num = (num + C[i]) * y;
-            den = (den + D[i]) * y;
-        }
-        (num + C[7]) / (den + D[7])
-    } else if y < 40.0 {
-        let xsq = 1.0 / (x * x);
-        let mut num = P[5] * xsq;
-        let mut den = xsq;
-        for i in 0..4 {
-            num = (num + P[i]) * xsq;
-            den = (den + Q[i]) * xsq;
-        }
-        let t = xsq * (num + P[4]) / (den + Q[4]);
-        (ONE_OVER_SQRT_2PI - t) / y
-    } else {
-        // Φ(−40) < 1e-349 underflows; this also covers ±∞.
-        return if x > 0.0 { 1.0 } else { 0.0 };
-    };
-    let xsq = (y * 16.0).trunc() / 16.0;
-    let del = (y - xsq) * (y + xsq);
-    let upper = (-xsq * xsq * 0.5).exp() * (-del * 0.5).exp() * tail;
-    if x > 0.0 {
-        1.0 - upper
-    } else {
-        upper
-    }
-}
+pub(crate) use crate::numerics::pnorm;
+use crate::numerics::qnorm;
 
 /// The first coordinate of the solution of the k × k system whose rows are `planes`
 /// (coefficients, right-hand side), by Gaussian elimination with partial pivoting; None if
@@ -295,11 +183,6 @@ fn dnorm(x: f64) -> f64 {
         return 0.0;
     }
     (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt()
-}
-
-/// Standard normal quantile, Φ⁻¹(p) = −√2 erfc⁻¹(2p).
-fn qnorm(p: f64) -> f64 {
-    -std::f64::consts::SQRT_2 * erfc_inv(2.0 * p)
 }
 
 /// The probability that X ~ N(0, `corr`) lies in the rectangle `lower ≤ X ≤ upper`
