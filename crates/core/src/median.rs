@@ -81,28 +81,36 @@ fn findq(x: &[f64], y: &[Option<f64>], p: f64) -> Option<f64> {
         return None;
     }
     let xmax = *x.last()?;
-    // Drop duplicated y values (keeping the first), as R's `duplicated` (NA equals NA).
+    // Drop duplicated y values (keeping the first), as R's `duplicated` (NA equals NA,
+    // 0 equals −0): a hash of the values seen, so the cost stays O(n) (a scan of the kept
+    // values made the whole report quadratic in the distinct times; issue 15).
+    let mut seen: std::collections::HashSet<Option<u64>> = std::collections::HashSet::new();
     let mut xs = Vec::with_capacity(x.len());
     let mut ys: Vec<Option<f64>> = Vec::with_capacity(y.len());
     for (&xi, &yi) in x.iter().zip(y) {
-        if !ys.contains(&yi) {
+        let key = yi.map(|v| if v == 0.0 { 0u64 } else { v.to_bits() });
+        if seen.insert(key) {
             xs.push(xi);
             ys.push(yi);
         }
     }
-    // approx(y ± tol, 1:n, p, method = "constant", f = 1): the first knot at or above p;
-    // knots with NA are dropped; p outside the knots' range gives NA.
+    // approx(y ± tol, 1:n, p, method = "constant", f = 1). approx drops the NA knots and
+    // sorts the others by value (a band need not be monotone: log and logit bands can
+    // turn back; issue 11), then gives the index of the first knot at or above p, or NA
+    // when p is outside the knots' range.
+    let mut order: Vec<(f64, usize)> = ys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (v, i)))
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let index = |shift: f64| -> Option<usize> {
-        let knots: Vec<(f64, usize)> = ys
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (v + shift, i)))
-            .collect();
-        let (first, last) = (knots.first()?.0, knots.last()?.0);
+        let (first, last) = (order.first()?.0 + shift, order.last()?.0 + shift);
         if p < first || p > last {
             return None;
         }
-        knots.iter().find(|(v, _)| *v >= p).map(|&(_, i)| i)
+        let k = order.partition_point(|(v, _)| v + shift < p);
+        order.get(k).map(|&(_, i)| i)
     };
     let i1 = index(R_QUANTILE_TOL);
     let i2 = index(-R_QUANTILE_TOL);
@@ -209,6 +217,25 @@ mod tests {
 
     fn curve(time: &[f64], ev: &[u8]) -> KmCurve {
         crate::km::test_curve(time, ev)
+    }
+
+    #[test]
+    fn regression_findq_on_a_long_curve() {
+        // Issue 15: findq's duplicate check was quadratic in the distinct times (87% of a
+        // 22 s report at 1e6 rows). This pins its result on a 1e5-point curve: every time
+        // an event, S(t_i) = 1 − i/n, so S = 0.5 on [50000, 50001) and the median is the
+        // midpoint; the quartiles likewise.
+        let n = 100_000;
+        let t: Vec<f64> = (1..=n).map(f64::from).collect();
+        let c = curve(&t, &vec![1; t.len()]);
+        assert_eq!(median_r(&c, 0.5).estimate, Some(50_000.5));
+        assert_eq!(median_r(&c, 0.25).estimate, Some(25_000.5));
+        let m = median_r(&c, 0.5);
+        let (lo, hi) = (m.lower.unwrap_or(f64::NAN), m.upper.unwrap_or(f64::NAN));
+        assert!(
+            lo < 50_000.5 && hi > 50_000.5 && hi - lo < 1_000.0,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

@@ -564,3 +564,66 @@ golden!(
     never_half,
     time_zero,
 );
+
+/// Issue 11: a band that turns back (log: 0.741 then 0.771). R's findq sorts the band's
+/// knots (approx) and finds the upper limit 6 of the 25% quantile; survcalc found none.
+/// Fixture: `Rscript tests/r/quantile_band.R`.
+#[test]
+fn regression_quantile_limits_of_a_band_that_is_not_monotone() {
+    let fx = load(fixture_text!("quantile_band.json"));
+    let time = nums(&fx, "time");
+    let event = nums(&fx, "status").into_iter().map(|s| s == 1.0).collect();
+    let n = time.len();
+    let data = SurvData::new(time, event, vec![0; n], vec!["all".into()]).expect("data");
+    let probs = nums(&fx, "probs");
+    let mut c = Checker::new("quantile_band");
+    for case in array(&fx, "cases") {
+        let name = string(case, "conf_type");
+        let options = KmOptions {
+            conf_type: ConfType::from_r_name(&name).expect("a conf.type"),
+            ..KmOptions::default()
+        };
+        let km = &kaplan_meier(&data, &options)[0];
+        c.close_all(
+            "band.lower",
+            &name,
+            &km.lower,
+            &opt_nums(case, "lower"),
+            KM_REL,
+        );
+        c.close_all(
+            "band.upper",
+            &name,
+            &km.upper,
+            &opt_nums(case, "upper"),
+            KM_REL,
+        );
+        let q: Vec<_> = probs.iter().map(|&p| median_r(km, p)).collect();
+        let at = |w: &str| format!("{name} {w}");
+        let est: Vec<_> = q.iter().map(|m| m.estimate).collect();
+        let lo: Vec<_> = q.iter().map(|m| m.lower).collect();
+        let hi: Vec<_> = q.iter().map(|m| m.upper).collect();
+        c.close_all(
+            "quantile",
+            at("estimate"),
+            &est,
+            &opt_nums(case, "quantile"),
+            QUANTILE_REL,
+        );
+        c.close_all(
+            "quantile.lower",
+            at("lower"),
+            &lo,
+            &opt_nums(case, "q_lower"),
+            QUANTILE_REL,
+        );
+        c.close_all(
+            "quantile.upper",
+            at("upper"),
+            &hi,
+            &opt_nums(case, "q_upper"),
+            QUANTILE_REL,
+        );
+    }
+    c.finish();
+}
