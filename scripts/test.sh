@@ -17,6 +17,13 @@ cargo clippy -p survcalc-web --target wasm32-unknown-unknown --locked -- -D warn
 echo "== Rust tests"
 cargo test --workspace --locked
 
+echo "== differential test against R (50 data sets; only where R is installed)"
+if command -v Rscript >/dev/null 2>&1 && Rscript -e 'library(survival)' >/dev/null 2>&1; then
+  scripts/diff-r.sh 50 1
+else
+  echo "skipped: R with survival is not installed (scripts/diff-r.sh installs it and runs 1000)"
+fi
+
 echo "== release build of the page (dist/, relative URLs)"
 trunk build --release --public-url ./
 
