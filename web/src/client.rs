@@ -31,6 +31,14 @@ enum PendingRead {
     Again { read: TableOptions },
 }
 
+/// Why the worker stopped, as it said before stopping.
+struct Crash {
+    /// The JavaScript error's text ("unreachable", "Out of memory", …).
+    text: String,
+    /// Whether it ran out of memory.
+    memory: bool,
+}
+
 /// What to do with the data when it comes back.
 type DataWaiter = Box<dyn FnOnce(String)>;
 /// What to do with the whole trial's results when they come back.
@@ -108,7 +116,7 @@ impl Client {
         on_message.forget();
         let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
             ev.prevent_default();
-            self.on_crash();
+            self.on_crash(None);
         });
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         on_error.forget();
@@ -234,6 +242,17 @@ impl Client {
             .ok()
             .and_then(|v| v.as_f64())
             .map_or(0, |v| v as u32);
+        // The worker trapped (or ran out of memory) and stopped itself.
+        if let Some(text) = js_sys::Reflect::get(data, &"crashed".into())
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            let memory = js_sys::Reflect::get(data, &"memory".into())
+                .ok()
+                .is_some_and(|v| v.is_truthy());
+            self.on_crash(Some(Crash { text, memory }));
+            return;
+        }
         let reply = js_sys::Reflect::get(data, &"reply".into())
             .map_err(|_| "no reply".to_string())
             .and_then(|r| serde_wasm_bindgen::from_value::<Reply>(r).map_err(|e| e.to_string()));
@@ -315,7 +334,7 @@ impl Client {
     }
 
     /// The worker stopped (a trap in a reader): start another; the data it held is gone.
-    fn on_crash(self) {
+    fn on_crash(self, crash: Option<Crash>) {
         let reads: Vec<PendingRead> = STATE.with_borrow_mut(|s| {
             if let Some(w) = s.worker.take() {
                 w.terminate();
@@ -327,11 +346,22 @@ impl Client {
         });
         self.busy.set(None);
         self.computed.set(None);
+        let reading = !reads.is_empty();
         let source = match reads.into_iter().next() {
             Some(PendingRead::New { source, .. }) => source,
             _ => self.session.with_untracked(|s| s.source.clone()),
         };
-        let msg = "the data could not be read: the reader stopped on something in this file it does not handle. If it is a workbook, open it in Excel or LibreOffice and save it again, or save the sheet as CSV".to_string();
+        let msg = match crash {
+            Some(Crash { memory: true, .. }) => format!(
+                "{source} could not be analysed here: the file needs more memory than the browser allows. The command-line tool (survcalc analyze) or an aggregated table (time, group, events, censored) can handle it"
+            ),
+            Some(Crash { text, .. }) if !reading => format!(
+                "{source} could not be analysed: the calculation stopped on something it does not handle ({text}). Load the file again; if a link or a setting holds an unusual value, change it"
+            ),
+            _ => format!(
+                "{source} could not be read: the reader stopped on something in this file it does not handle. If it is a workbook, open it in Excel or LibreOffice and save it again, or save the sheet as CSV"
+            ),
+        };
         self.session.set(Session::from_info(
             &source,
             Err(msg),

@@ -311,6 +311,16 @@ pub enum AnalysisError {
     Table(TableError),
     /// The mapping cannot be applied.
     Mapping(MappingError),
+    /// An option is outside what the analysis can use.
+    Option(crate::error::OptionError),
+    /// More groups than the report can compare (every pairwise test and the Cox model
+    /// grow with their number); [`MAX_GROUPS`] at most.
+    TooManyGroups {
+        /// The groups found.
+        groups: usize,
+        /// The group column.
+        column: String,
+    },
 }
 
 impl std::fmt::Display for AnalysisError {
@@ -318,7 +328,98 @@ impl std::fmt::Display for AnalysisError {
         match self {
             AnalysisError::Table(e) => e.fmt(f),
             AnalysisError::Mapping(e) => e.fmt(f),
+            AnalysisError::Option(e) => e.fmt(f),
+            AnalysisError::TooManyGroups { groups, column } => write!(
+                f,
+                "the group column \"{column}\" has {groups} different values; survcalc compares at most {MAX_GROUPS} groups. Choose the column that holds the arm (or none)"
+            ),
         }
+    }
+}
+
+impl From<MappingError> for AnalysisError {
+    fn from(e: MappingError) -> Self {
+        AnalysisError::Mapping(e)
+    }
+}
+
+/// Most groups an analysis compares.
+pub const MAX_GROUPS: usize = 50;
+/// Most landmark times, and most risk-table times.
+pub const MAX_TIMES: usize = 200;
+/// Most covariates of the adjusted Cox model.
+pub const MAX_COVARIATES: usize = 20;
+/// Most Newton–Raphson iterations (R's default is 20).
+pub const MAX_ITERATIONS: usize = 1_000;
+
+impl AnalysisOptions {
+    /// Checks every option against what the estimators can use; the one boundary that
+    /// options from a share link, the page and the CLI all pass ([`analyze`] calls it).
+    ///
+    /// # Errors
+    /// The first option out of range, with its rule.
+    pub fn validate(&self) -> Result<(), crate::error::OptionError> {
+        let err = |option: &str, value: String, rule: &str| crate::error::OptionError {
+            option: option.to_string(),
+            value,
+            rule: rule.to_string(),
+        };
+        let level = "a number between 0 and 1 (exclusive), such as 0.95";
+        for (name, v) in [
+            ("km.conf_level", self.km.conf_level),
+            ("cox.conf_level", self.cox.conf_level),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(err(name, v.to_string(), level));
+            }
+        }
+        let c = &self.cox;
+        if c.iter_max > MAX_ITERATIONS {
+            return Err(err(
+                "cox.iter_max",
+                c.iter_max.to_string(),
+                &format!("at most {MAX_ITERATIONS} (R's default is 20)"),
+            ));
+        }
+        for (name, v) in [
+            ("cox.eps", c.eps),
+            ("cox.toler_chol", c.toler_chol),
+            ("cox.toler_inf", c.toler_inf),
+        ] {
+            if !(v > 0.0 && v < 1.0) {
+                return Err(err(
+                    name,
+                    v.to_string(),
+                    "a small positive number below 1 (R's defaults: eps 1e-9, toler.chol 1.8e-12, toler.inf 3.2e-5)",
+                ));
+            }
+        }
+        for (name, times) in [
+            ("landmarks", &self.landmarks),
+            ("risk_times", &self.risk_times),
+        ] {
+            if times.len() > MAX_TIMES {
+                return Err(err(
+                    name,
+                    format!("{} times", times.len()),
+                    &format!("at most {MAX_TIMES} times"),
+                ));
+            }
+            if let Some(t) = times.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+                return Err(err(name, t.to_string(), "times that are numbers ≥ 0"));
+            }
+        }
+        if let Some(t) = self.rmst_tau.filter(|t| !(t.is_finite() && *t > 0.0)) {
+            return Err(err("rmst_tau", t.to_string(), "a time > 0"));
+        }
+        if self.covariates.len() > MAX_COVARIATES {
+            return Err(err(
+                "covariates",
+                format!("{} columns", self.covariates.len()),
+                &format!("at most {MAX_COVARIATES} columns"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -327,14 +428,23 @@ impl std::error::Error for AnalysisError {}
 /// Runs the analysis of one endpoint of `table` under `mapping`.
 ///
 /// # Errors
-/// [`MappingError`]s from [`prepare`]; row problems are not errors but
-/// [`Analysis::excluded`].
+/// [`AnalysisError::Option`] for an option out of range ([`AnalysisOptions::validate`]),
+/// [`MappingError`]s from [`prepare`], [`AnalysisError::TooManyGroups`]; row problems are
+/// not errors but [`Analysis::excluded`].
 pub fn analyze(
     table: &Table,
     mapping: &Mapping,
     options: &AnalysisOptions,
-) -> Result<Analysis, MappingError> {
+) -> Result<Analysis, AnalysisError> {
+    options.validate().map_err(AnalysisError::Option)?;
     let prepared = prepare(table, mapping)?;
+    let groups = prepared.data.n_groups();
+    if groups > MAX_GROUPS {
+        return Err(AnalysisError::TooManyGroups {
+            groups,
+            column: mapping.group.clone().unwrap_or_default(),
+        });
+    }
     let (data, merged) = if options.timefix {
         prepared
             .data
@@ -626,7 +736,7 @@ pub fn analyze_bytes(
 ) -> Result<Analysis, AnalysisError> {
     let table = Table::from_bytes(bytes, &crate::table::TableOptions::default())
         .map_err(AnalysisError::Table)?;
-    analyze(&table, mapping, options).map_err(AnalysisError::Mapping)
+    analyze(&table, mapping, options)
 }
 
 /// Reads `text` as a table and analyses it: the path from pasted text to a report.
@@ -640,7 +750,7 @@ pub fn analyze_text(
     options: &AnalysisOptions,
 ) -> Result<Analysis, AnalysisError> {
     let table = Table::parse(text).map_err(AnalysisError::Table)?;
-    analyze(&table, mapping, options).map_err(AnalysisError::Mapping)
+    analyze(&table, mapping, options)
 }
 
 /// The stratified log-rank test and the adjusted/stratified Cox model, reading the strata
@@ -815,5 +925,89 @@ pub fn fmt_level(level: f64) -> String {
         format!("{}", pct.round())
     } else {
         format!("{pct}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        match Table::parse("t,s,a\n1,1,A\n2,0,A\n3,1,B\n4,1,B\n") {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn mapping() -> Mapping {
+        Mapping {
+            time: "t".into(),
+            event: "s".into(),
+            group: Some("a".into()),
+            ..Mapping::default()
+        }
+    }
+
+    #[test]
+    fn regression_options_from_a_link_are_validated_before_any_estimator() {
+        // Issue 12: km.conf_level = 1.5 from a share link panicked statrs in the worker;
+        // iter_max = u32::MAX with eps = −1 never ended.
+        type Set = Box<dyn Fn(&mut AnalysisOptions)>;
+        let cases: Vec<(Set, &str)> = vec![
+            (Box::new(|o| o.km.conf_level = 1.5), "km.conf_level = 1.5"),
+            (
+                Box::new(|o| o.cox.conf_level = f64::NAN),
+                "cox.conf_level = NaN",
+            ),
+            (
+                Box::new(|o| o.cox.iter_max = 4_294_967_295),
+                "cox.iter_max = 4294967295",
+            ),
+            (Box::new(|o| o.cox.eps = -1.0), "cox.eps = -1"),
+            (
+                Box::new(|o| o.landmarks = vec![1.0; 10_000]),
+                "landmarks = 10000 times",
+            ),
+            (
+                Box::new(|o| o.landmarks = vec![f64::INFINITY]),
+                "landmarks = inf",
+            ),
+            (Box::new(|o| o.rmst_tau = Some(-2.0)), "rmst_tau = -2"),
+            (
+                Box::new(|o| o.covariates = vec!["a".into(); 2_000]),
+                "covariates = 2000 columns",
+            ),
+        ];
+        for (set, said) in cases {
+            let mut o = AnalysisOptions::default();
+            set(&mut o);
+            let e = match analyze(&table(), &mapping(), &o) {
+                Err(AnalysisError::Option(e)) => e.to_string(),
+                other => panic!("{said}: {other:?}"),
+            };
+            assert!(e.contains(said) && e.contains("must be"), "{e}");
+        }
+        assert!(analyze(&table(), &mapping(), &AnalysisOptions::default()).is_ok());
+    }
+
+    #[test]
+    fn regression_a_thousand_arms_are_refused_with_what_to_do() {
+        // Issue 12: 1000 arms × 5 rows did not finish in 600 s.
+        let mut csv = String::from("t,s,a\n");
+        for i in 0..1000 {
+            for j in 0..5 {
+                csv.push_str(&format!("{},{},arm{i}\n", j + 1, j % 2));
+            }
+        }
+        let t = match Table::parse(&csv) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        match analyze(&t, &mapping(), &AnalysisOptions::default()) {
+            Err(e @ AnalysisError::TooManyGroups { groups: 1000, .. }) => {
+                assert!(e.to_string().contains("at most 50 groups"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -59,7 +59,7 @@ pub use cox_zph::{cox_zph, CoxZph, ZphTransform};
 pub use data::SurvData;
 pub use dates::DateOrder;
 pub use encoding::TextEncoding;
-pub use error::{DataError, MappingError, TableError};
+pub use error::{DataError, MappingError, OptionError, TableError};
 pub use followup::{median_follow_up, print_median, FollowUp, FollowUpOptions, FollowUpSummary};
 pub use hazard::{cumulative_hazard, CumHazard, HazardOptions, HazardType};
 pub use hr_methods::{hazard_ratio, HrEstimate, HrMethod};

@@ -308,8 +308,36 @@ pub fn tsv(rows: &[Vec<String>]) -> String {
 }
 
 pub(crate) fn csv_string(rows: Vec<Vec<String>>) -> String {
+    write_csv(&rows, std::borrow::Cow::Borrowed)
+}
+
+/// A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first, and not a number) gets a leading `'`, as OWASP's CSV-injection guidance
+/// says: an arm labelled `=HYPERLINK("http://…")` is then text in Excel. Numbers, −0.5
+/// included, are left alone.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.trim().parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The CSV of an export (results, Kaplan–Meier tables): every cell safe to open in a
+/// spreadsheet ([`neutralised`]).
+pub(crate) fn export_csv(rows: Vec<Vec<String>>) -> String {
+    write_csv(&rows, neutralised)
+}
+
+fn write_csv<'a>(
+    rows: &'a [Vec<String>],
+    cell: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    for r in &rows {
+    for r in rows {
+        let r: Vec<std::borrow::Cow<'a, str>> = r.iter().map(|c| cell(c)).collect();
+        let r: Vec<&str> = r.iter().map(|c| c.as_ref()).collect();
         // Writing to a Vec cannot fail.
         let _ = w.write_record(r);
     }
@@ -358,13 +386,13 @@ pub fn km_table_csv(a: &Analysis) -> String {
             ]);
         }
     }
-    csv_string(rows)
+    export_csv(rows)
 }
 
 /// The endpoint's results in long form, full precision: one row per quantity and group,
 /// with estimate, limits, P value and the method that made it.
 pub fn results_csv(a: &Analysis) -> String {
-    csv_string(results_rows(a))
+    export_csv(results_rows(a))
 }
 
 /// The rows of [`results_csv`], header first.

@@ -10,7 +10,7 @@ use crate::adverse::AeTable;
 use crate::analysis::{fmt_level, Analysis};
 use crate::mapping::{Endpoint, Mapping};
 use crate::report::{
-    ae_sentences, csv_string, methods_sentences, response_sentence, results_rows, sentences,
+    ae_sentences, export_csv, methods_sentences, response_sentence, results_rows, sentences,
     TextStyle,
 };
 use crate::response::ResponseAnalysis;
@@ -366,7 +366,7 @@ pub fn trial_results_csv(t: &Trial) -> String {
             }
         }
     }
-    csv_string(rows)
+    export_csv(rows)
 }
 
 #[cfg(test)]

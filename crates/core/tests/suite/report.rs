@@ -217,3 +217,36 @@ fn methods_paragraph_names_every_method_used() {
     assert!(m.contains("complementary log–log"), "{m}");
     assert!(m.contains("Breslow method"), "{m}");
 }
+
+/// Issue 12: arm labels beginning with = + - @ were written as they are into the results
+/// and KM-table CSVs; Excel would run them as formulas.
+#[test]
+fn regression_exports_carry_no_formula_cells() {
+    use survcalc_core::report::{km_table_csv, results_csv};
+    let csv = "t,s,arm\n1,1,=HYPERLINK(\"http://x\";\"click\")\n2,0,=HYPERLINK(\"http://x\";\"click\")\n3,1,+cmd|' /C calc'!A0\n4,1,+cmd|' /C calc'!A0\n5,1,@SUM(A1)\n6,0,-Drug\n";
+    let t = survcalc_core::Table::parse(csv).expect("table");
+    let m = survcalc_core::Mapping {
+        time: "t".into(),
+        event: "s".into(),
+        group: Some("arm".into()),
+        ..survcalc_core::Mapping::default()
+    };
+    let a = analyze(&t, &m, &survcalc_core::AnalysisOptions::default()).expect("analysis");
+    for text in [results_csv(&a), km_table_csv(&a)] {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let mut cells = 0;
+        for row in r.records() {
+            for cell in row.expect("a CSV row").iter() {
+                cells += 1;
+                let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                    || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+                assert!(!formula, "formula cell {cell:?}");
+            }
+        }
+        assert!(cells > 20);
+        assert!(
+            text.contains("'=HYPERLINK") && text.contains("'-Drug"),
+            "{text}"
+        );
+    }
+}
