@@ -18,7 +18,15 @@ self.onmessage = async (event) => {
     // what happened, and stop; the page starts a fresh worker. An async handler's throw
     // would be a rejected promise that fires no `error` event, so nothing is rethrown.
     const text = String((e && e.message) || e);
-    const memory = e instanceof RangeError || /memory|allocat/i.test(text);
+    // Rust aborts (a WebAssembly `unreachable` trap) when an allocation fails, so a trap
+    // with the module's memory near WebAssembly's 4 GiB ceiling is running out of memory.
+    let used = 0;
+    try {
+      used = (await ready).memory.buffer.byteLength;
+    } catch (_) {
+      // The module never loaded: not a memory problem.
+    }
+    const memory = e instanceof RangeError || /memory|allocat/i.test(text) || used > 2 ** 31;
     try {
       self.postMessage({ id, crashed: text, memory });
     } catch (_) {

@@ -353,7 +353,7 @@ impl Client {
         };
         let msg = match crash {
             Some(Crash { memory: true, .. }) => format!(
-                "{source} could not be analysed here: the file needs more memory than the browser allows. The command-line tool (survcalc analyze) or an aggregated table (time, group, events, censored) can handle it"
+                "{source} could not be analysed here: the file needs more memory than the browser allows (4 GB for a page's calculation). The command-line tool (survcalc analyze), which has the computer's memory, can analyse it"
             ),
             Some(Crash { text, .. }) if !reading => format!(
                 "{source} could not be analysed: the calculation stopped on something it does not handle ({text}). Load the file again; if a link or a setting holds an unusual value, change it"
