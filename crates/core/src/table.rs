@@ -856,6 +856,9 @@ fn read_text(
     // lines it skips, and users look rows up by the line their editor shows.
     let bytes = text.as_bytes();
     let (mut counted_to, mut line) = (0usize, 1u64);
+    // The first record's width, against which a runaway quote shows (below).
+    let mut expected: Option<usize> = None;
+    let mut runaways: Vec<(u64, u64)> = Vec::new();
     loop {
         let start = reader.position().byte() as usize;
         let more = reader
@@ -874,6 +877,32 @@ fn read_text(
         }
         line += count_line_breaks(bytes, counted_to, first);
         counted_to = counted_to.max(first);
+        // A quote opened and not closed on its line makes the reader take the following
+        // lines into one cell, and the record then has too few fields: read those lines
+        // one by one instead, with the quote as an ordinary character, so that no row is
+        // lost (issue 12). A quoted cell with a line break in a record of the right width
+        // is a real multi-line cell and is kept.
+        let spans_lines = rec.iter().any(|f| f.contains(&b'\n') || f.contains(&b'\r'));
+        let end = (reader.position().byte() as usize).min(bytes.len());
+        // Two quotes left open on different lines close each other and give a record of
+        // the right width; its physical lines then each look like a whole row (enough
+        // delimiters), which a real multi-line cell's lines do not.
+        let rows_inside = |w: usize| {
+            text.get(first..end)
+                .unwrap_or_default()
+                .split(['\n', '\r'])
+                .filter(|l| l.bytes().filter(|&b| b == delim_byte).count() + 1 >= w)
+                .take(2)
+                .count()
+                >= 2
+        };
+        if spans_lines && expected.is_some_and(|w| w != rec.len() || (w >= 2 && rows_inside(w))) {
+            let chunk = text.get(first..end).unwrap_or_default();
+            let taken = read_lines_unquoted(chunk, delim_byte, line, &mut builder)?;
+            runaways.push((line, taken));
+            continue;
+        }
+        expected.get_or_insert(rec.len());
         let fields = rec.iter().map(|f| match std::str::from_utf8(f) {
             Ok(s) => s.trim(),
             // Unreachable for text split at ASCII delimiters; kept as empty, not a panic.
@@ -885,9 +914,14 @@ fn read_text(
             fields.enumerate().map(|(c, f)| (c, f, CellKind::Text)),
         )?;
     }
+    for (at, taken) in &runaways {
+        notes.push(format!(
+            "line {at} opens a quote (\") that is not closed on that line, so the reader took {taken} line(s) into one cell; those lines were read one by one instead, with the quote as an ordinary character: check the quotes on line {at}"
+        ));
+    }
     // An odd number of quote characters: one was opened and never closed, and the reader
     // took everything after it, line breaks included, as one cell.
-    if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+    if runaways.is_empty() && bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         if let Some(&last) = builder.lines.last() {
             notes.push(format!(
                 "a quote (\") is opened and never closed, so the text from line {last} to the end was read as one row: check the quotes on that line"
@@ -895,6 +929,47 @@ fn read_text(
         }
     }
     builder.finish(options, delimiter, source, notes)
+}
+
+/// Reads `chunk` (whole lines of the text, the first at line `line`) line by line with
+/// quotes as ordinary characters, into `builder`; returns the number of lines read.
+fn read_lines_unquoted(
+    chunk: &str,
+    delimiter: u8,
+    line: u64,
+    builder: &mut Builder,
+) -> Result<u64, TableError> {
+    let mut at = line;
+    let mut taken = 0u64;
+    // LF, CRLF and a lone CR each end a line, as `count_line_breaks` counts them; a
+    // blank line inside the chunk keeps its number.
+    let pieces: Vec<&str> = chunk.split('\n').collect();
+    for (k, piece) in pieces.iter().enumerate() {
+        if k + 1 == pieces.len() && piece.is_empty() {
+            // After the chunk's last line break.
+            break;
+        }
+        let piece = piece.strip_suffix('\r').unwrap_or(piece);
+        for physical in piece.split('\r') {
+            if !physical.trim().is_empty() {
+                let fields: Vec<&str> = physical
+                    .split(char::from(delimiter))
+                    .map(str::trim)
+                    .collect();
+                builder.push_row(
+                    at,
+                    fields.len(),
+                    fields
+                        .iter()
+                        .enumerate()
+                        .map(|(c, f)| (c, *f, CellKind::Text)),
+                )?;
+                taken += 1;
+            }
+            at += 1;
+        }
+    }
+    Ok(taken)
 }
 
 /// Rows and bytes per column to expect, from the first 64 KiB: allocating the columns
@@ -1123,9 +1198,16 @@ mod tests {
     }
 
     #[test]
-    fn unclosed_quote_is_noted() {
+    fn unclosed_quote_is_noted_and_loses_no_row() {
+        // Issue 12: the rows after the quote used to become one cell of one row.
         let t = parse("t,e\n1,1\n\"2,0\n3,1\n");
-        assert!(t.notes.iter().any(|n| n.contains("from line 3 to the end")));
+        assert_eq!(t.n_rows(), 3);
+        assert_eq!(t.lines, vec![2, 3, 4]);
+        assert!(
+            t.notes.iter().any(|n| n.contains("line 3 opens a quote")),
+            "{:?}",
+            t.notes
+        );
     }
 
     #[test]

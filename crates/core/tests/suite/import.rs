@@ -1178,6 +1178,42 @@ fn nasty_corpus_gives_a_report_or_a_clear_error() {
     assert_eq!(t.columns, vec!["time", "status", "time.2", "status.2"]);
 }
 
+/// Issue 12: an unclosed quote swallowed the rows after it ("n = 1 of 2 rows", four
+/// patients gone). Each variant in `tests/corpus/quotes_expected.tsv` must keep every
+/// row, and say where the quote opened when one ran on.
+#[test]
+fn regression_unclosed_quotes_never_lose_a_row() {
+    let list = String::from_utf8(corpus("quotes_expected.tsv")).unwrap_or_default();
+    let mut n = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut f = line.split('\t');
+        let (file, want, note) = (
+            f.next().unwrap_or_default(),
+            f.next().unwrap_or_default(),
+            f.next().unwrap_or_default(),
+        );
+        let bytes = corpus(&format!("nasty/{file}"));
+        let out = timed(file, &bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(out.contains(want), "{file}: {out}");
+        let t = read(&bytes);
+        let quote_notes: Vec<&String> = t.notes.iter().filter(|x| x.contains("quote")).collect();
+        if note.is_empty() {
+            assert!(quote_notes.is_empty(), "{file}: {quote_notes:?}");
+        } else {
+            assert!(
+                quote_notes.iter().any(|x| x.contains(note)),
+                "{file}: {:?}",
+                t.notes
+            );
+        }
+        n += 1;
+    }
+    assert!(n >= 12);
+}
+
 #[test]
 fn ten_thousand_columns() {
     let header: Vec<String> = (0..10_000).map(|i| format!("c{i}")).collect();
