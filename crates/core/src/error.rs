@@ -145,6 +145,22 @@ pub enum MappingError {
         /// The groups present.
         groups: Vec<String>,
     },
+    /// One column was given two roles that must differ (time and event, event and
+    /// group).
+    SameColumn {
+        /// The column.
+        column: String,
+        /// The two roles.
+        roles: (String, String),
+    },
+    /// No column was named for a role, e.g. a table with one column has none for the
+    /// event.
+    MissingColumn {
+        /// The role.
+        role: String,
+        /// The columns present.
+        available: Vec<String>,
+    },
 }
 
 impl fmt::Display for MappingError {
@@ -171,6 +187,27 @@ impl fmt::Display for MappingError {
                 "reference group \"{level}\" has no valid rows; choose one of: {}",
                 groups.join(", ")
             ),
+            MappingError::SameColumn { column, roles } => write!(
+                f,
+                "the column \"{column}\" is chosen as both the {} and the {} column: choose another column for the {}",
+                roles.0, roles.1, roles.1
+            ),
+            MappingError::MissingColumn { role, available } => {
+                if available.len() < 2 {
+                    write!(
+                        f,
+                        "no {role} column is chosen, and the table has {} column(s) ({}): survival data needs a time column and an event column; if the data is all in one column, its delimiter was not recognised — choose it under \"Read it differently\" (CLI: --delimiter)",
+                        available.len(),
+                        available.join(", ")
+                    )
+                } else {
+                    write!(
+                        f,
+                        "no {role} column is chosen; the columns are: {}",
+                        available.join(", ")
+                    )
+                }
+            }
         }
     }
 }

@@ -477,6 +477,12 @@ struct Columns {
 
 fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, MappingError> {
     let col = |role: &str, name: &str| {
+        if name.is_empty() {
+            return Err(MappingError::MissingColumn {
+                role: role.to_string(),
+                available: table.columns.clone(),
+            });
+        }
         table
             .column_index(name)
             .ok_or_else(|| MappingError::UnknownColumn {
@@ -485,6 +491,24 @@ fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, MappingError> {
                 available: table.columns.clone(),
             })
     };
+    // One column cannot be both the time and the event (a title line above the header
+    // made both V2), nor the event and the group.
+    let same = |a: (&str, &str), b: (&str, &str)| {
+        if !a.1.is_empty() && a.1 == b.1 {
+            Err(MappingError::SameColumn {
+                column: a.1.to_string(),
+                roles: (a.0.to_string(), b.0.to_string()),
+            })
+        } else {
+            Ok(())
+        }
+    };
+    if mapping.dates.is_none() {
+        same(("time", &mapping.time), ("event", &mapping.event))?;
+    }
+    if let Some(g) = &mapping.group {
+        same(("event", &mapping.event), ("group", g))?;
+    }
     let (time, start, end) = match &mapping.dates {
         Some(d) => (
             None,
