@@ -157,6 +157,14 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     let Some(body) = f.strip_prefix(KEY) else {
         return Ok(None);
     };
+    // Refused before any decoding: the page never makes a longer link, and a 2 MB
+    // fragment would cost the page's thread seconds (issue 12).
+    if f.len() > MAX_LINK_CHARS {
+        return Err(format!(
+            "the link is {} characters long, more than the {MAX_LINK_CHARS} a survcalc link has",
+            f.len()
+        ));
+    }
     let mut parts = body.split('.');
     let version = parts.next().unwrap_or_default();
     let version: u32 = version
@@ -171,6 +179,7 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
     let json = inflate(state, MAX_STATE_BYTES, "analysis state")?;
     let state: ShareState = serde_json::from_slice(&json)
         .map_err(|e| format!("the link's analysis state cannot be read ({e})"))?;
+    check_sizes(&state)?;
     let data = parts
         .next()
         .map(|d| inflate(d, MAX_DATA_BYTES, "data"))
@@ -179,6 +188,44 @@ pub fn decode(fragment: &str) -> Result<Option<Shared>, String> {
         return Err("the link has more parts than a survcalc link".into());
     }
     Ok(Some(Shared { state, data }))
+}
+
+/// Most entries of a list a link may carry (group order and labels, AE columns and
+/// labels, endpoints, responder values), and most characters of one text in it.
+pub const MAX_LINK_LIST: usize = 1_000;
+pub const MAX_LINK_TEXT: usize = 1_000;
+
+/// The limits of a link's state, checked before the page uses it: the options as the
+/// analysis checks them ([`survcalc_core::AnalysisOptions::validate`]), and lists and
+/// texts short enough that showing them costs the page's thread nothing noticeable (a
+/// 50,000-entry group order blocked it for 4.4 s).
+fn check_sizes(s: &ShareState) -> Result<(), String> {
+    s.options
+        .validate()
+        .map_err(|e| format!("the link's settings cannot be used: {e}"))?;
+    let lists = [
+        ("group order", s.mapping.group_order.len()),
+        ("group labels", s.mapping.group_labels.len()),
+        ("adverse-event columns", s.ae_columns.len()),
+        ("adverse-event names", s.ae_labels.len()),
+        ("endpoints", s.endpoints.len()),
+        ("responder values", s.response_values.len()),
+    ];
+    if let Some((what, n)) = lists.iter().find(|(_, n)| *n > MAX_LINK_LIST) {
+        return Err(format!(
+            "the link lists {n} {what}, more than the {MAX_LINK_LIST} a survcalc link carries"
+        ));
+    }
+    let texts = std::iter::once(s.figure.title.as_str())
+        .chain(s.mapping.group_labels.iter().map(|l| l.label.as_str()))
+        .chain(s.mapping.group_order.iter().map(String::as_str))
+        .chain(s.ae_labels.iter().map(|(_, l)| l.as_str()));
+    if texts.into_iter().any(|t| t.chars().count() > MAX_LINK_TEXT) {
+        return Err(format!(
+            "the link holds a label longer than {MAX_LINK_TEXT} characters"
+        ));
+    }
+    Ok(())
 }
 
 /// SHA-256 of bytes, hex (FIPS 180-4).
@@ -293,12 +340,58 @@ mod tests {
             deflate(b"{}"),
             deflate(&vec![0u8; 200 << 20])
         );
-        assert!(decode(&bomb).is_err_and(|e| e.contains("more than 64 MB")));
+        // Refused by its length before anything is inflated.
+        assert!(decode(&bomb).is_err_and(|e| e.contains("more than the 64000")));
+        // A state that inflates past its limit from a link of a few hundred characters.
+        let mut zeros = b"{\"figure\":{\"title\":\"".to_vec();
+        zeros.extend(vec![b'0'; 2 << 20]);
+        let state_bomb = format!("#survcalc=1.{}", deflate(&zeros));
+        assert!(state_bomb.len() < MAX_LINK_CHARS);
+        assert!(
+            decode(&state_bomb).is_err_and(|e| e.contains("more than")),
+            "{:?}",
+            decode(&state_bomb)
+        );
         // A link from an older page that lacks today's fields still opens.
         let old = format!("#survcalc=1.{}", deflate(b"{\"mapping\":{\"time\":\"t\"}}"));
         let s = decode(&old).expect("opens").expect("a link").state;
         assert_eq!(s.mapping.time, "t");
         assert_eq!(s.options, AnalysisOptions::default());
+    }
+
+    #[test]
+    fn regression_links_that_would_freeze_the_page_are_refused() {
+        // Issue 12: 10,000 landmarks (a 27 kB link) blocked the page for 5.5 s, a
+        // 50,000-entry group order for 4.4 s, km.conf_level = 1.5 panicked the worker.
+        let link = |s: &ShareState| {
+            let json = serde_json::to_vec(s).unwrap_or_default();
+            format!("#survcalc=1.{}", deflate(&json))
+        };
+        let mut s = state();
+        s.options.landmarks = (0..10_000).map(f64::from).collect();
+        assert!(
+            decode(&link(&s)).is_err_and(|e| e.contains("landmarks") && e.contains("at most 200"))
+        );
+        let mut s = state();
+        s.mapping.group_order = (0..5_000).map(|i| i.to_string()).collect();
+        assert!(
+            decode(&link(&s)).is_err_and(|e| e.contains("5000 group order")),
+            "{:?}",
+            decode(&link(&s))
+        );
+        let mut s = state();
+        s.options.km.conf_level = 1.5;
+        assert!(decode(&link(&s)).is_err_and(|e| e.contains("km.conf_level = 1.5")));
+        let mut s = state();
+        s.figure.title = "x".repeat(5_000);
+        assert!(decode(&link(&s)).is_err_and(|e| e.contains("longer than 1000")));
+        let long = format!("#survcalc=1.{}", "A".repeat(70_000));
+        assert!(
+            decode(&long).is_err_and(|e| e.contains("70011 characters")),
+            "{:?}",
+            decode(&long)
+        );
+        assert!(decode(&link(&state())).is_ok());
     }
 
     #[test]
