@@ -3,7 +3,7 @@
 
 use crate::state::Session;
 use leptos::prelude::*;
-use survcalc_core::adverse::AeTable;
+use survcalc_core::adverse::{AeLevel, AeTable};
 use survcalc_core::format::{num, p_label};
 use survcalc_core::report::{ae_sentences, response_sentence};
 use survcalc_core::response::ResponseAnalysis;
@@ -103,9 +103,15 @@ fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
                 .zip(&r.percent)
                 .map(|(c, p)| view! { <td>{format!("{c} ({p:.0}%)")}</td> })
                 .collect_view();
+            // Rows by worst grade sit under their term's row.
+            let name = match r.level {
+                AeLevel::AllGrades => r.term.clone(),
+                AeLevel::Grade(g) => format!("\u{2003}grade {g}"),
+                AeLevel::GradeNotRecorded => "\u{2003}grade not recorded".to_string(),
+            };
             view! {
                 <tr>
-                    <th scope="row">{r.term.clone()}</th>
+                    <th scope="row">{name}</th>
                     {cells}
                     <td data-value=r.p_value.map(|p| format!("{p:e}")).unwrap_or_default()>{r.p_value.map(p_label).unwrap_or_else(|| "NA".into())}</td>
                 </tr>
@@ -311,6 +317,16 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
                     <option value="3-5" prop:selected=move || grades() == Some((3, 5))>"3–5"</option>
                     <option value="any" prop:selected=move || grades().is_none()>"any grade"</option>
                 </select>
+                " "
+                <label class="check">
+                    <input type="checkbox" data-testid="ae-by-grade"
+                        prop:checked=move || session.with(|s| s.ae_by_grade)
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            session.update(|s| s.ae_by_grade = on);
+                        } />
+                    "a row per worst grade"
+                </label>
                 {ae_view(t, grades())}
             }.into_any(),
             Err(e) => view! { <p class="error" role="alert">{format!("Adverse events: {e}")}</p> }.into_any(),

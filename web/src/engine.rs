@@ -104,6 +104,9 @@ pub struct AnalysisRequest {
     /// The user's names for AE terms, as (column, label).
     #[serde(default)]
     pub ae_labels: Vec<(String, String)>,
+    /// One AE row per worst grade under each term.
+    #[serde(default)]
+    pub ae_by_grade: bool,
 }
 
 /// The results of one [`AnalysisRequest`].
@@ -260,6 +263,7 @@ impl Engine {
         let ae = group.filter(|_| !req.ae_columns.is_empty()).map(|group| {
             let options = AeOptions {
                 grades: req.ae_grades.map(|(min, max)| GradeRange { min, max }),
+                by_grade: req.ae_by_grade,
                 ..AeOptions::default()
             };
             ae_from_columns_labelled(table, &group, &req.ae_columns, &req.ae_labels, &options)

@@ -67,6 +67,8 @@ pub struct ShareState {
     pub response_values: Vec<String>,
     /// AE term labels, as (column, label).
     pub ae_labels: Vec<(String, String)>,
+    /// One AE row per worst grade.
+    pub ae_by_grade: bool,
     /// Sentence style.
     pub text_style: TextStyle,
     /// Figure options.

@@ -41,6 +41,8 @@ pub struct Session {
     pub response_values: Vec<String>,
     /// The user's names for AE terms, as (column, label).
     pub ae_labels: Vec<(String, String)>,
+    /// One AE row per worst grade under each term.
+    pub ae_by_grade: bool,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -101,6 +103,7 @@ impl Session {
             ae_grades: Some((3, 4)),
             response_values: Vec::new(),
             ae_labels: Vec::new(),
+            ae_by_grade: false,
             read,
             sheets,
             sheet,
@@ -165,6 +168,7 @@ impl Session {
             ae_grades: self.ae_grades,
             response_values: self.response_values.clone(),
             ae_labels: self.ae_labels.clone(),
+            ae_by_grade: self.ae_by_grade,
             text_style: self.text_style,
             figure: self.figure.clone(),
             endpoints: self.endpoints.clone(),
@@ -183,6 +187,7 @@ impl Session {
         self.ae_grades = s.ae_grades;
         self.response_values = s.response_values.clone();
         self.ae_labels = s.ae_labels.clone();
+        self.ae_by_grade = s.ae_by_grade;
         self.text_style = s.text_style;
         self.figure = s.figure.clone();
         // The pairings the user chose, for the endpoints this table still has.
@@ -208,6 +213,7 @@ impl Session {
             ae_grades: self.ae_grades,
             response_values: self.response_values.clone(),
             ae_labels: self.ae_labels.clone(),
+            ae_by_grade: self.ae_by_grade,
         }
     }
 

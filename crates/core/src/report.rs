@@ -745,8 +745,11 @@ pub fn ae_sentences(t: &crate::adverse::AeTable, style: TextStyle) -> Vec<String
     if order.len() == 2 {
         order.reverse();
     }
+    // One sentence per term: rows by worst grade (AeOptions::by_grade) belong in the
+    // table.
     t.rows
         .iter()
+        .filter(|row| row.level == crate::adverse::AeLevel::AllGrades)
         .map(|row| {
             let parts: Vec<String> = order
                 .iter()

@@ -148,11 +148,22 @@ pub fn abstract_paragraph(t: &Trial, style: TextStyle) -> String {
         let rows: Vec<String> = ae
             .rows
             .iter()
+            .filter(|r| r.level == crate::adverse::AeLevel::AllGrades)
             .map(|r| format!("{} {}", lower_first(&r.term), counts_phrase(&r.counts)))
             .collect();
         out.push(format!("{grades}{arms}: {}.", rows.join("; ")));
     }
     out.join(" ")
+}
+
+/// An AE row's name: the term, or "Diarrhoea, grade 3" for a row by worst grade.
+pub fn ae_row_name(row: &crate::adverse::AeRow) -> String {
+    use crate::adverse::AeLevel;
+    match row.level {
+        AeLevel::AllGrades => row.term.clone(),
+        AeLevel::Grade(g) => format!("{}, grade {g}", row.term),
+        AeLevel::GradeNotRecorded => format!("{}, grade not recorded", row.term),
+    }
 }
 
 /// "Hand–foot syndrome" → "hand–foot syndrome", "ALT increased" unchanged.
@@ -347,10 +358,11 @@ pub fn trial_results_csv(t: &Trial) -> String {
     }
     if let Some(ae) = t.ae {
         for row in &ae.rows {
+            let quantity = ae_row_name(row);
             for (i, arm) in ae.arms.iter().enumerate() {
                 rows.push(vec![
                     "adverse events".into(),
-                    row.term.clone(),
+                    quantity.clone(),
                     arm.clone(),
                     full(row.percent.get(i).map(|p| p / 100.0)),
                     String::new(),

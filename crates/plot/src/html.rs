@@ -164,7 +164,11 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
         }
         let _ = writeln!(h, "<th>P (Fisher)</th></tr>");
         for row in &t.rows {
-            let _ = write!(h, "<tr><td>{}</td>", e(&row.term));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td>",
+                e(&survcalc_core::trial::ae_row_name(row))
+            );
             for (c, pct) in row.counts.iter().zip(&row.percent) {
                 let _ = write!(h, "<td>{c} ({pct:.1}%)</td>");
             }

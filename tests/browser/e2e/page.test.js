@@ -1052,6 +1052,15 @@ test('adverse events from *_grade columns, with clean term names; odds ratios na
     assert.match(resp, /conditional MLE odds ratio [\d.]+ \(95% CI: [\d.]+, [\d.]+; exact, as R fisher\.test\)/);
     const terms = await page.$$eval('[data-testid="ae-table"] tbody th', (ths) => ths.map((t) => t.textContent));
     assert.ok(terms.includes('Hand–foot syndrome'), terms.join(', '));
+    // Rows by worst grade, under each term; the sentences stay one per term.
+    const sentencesBefore = await page.$$eval('[data-testid="binary-sentences"] p', (ps) => ps.length);
+    await page.check('[data-testid="ae-by-grade"]');
+    await settle(page);
+    const byGrade = await page.$$eval('[data-testid="ae-table"] tbody th', (ths) => ths.map((t) => t.textContent.trim()));
+    assert.ok(byGrade.includes('grade 3') && byGrade.length > terms.length, byGrade.join(', '));
+    assert.equal(await page.$$eval('[data-testid="binary-sentences"] p', (ps) => ps.length), sentencesBefore);
+    await page.uncheck('[data-testid="ae-by-grade"]');
+    await settle(page);
     let rows = 'id,arm,os_months,os_event,bor,diarrhoea_grade,hfs_grade,thrombocytopenia_grade,tumour_grade\n';
     for (let i = 0; i < 20; i++) {
       rows += `${i + 1},${i % 2 ? 'B' : 'A'},${5 + i},${i % 3 ? 1 : 0},${i % 4 ? 'SD' : 'PR'},${i % 5},${(i * 3) % 5},${i % 2 ? 3 : 0},${i % 3 + 1}\n`;
