@@ -956,6 +956,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     }
 
     // Warnings that do not exclude rows.
+    look_alike_groups(&levels, &mut warnings);
     if n_zero > 0 {
         let more = if n_zero > zero_lines.len() {
             ", …"
@@ -1436,6 +1437,78 @@ pub fn guess(table: &Table) -> Mapping {
     mapping
 }
 
+/// Whether a character is invisible or reorders text: zero-width spaces and joiners,
+/// bidirectional controls, the byte-order mark, the soft hyphen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A label as a reader sees it: without invisible characters, case, accents (written
+/// precomposed or as a letter and a combining mark) and runs of white space. Two labels
+/// with one skeleton look alike on the page.
+fn skeleton(label: &str) -> String {
+    // U+00C0…U+00FF without their accents (× and ÷ kept).
+    const LATIN1: &str = "aaaaaaaceeeeiiiidnooooo×ouuuuyþsaaaaaaaceeeeiiiidnooooo÷ouuuuyþy";
+    let mut out = String::new();
+    for c in label.chars() {
+        if is_invisible(c) || ('\u{0300}'..='\u{036F}').contains(&c) {
+            continue;
+        }
+        let c = match c {
+            '\u{00C0}'..='\u{00FF}' => LATIN1.chars().nth(c as usize - 0xC0).unwrap_or(c),
+            c => c,
+        };
+        if c.is_whitespace() {
+            if !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.extend(c.to_lowercase());
+    }
+    out.trim_end().to_string()
+}
+
+/// Warns about groups a reader cannot tell apart (issue 12: "Café" written two ways,
+/// "Drug" and "Drug\u{200b}", "\u{202e}Drug" were separate groups printed alike), and
+/// about labels with invisible or reordering characters.
+fn look_alike_groups(levels: &[String], warnings: &mut Vec<String>) {
+    let code_points = |l: &str| {
+        l.chars()
+            .filter(|c| is_invisible(*c))
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect::<Vec<_>>()
+    };
+    for l in levels {
+        let hidden = code_points(l);
+        if !hidden.is_empty() {
+            warnings.push(format!(
+                "group \"{}\" contains invisible or text-reordering characters ({}): it may print like another group; remove them from the data or relabel the group",
+                shown_value(l),
+                hidden.join(", ")
+            ));
+        }
+    }
+    let mut by_skeleton: HashMap<String, Vec<&str>> = HashMap::new();
+    for l in levels {
+        by_skeleton.entry(skeleton(l)).or_default().push(l);
+    }
+    let mut alike: Vec<Vec<&str>> = by_skeleton.into_values().filter(|v| v.len() > 1).collect();
+    alike.sort();
+    for group in alike {
+        let shown: Vec<String> = group
+            .iter()
+            .map(|l| format!("\"{}\"", shown_value(l)))
+            .collect();
+        warnings.push(format!(
+            "groups {} look alike but are analysed apart (they differ only in case, spaces, accents written two ways or invisible characters): if they are one arm, give them one label (group labels, e.g. {}={})",
+            shown.join(" and "),
+            group.get(1).map_or("", |l| l),
+            group.first().map_or("", |l| l)
+        ));
+    }
+}
+
 /// Start and end among date columns: by name when the names say, else first and last.
 fn guess_span(table: &Table, date_cols: &[usize]) -> DateSpan {
     let has = |c: usize, words: &[&str]| {
@@ -1521,6 +1594,32 @@ mod tests {
         let t = table("time,status\n1,2\n2,1\n");
         let m = guess(&t);
         assert_eq!(prep(&t, &m).data.event().to_vec(), vec![true, false]);
+    }
+
+    #[test]
+    fn regression_look_alike_groups_are_named() {
+        // Issue 12: "Café" in NFC and NFD printed as two identical rows; "Drug" and
+        // "Drug\u{200b}", "\u{202e}Drug" were silently separate groups.
+        let t = table("t,s,arm\n1,1,Caf\u{e9}\n2,0,Cafe\u{301}\n3,1,Drug\n4,1,Drug\u{200b}\n5,0,\u{202e}Drug\n6,1,Placebo\n7,1,placebo \n");
+        let m = Mapping {
+            time: "t".into(),
+            event: "s".into(),
+            group: Some("arm".into()),
+            ..Mapping::default()
+        };
+        let w = prep(&t, &m).warnings;
+        let has = |s: &str| w.iter().any(|x| x.contains(s));
+        assert!(
+            has("groups \"Caf\u{e9}\" and \"Cafe\u{301}\" look alike"),
+            "{w:?}"
+        );
+        assert!(
+            has("look alike") && has("\"Placebo\" and \"placebo\""),
+            "{w:?}"
+        );
+        assert!(has("(U+200B)") && has("(U+202E)"), "{w:?}");
+        assert_eq!(skeleton("  Éclair  AU  Café "), "eclair au cafe");
+        assert_eq!(skeleton("ÀÿÐß"), "ayds");
     }
 
     #[test]
