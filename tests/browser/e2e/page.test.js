@@ -719,8 +719,13 @@ async function numbers(page) {
 
 /** Copies a share link from the page and returns it. */
 async function copyLink(page) {
+  // The status of a previous copy says "Link copied" already: wait for the new link too
+  // (a link with data is packed by the worker, so it comes later). Every call here is for
+  // a state that differs from the one before.
+  const before = (await page.$('[data-testid="share-link"]')) ? await page.inputValue('[data-testid="share-link"]') : '';
   await page.click('[data-testid="copy-link"]');
-  await page.waitForFunction(() => /^Link (copied|made)/.test(document.querySelector('[data-testid="share-status"]')?.textContent ?? ''));
+  await page.waitForFunction((prev) => /^Link (copied|made)/.test(document.querySelector('[data-testid="share-status"]')?.textContent ?? '')
+    && (document.querySelector('[data-testid="share-link"]')?.value ?? '') !== prev, before);
   return page.inputValue('[data-testid="share-link"]');
 }
 
