@@ -291,6 +291,9 @@ pub fn App() -> impl IntoView {
                 <p class="busy" role="status" aria-live="polite" data-testid="busy">
                     {move || client.busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
                 </p>
+                {move || client.busy.get().is_some().then(|| view! {
+                    <button class="secondary cancel" data-testid="cancel" on:click=move |_| client.cancel()>"Cancel"</button>
+                })}
                 <p class="sr-only" aria-live="polite" data-testid="announce">{move || outcome.with(announcement)}</p>
                 <div id="endpoint-panel" role="tabpanel" aria-labelledby="res-h">
                     <PairingQuestion session=session />

@@ -168,6 +168,10 @@ impl Client {
     /// Reads data the user gave (pasted, chosen, dropped, or the example on request), and
     /// shows the results once they arrive.
     pub fn load_by_user(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
+        // New data makes the running job pointless: stop it rather than queue behind it.
+        if STATE.with_borrow(|s| !s.busy_ids.is_empty()) {
+            self.restart_worker();
+        }
         self.reveal.set(true);
         self.load(source, bytes, example);
     }
@@ -334,6 +338,38 @@ impl Client {
     }
 
     /// The worker stopped (a trap in a reader): start another; the data it held is gone.
+    /// Ends the worker and whatever it was doing, and starts a fresh one (its data is
+    /// gone with it).
+    fn restart_worker(self) {
+        STATE.with_borrow_mut(|s| {
+            if let Some(w) = s.worker.take() {
+                w.terminate();
+            }
+            s.busy_ids.clear();
+            s.data_waiters.clear();
+            s.trial_waiters.clear();
+            s.reads.clear();
+        });
+        self.busy.set(None);
+        self.spawn();
+    }
+
+    /// Stops the running job at the user's request (the Cancel button): the worker is
+    /// ended and replaced, so the data has to be loaded again.
+    pub fn cancel(self) {
+        let source = self.session.with_untracked(|s| s.source.clone());
+        self.restart_worker();
+        self.computed.set(None);
+        self.reveal.set(true);
+        self.session.set(Session::from_info(
+            &source,
+            Err(format!(
+                "stopped: the work on {source} was cancelled. Load the data again to analyse it (with fewer landmark times, covariates or groups if it took too long)"
+            )),
+            TableOptions::default(),
+        ));
+    }
+
     fn on_crash(self, crash: Option<Crash>) {
         let reads: Vec<PendingRead> = STATE.with_borrow_mut(|s| {
             if let Some(w) = s.worker.take() {

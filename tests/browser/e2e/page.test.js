@@ -1257,3 +1257,37 @@ test('exported CSVs open in a spreadsheet without running a formula', async () =
     await context.close();
   }
 });
+
+test('a long job can be cancelled, and new data stops the running job', async () => {
+  const veteran = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const choose = () => page.evaluate(() => {
+      if (!window.__file) {
+        const lines = ['id,arm,os_months,os_event'];
+        for (let i = 0; i < 1_000_000; i++) lines.push(`${i + 1},${i % 2 ? 'Drug' : 'Control'},${(i % 997) / 10},${i % 3 ? 1 : 0}`);
+        window.__file = new File([lines.join('\n') + '\n'], 'million.csv', { type: 'text/csv' });
+      }
+      const dt = new DataTransfer();
+      dt.items.add(window.__file);
+      const input = document.querySelector('[data-testid="file"]');
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await choose();
+    await page.waitForSelector('[data-testid="cancel"]', { state: 'visible' });
+    await page.click('[data-testid="cancel"]');
+    await page.waitForFunction(() => /stopped: the work on .* was cancelled/.test(document.querySelector('[data-testid="error"]')?.textContent ?? ''));
+    assert.equal(await page.textContent('[data-testid="busy"]'), '');
+    await paste(page, veteran);
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    // New data while a job runs: the job is stopped, the new data analysed.
+    await choose();
+    await page.waitForFunction(() => /Reading|Analysing/.test(document.querySelector('[data-testid="busy"]')?.textContent ?? ''));
+    await paste(page, veteran);
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69' && document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
