@@ -38,19 +38,18 @@ const KM_REL: f64 = 1e-10;
 const COX_REL: f64 = 1e-8;
 const TINY: f64 = 1e-12;
 
-/// SplitMix64: the same stream on every platform, so a seed names the same data sets.
-struct Rng(u64);
+/// The core's SplitMix64 (`survcalc_core::example::SplitMix64`), with the draws used here.
+struct Rng(survcalc_core::example::SplitMix64);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(survcalc_core::example::SplitMix64(seed))
+    }
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
     fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.uniform()
     }
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
@@ -240,7 +239,7 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
 
 fn generate(dir: &Path, n: usize, seed: u64) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for i in 1..=n {
         let rows = case(&mut rng);
         let mut csv = String::from("time,status,group\n");

@@ -5,11 +5,14 @@
 //! Deterministic: a SplitMix64 generator is written here rather than taken from `rand`,
 //! so that the example's numbers never change when a dependency's stream does.
 
-/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and fixed forever.
-struct SplitMix64(u64);
+/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, and fixed forever. Also the
+/// generator of the differential test and the fuzz harness, so that a seed names the
+/// same inputs on every machine.
+pub struct SplitMix64(pub u64);
 
 impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -18,7 +21,7 @@ impl SplitMix64 {
     }
 
     /// Uniform on (0, 1).
-    fn uniform(&mut self) -> f64 {
+    pub fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
     }
 
