@@ -107,13 +107,24 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
             String::new(),
             "recognise (1/0, 2/1, dead/alive, …)".to_string(),
         )];
-        v.extend(pairs(session.with(Session::event_values)));
+        v.extend(
+            session
+                .with(Session::event_values)
+                .into_iter()
+                .map(|l| (l.clone(), survcalc_plot::figure_label(&l))),
+        );
         v
     });
     let group_columns = columns_or(session, "(none: one group)");
     let levels = Signal::derive(move || {
         let mut v = vec![(String::new(), "first in the data".to_string())];
-        v.extend(pairs(session.with(Session::group_levels)));
+        // Long labels are shortened in the menu (the value stays whole).
+        v.extend(
+            session
+                .with(Session::group_levels)
+                .into_iter()
+                .map(|l| (l.clone(), survcalc_plot::figure_label(&l))),
+        );
         v
     });
     view! {

@@ -162,7 +162,7 @@ fn headline_view(a: &Analysis) -> impl IntoView {
         .map(|(i, g)| {
             view! {
                 <tr>
-                    <th scope="row">{g.group.clone()}</th>
+                    <th scope="row" title=g.group.clone()>{survcalc_plot::figure_label(&g.group)}</th>
                     <td data-testid=format!("n-{i}")>{g.n}</td>
                     <td data-testid=format!("events-{i}")>{g.events}</td>
                     {median_cell(a.headline_median(g), format!("median-{i}"))}
@@ -272,7 +272,7 @@ fn other_methods(a: &Analysis) -> impl IntoView {
         .map(|(i, g)| {
             view! {
                 <tr>
-                    <th scope="row">{g.group.clone()}</th>
+                    <th scope="row" title=g.group.clone()>{survcalc_plot::figure_label(&g.group)}</th>
                     {median_cell(&g.median, format!("median-band-{i}"))}
                     {median_cell(&g.median_spss, format!("median-spss-{i}"))}
                 </tr>

@@ -242,12 +242,27 @@ impl Ranged for TickAxis {
     }
 }
 
+/// Most characters of a group label drawn in a figure (legend, risk table); a longer one
+/// ends in "…". A 1 MB label took the page's canvas seconds to measure (issue 12); the
+/// CSV exports and report tables keep the full text.
+pub const MAX_LABEL_CHARS: usize = 40;
+
+/// A label as a figure draws it: at most [`MAX_LABEL_CHARS`] characters.
+pub fn figure_label(label: &str) -> String {
+    if label.chars().nth(MAX_LABEL_CHARS).is_none() {
+        return label.to_string();
+    }
+    let mut out: String = label.chars().take(MAX_LABEL_CHARS - 1).collect();
+    out.push('…');
+    out
+}
+
 /// Width of the left label area, shared by the plot and the risk table (pixels): room for
 /// the longest group label in the risk table (about 7.5 px a character at 13 px).
 fn left_area(curves: &[KmCurve]) -> u32 {
     let longest = curves
         .iter()
-        .map(|c| c.group.chars().count())
+        .map(|c| figure_label(&c.group).chars().count())
         .max()
         .unwrap_or(0) as u32;
     (longest * 15 / 2 + 20).clamp(80, 260)
@@ -407,7 +422,7 @@ pub fn draw_km<DB: DrawingBackend>(
             .collect::<Vec<_>>();
         chart
             .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
-            .label(format!("{} (n = {})", c.group, c.n))
+            .label(format!("{} (n = {})", figure_label(&c.group), c.n))
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
             });
@@ -447,7 +462,7 @@ pub fn draw_km<DB: DrawingBackend>(
 
     // The table: the same x coordinate, margins and left label area as the plot.
     let row_keys: Vec<f64> = (0..rows).map(|r| r as f64 + 0.5).collect();
-    let names: Vec<String> = fig.curves.iter().map(|c| c.group.clone()).collect();
+    let names: Vec<String> = fig.curves.iter().map(|c| figure_label(&c.group)).collect();
     let parts = bottom.split_evenly((blocks.len(), 1));
     for (block, part) in blocks.iter().zip(parts.iter()) {
         let mut table = ChartBuilder::on(part)

@@ -1291,3 +1291,38 @@ test('a long job can be cancelled, and new data stops the running job', async ()
     await context.close();
   }
 });
+
+test('a 1 MB arm label is shortened in the figure, the headline and the menus', async (t) => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const long = 'L'.repeat(1 << 20);
+    const csv = await page.evaluate((label) => {
+      let rows = 'time,status,arm\n';
+      for (let i = 0; i < 30; i++) rows += `${i + 1},${i % 3 ? 1 : 0},${i % 2 ? label : 'Control'}\n`;
+      window.__long = new File([rows], 'long-label.csv', { type: 'text/csv' });
+      return rows.length;
+    }, long);
+    assert.ok(csv > 15 << 20);
+    const gaps = await watchGaps(page);
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(window.__long);
+      const input = document.querySelector('[data-testid="file"]');
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('long-label'), null, { timeout: 60000 });
+    await settle(page);
+    const shown = await page.$$eval('[data-testid="summary"] tbody th', (ths) => ths.map((t) => [t.textContent.length, t.title.length]));
+    assert.ok(shown.some(([text, title]) => text === 40 && title === 1 << 20), JSON.stringify(shown));
+    const maxGap = await gaps();
+    t.diagnostic(`1 MB label: longest main-thread gap ${maxGap.toFixed(0)} ms`);
+    // FIXME(issue 12): the target is < 1 s. The figure, the headline and the menus shorten
+    // the label now (2.5 s before); the sentences and the other tables still lay out the
+    // whole megabyte (1.2 s measured here). This bound pins today's behaviour.
+    assert.ok(maxGap < 3000, `the page stopped for ${maxGap} ms`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
