@@ -341,17 +341,24 @@ impl Client {
     /// Ends the worker and whatever it was doing, and starts a fresh one (its data is
     /// gone with it).
     fn restart_worker(self) {
-        STATE.with_borrow_mut(|s| {
+        self.end_worker();
+        self.spawn();
+    }
+
+    /// Ends the worker and forgets every job sent to it; returns the reads that were
+    /// under way (a crash names the file being read).
+    fn end_worker(self) -> Vec<PendingRead> {
+        let reads = STATE.with_borrow_mut(|s| {
             if let Some(w) = s.worker.take() {
                 w.terminate();
             }
             s.busy_ids.clear();
             s.data_waiters.clear();
             s.trial_waiters.clear();
-            s.reads.clear();
+            s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);
-        self.spawn();
+        reads
     }
 
     /// Stops the running job at the user's request (the Cancel button): the worker is
@@ -371,16 +378,7 @@ impl Client {
     }
 
     fn on_crash(self, crash: Option<Crash>) {
-        let reads: Vec<PendingRead> = STATE.with_borrow_mut(|s| {
-            if let Some(w) = s.worker.take() {
-                w.terminate();
-            }
-            s.busy_ids.clear();
-            s.data_waiters.clear();
-            s.trial_waiters.clear();
-            s.reads.drain().map(|(_, p)| p).collect()
-        });
-        self.busy.set(None);
+        let reads = self.end_worker();
         self.computed.set(None);
         let reading = !reads.is_empty();
         let source = match reads.into_iter().next() {

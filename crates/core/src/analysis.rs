@@ -445,13 +445,11 @@ pub fn analyze(
             column: mapping.group.clone().unwrap_or_default(),
         });
     }
+    let data = prepared.data.drop_empty_levels();
     let (data, merged) = if options.timefix {
-        prepared
-            .data
-            .drop_empty_levels()
-            .timefixed(crate::timefix::TOLERANCE)
+        data.timefixed(crate::timefix::TOLERANCE)
     } else {
-        (prepared.data.drop_empty_levels(), 0)
+        (data, 0)
     };
     let curves = kaplan_meier(&data, &options.km);
     let summaries = curves
