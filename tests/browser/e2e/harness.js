@@ -156,3 +156,31 @@ export function close(a, b, rel, what) {
   const ok = Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
   if (!ok) throw new Error(`${what}: page ${a} vs expected ${b} (rel tol ${rel})`);
 }
+
+/**
+ * Chooses the File the page holds in `window[name]` (built in the page, as a user's file
+ * exists before they choose it: Playwright's setInputFiles would itself block the page
+ * while it decodes a big file) through the file input.
+ */
+export async function chooseBuilt(page, name) {
+  await page.evaluate((n) => {
+    const dt = new DataTransfer();
+    dt.items.add(window[n]);
+    const input = document.querySelector('[data-testid="file"]');
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  }, name);
+}
+
+/** Starts a monitor of the page's main thread: the longest gap between 20 ms ticks. */
+export async function watchGaps(page) {
+  await page.evaluate(() => {
+    window.__gaps = { last: performance.now(), max: 0 };
+    window.__tick = setInterval(() => {
+      const now = performance.now();
+      window.__gaps.max = Math.max(window.__gaps.max, now - window.__gaps.last);
+      window.__gaps.last = now;
+    }, 20);
+  });
+  return async () => page.evaluate(() => { clearInterval(window.__tick); return window.__gaps.max; });
+}

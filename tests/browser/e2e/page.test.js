@@ -16,6 +16,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import {
   ROOT, serve, launch, openPage, coreReport, exampleCsv, paste, settle, dataOf, close, analyzeWith, cli,
+  chooseBuilt, watchGaps,
 } from './harness.js';
 
 let server, base, browser;
@@ -1177,19 +1178,6 @@ test('a workbook with a README sheet opens on its data; the header row can be ch
   }
 });
 
-/** Starts a monitor of the page's main thread: the longest gap between 20 ms ticks. */
-async function watchGaps(page) {
-  await page.evaluate(() => {
-    window.__gaps = { last: performance.now(), max: 0 };
-    window.__tick = setInterval(() => {
-      const now = performance.now();
-      window.__gaps.max = Math.max(window.__gaps.max, now - window.__gaps.last);
-      window.__gaps.last = now;
-    }, 20);
-  });
-  return async () => page.evaluate(() => { clearInterval(window.__tick); return window.__gaps.max; });
-}
-
 test('a setting out of range or a worker that runs out of memory never hangs the page; the next paste works', async (t) => {
   const zlib = await import('node:zlib');
   const pack = (obj) => zlib.deflateRawSync(Buffer.from(JSON.stringify(obj))).toString('base64url');
@@ -1214,13 +1202,7 @@ test('a setting out of range or a worker that runs out of memory never hangs the
       window.__big = new File(parts, 'registry.csv', { type: 'text/csv' });
     });
     const gaps = await watchGaps(page);
-    await page.evaluate(() => {
-      const dt = new DataTransfer();
-      dt.items.add(window.__big);
-      const input = document.querySelector('[data-testid="file"]');
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    await chooseBuilt(page, '__big');
     await page.waitForFunction(() => /registry\.csv could not be (analysed|read) here: the file needs more memory than the browser allows/.test(document.querySelector('[data-testid="error"]')?.textContent ?? ''), null, { timeout: 240000 });
     assert.equal(await page.textContent('[data-testid="busy"]'), '', 'nothing left "Analysing…"');
     // The restarted worker takes the next data.
@@ -1262,18 +1244,16 @@ test('a long job can be cancelled, and new data stops the running job', async ()
   const veteran = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
   const { context, page, errors } = await openPage(browser, base);
   try {
-    const choose = () => page.evaluate(() => {
-      if (!window.__file) {
-        const lines = ['id,arm,os_months,os_event'];
-        for (let i = 0; i < 1_000_000; i++) lines.push(`${i + 1},${i % 2 ? 'Drug' : 'Control'},${(i % 997) / 10},${i % 3 ? 1 : 0}`);
-        window.__file = new File([lines.join('\n') + '\n'], 'million.csv', { type: 'text/csv' });
-      }
-      const dt = new DataTransfer();
-      dt.items.add(window.__file);
-      const input = document.querySelector('[data-testid="file"]');
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    const choose = async () => {
+      await page.evaluate(() => {
+        if (!window.__file) {
+          const lines = ['id,arm,os_months,os_event'];
+          for (let i = 0; i < 1_000_000; i++) lines.push(`${i + 1},${i % 2 ? 'Drug' : 'Control'},${(i % 997) / 10},${i % 3 ? 1 : 0}`);
+          window.__file = new File([lines.join('\n') + '\n'], 'million.csv', { type: 'text/csv' });
+        }
+      });
+      await chooseBuilt(page, '__file');
+    };
     await choose();
     await page.waitForSelector('[data-testid="cancel"]', { state: 'visible' });
     await page.click('[data-testid="cancel"]');
@@ -1304,13 +1284,7 @@ test('a 1 MB arm label is shortened in the figure, the headline and the menus', 
     }, long);
     assert.ok(csv > 15 << 20);
     const gaps = await watchGaps(page);
-    await page.evaluate(() => {
-      const dt = new DataTransfer();
-      dt.items.add(window.__long);
-      const input = document.querySelector('[data-testid="file"]');
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    await chooseBuilt(page, '__long');
     await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('long-label'), null, { timeout: 60000 });
     await settle(page);
     const shown = await page.$$eval('[data-testid="summary"] tbody th', (ths) => ths.map((t) => [t.textContent.length, t.title.length]));
