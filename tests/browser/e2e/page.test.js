@@ -427,29 +427,15 @@ test('a million rows are read and analysed in the worker while the page stays re
     // The page's own clock: the longest time between two 20 ms timer ticks while the
     // file is read and analysed. A frozen tab shows as a long gap.
     const started = Date.now();
-    const size = await page.evaluate(() => {
-      window.__gaps = { last: performance.now(), max: 0 };
-      window.__tick = setInterval(() => {
-        const now = performance.now();
-        window.__gaps.max = Math.max(window.__gaps.max, now - window.__gaps.last);
-        window.__gaps.last = now;
-      }, 20);
-      const input = document.querySelector('[data-testid="file"]');
-      const dt = new DataTransfer();
-      dt.items.add(window.__file);
-      input.files = dt.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      return window.__file.size;
-    });
+    const size = await page.evaluate(() => window.__file.size);
+    const gaps = await watchGaps(page);
+    await chooseBuilt(page, '__file');
     // The progress line says what is happening while it happens.
     await page.waitForFunction(() => /Reading|Analysing/.test(document.querySelector('[data-testid="busy"]')?.textContent ?? ''));
     await page.waitForFunction(() => document.querySelector('[data-testid="counts"]')?.textContent.includes('n = 1000000 of 1000000 rows'), null, { timeout: 120000 });
     await settle(page);
     const elapsed = Date.now() - started;
-    const maxGap = await page.evaluate(() => {
-      clearInterval(window.__tick);
-      return window.__gaps.max;
-    });
+    const maxGap = await gaps();
     t.diagnostic(`1,000,000 rows (${(size / 1e6).toFixed(1)} MB): ${elapsed} ms to results; longest main-thread gap ${maxGap.toFixed(0)} ms`);
     assert.equal(await page.textContent('[data-testid="events-0"]'), String(events.Control));
     assert.equal(await page.textContent('[data-testid="events-1"]'), String(events.Drug));
