@@ -16,21 +16,28 @@
 //! relative; absolute below 1e-12); then the cases are listed, to become fixtures.
 //!
 //! What R computes, and so what is compared: `survfit` under the five `conf.type`s
-//! (surv, std.err of log S, lower, upper), `quantile(fit, c(.25, .5, .75))` on the log
-//! band, `survdiff` with ρ = 0 and 1, `coxph` with Efron and Breslow ties, and exact ties
-//! up to 60 rows (coefficients,
-//! final log-likelihood; only where neither side warns of divergence), its concordance,
-//! and `cox.zph`'s global test (where R does not refuse it). Every call uses R's defaults,
-//! timefix included.
+//! (surv, std.err of log S, lower, upper); `summary(fit, times = , extend = TRUE)` at four
+//! landmarks (n.risk, surv, std.err, limits); `quantile(fit, c(.25, .5, .75))` on the log
+//! band; the RMST and its SE to the smallest last time (`summary(fit, rmean = )`, whose
+//! SE is survRM2's); `survdiff` with ρ = 0 and 1, every pair on its own (as
+//! `pairwise_survdiff`) and the test for trend from its obs, exp and var; `coxph ~ group`
+//! with Efron and Breslow ties, and exact ties up to 100 rows (coefficients, standard
+//! errors, final log-likelihood; only where neither side warns of divergence), its
+//! concordance, `cox.zph`'s global test (where R does not refuse it); and `coxph ~ group +
+//! x` with a numeric covariate. Every call uses R's defaults, timefix included.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
-use survcalc_core::compare::{weighted_log_rank, Weight, WeightedLogRankOptions};
+use survcalc_core::compare::{
+    log_rank_trend, pairwise_log_rank, weighted_log_rank, PairwiseOptions, TrendOptions, Weight,
+    WeightedLogRankOptions,
+};
 use survcalc_core::{
-    cox_fit, cox_model, cox_zph, kaplan_meier, log_rank, median_r, ConfType, CoxDesign, CoxOptions,
-    KmOptions, SurvData, Ties, ZphTransform,
+    cox_fit, cox_model, cox_zph, kaplan_meier, log_rank, median_r, rmst_by_group, survival_at,
+    ConfType, CoxDesign, CoxOptions, KmOptions, LandmarkOptions, RmstOptions, SurvData, Term, Ties,
+    ZphTransform,
 };
 
 /// The tolerances of the project (relative; absolute where R's value is below `TINY`).
@@ -56,14 +63,19 @@ impl Rng {
     }
 }
 
-/// One random data set: time, status, group label.
-fn case(rng: &mut Rng) -> Vec<(f64, bool, String)> {
+/// One row of a data set: time, status, group label, a numeric covariate.
+type Row = (f64, bool, String, f64);
+
+/// One random data set.
+fn case(rng: &mut Rng) -> Vec<Row> {
     let small = rng.uniform() < 0.5;
     let n = 2 + rng.below(if small { 30 } else { 399 }) as usize;
     let k = [1, 2, 2, 2, 3, 4][rng.below(6) as usize];
     let kind = rng.below(6);
     let event_share = [0.0, 0.3, 0.7, 1.0, 0.9, 0.5][rng.below(6) as usize];
     let scale = [1e-6, 1e-3, 1.0, 1.0, 1e3, 1e7][rng.below(6) as usize];
+    // The covariate: continuous, a few tied values, or 0/1.
+    let x_kind = rng.below(3);
     let mut rows = Vec::with_capacity(n);
     for i in 0..n {
         let group = if i < k {
@@ -102,7 +114,30 @@ fn case(rng: &mut Rng) -> Vec<(f64, bool, String)> {
             }
         };
         let event = rng.uniform() < event_share;
-        rows.push((t, event, format!("g{}", group + 1)));
+        let x = match x_kind {
+            0 => {
+                // Box–Muller: a standard normal.
+                let (u, v) = (rng.uniform().max(1e-300), rng.uniform());
+                (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
+            }
+            1 => rng.below(4) as f64,
+            _ => (rng.uniform() < 0.5) as u8 as f64,
+        };
+        rows.push((t, event, format!("g{}", group + 1), x));
+    }
+    // Sometimes the last group is censored before the first event: its column is 0 in
+    // every risk set, so its coefficient is not estimable (R's silent NA) while the
+    // others are, and cox.zph drops it.
+    let first_event = rows
+        .iter()
+        .filter(|r| r.1)
+        .map(|r| r.0)
+        .fold(f64::INFINITY, f64::min);
+    if k >= 2 && first_event.is_finite() && first_event > 0.0 && rng.uniform() < 0.1 {
+        let last = format!("g{k}");
+        for r in rows.iter_mut().filter(|r| r.2 == last) {
+            (r.0, r.1) = (first_event / 2.0, false);
+        }
     }
     rows
 }
@@ -121,9 +156,9 @@ fn opt(x: Option<f64>) -> String {
 }
 
 /// survcalc's numbers for one data set, keyed as `tests/r/diff_r.R` keys R's.
-fn ours(rows: &[(f64, bool, String)]) -> String {
+fn ours(rows: &[Row]) -> String {
     let mut levels: Vec<String> = Vec::new();
-    for (_, _, g) in rows {
+    for (_, _, g, _) in rows {
         if !levels.contains(g) {
             levels.push(g.clone());
         }
@@ -132,7 +167,7 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
     levels.sort();
     let group = rows
         .iter()
-        .map(|(_, _, g)| levels.iter().position(|l| l == g).unwrap_or(0))
+        .map(|(_, _, g, _)| levels.iter().position(|l| l == g).unwrap_or(0))
         .collect();
     let data = match SurvData::new(
         rows.iter().map(|r| r.0).collect(),
@@ -147,6 +182,16 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
     let mut put = |k: String, v: String| {
         let _ = writeln!(out, "{k}\t{v}");
     };
+    // Landmarks at a quarter, half and all of the longest time, and beyond it (R
+    // `summary(fit, times = , extend = TRUE)`).
+    // From the times as given, as R's script takes them, not as timefix merged them.
+    let t_max = rows.iter().map(|r| r.0).fold(0.0, f64::max);
+    let landmark_times: Vec<f64> = if t_max > 0.0 {
+        [0.25, 0.5, 1.0, 1.5].iter().map(|f| f * t_max).collect()
+    } else {
+        Vec::new()
+    };
+    let mut log_curves = Vec::new();
     for ct in [
         ConfType::Log,
         ConfType::LogLog,
@@ -172,6 +217,16 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
                 put(format!("{at}.upper"), opt(c.upper[j]));
             }
             if ct == ConfType::Log {
+                if let Ok(l) = survival_at(c, &landmark_times, &LandmarkOptions { extend: true }) {
+                    for (j, r) in l.rows.iter().enumerate() {
+                        let at = format!("landmark.{}.{j}", c.group);
+                        put(format!("{at}.n_risk"), num(r.n_risk as f64));
+                        put(format!("{at}.surv"), num(r.surv));
+                        put(format!("{at}.std_err"), opt(r.std_err));
+                        put(format!("{at}.lower"), opt(r.lower));
+                        put(format!("{at}.upper"), opt(r.upper));
+                    }
+                }
                 for p in [0.25, 0.5, 0.75] {
                     let m = median_r(c, p);
                     let at = format!("quantile.{}.{p}", c.group);
@@ -181,9 +236,48 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
                 }
             }
         }
+        if ct == ConfType::Log {
+            log_curves = curves;
+        }
+    }
+    // RMST to the smallest of the groups' last times after timefix (R `summary(fit, rmean
+    // = tau)`, whose se(rmean) is survRM2's; τ after a group's last time is refused, as
+    // survRM2 refuses it, where survival would extend the curve).
+    let tau = log_curves
+        .iter()
+        .map(|c| c.time.last().copied().unwrap_or(0.0))
+        .fold(f64::INFINITY, f64::min);
+    if tau.is_finite() && tau > 0.0 {
+        if let Ok(t) = rmst_by_group(
+            &log_curves,
+            &RmstOptions {
+                tau: Some(tau),
+                conf_level: 0.95,
+            },
+        ) {
+            for g in &t.groups {
+                put(format!("rmst.{}.estimate", g.group), num(g.estimate));
+                put(format!("rmst.{}.se", g.group), num(g.se));
+            }
+        }
     }
     if data.n_groups() < 2 {
         return out;
+    }
+    if data.n_groups() >= 3 {
+        if let Ok(p) = pairwise_log_rank(&data, &PairwiseOptions::default()) {
+            for c in &p.comparisons {
+                put(
+                    format!("pairwise.{}.{}.chisq", c.group_a, c.group_b),
+                    num(c.chisq),
+                );
+            }
+        }
+        put(
+            "trend.chisq".into(),
+            log_rank_trend(&data, &TrendOptions::default())
+                .map_or_else(|_| "NA".into(), |t| num(t.chisq)),
+        );
     }
     put("survdiff.0.chisq".into(), num(log_rank(&data).chisq));
     if let Ok(t) = weighted_log_rank(
@@ -197,9 +291,9 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
     if !data.event().iter().any(|&e| e) {
         return out;
     }
-    // Exact ties only up to 60 rows: the exact partial likelihood sums over subsets of
-    // each tie, which R's coxexact makes slow on large ties too.
-    let exact = data.len() <= 60;
+    // Exact ties only up to 100 rows (a tie of 99 included, issue 11's item 4): the
+    // exact partial likelihood sums over subsets of each tie, slow in R too on larger.
+    let exact = data.len() <= 100;
     for ties in [Ties::Efron, Ties::Breslow, Ties::Exact] {
         if ties == Ties::Exact && !exact {
             continue;
@@ -214,10 +308,11 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
         );
         put(
             format!("cox.{name}.warn"),
-            u8::from(!fit.is_reliable()).to_string(),
+            u8::from(!fit.estimated_are_reliable()).to_string(),
         );
         for (i, t) in fit.terms.iter().enumerate() {
             put(format!("cox.{name}.coef.{i}"), num(t.coef));
+            put(format!("cox.{name}.se.{i}"), num(t.se));
         }
         put(format!("cox.{name}.loglik"), num(fit.loglik[1]));
         if ties == Ties::Efron {
@@ -234,6 +329,25 @@ fn ours(rows: &[(f64, bool, String)]) -> String {
             );
         }
     }
+    // The group and a numeric covariate (R `coxph(Surv(time, status) ~ group + x)`).
+    let design = CoxDesign {
+        terms: vec![
+            Term::group("group"),
+            Term::numeric("x", rows.iter().map(|r| r.3).collect()),
+        ],
+        strata: None,
+    };
+    if let Ok(m) = cox_model(&data, &design, &CoxOptions::default()) {
+        put(
+            "coxx.efron.warn".into(),
+            u8::from(!m.estimated_are_reliable()).to_string(),
+        );
+        for (i, c) in m.coefficients.iter().enumerate() {
+            put(format!("coxx.efron.coef.{i}"), num(c.coef));
+            put(format!("coxx.efron.se.{i}"), num(c.se));
+        }
+        put("coxx.efron.loglik".into(), num(m.loglik[1]));
+    }
     out
 }
 
@@ -242,9 +356,9 @@ fn generate(dir: &Path, n: usize, seed: u64) -> Result<(), String> {
     let mut rng = Rng::new(seed);
     for i in 1..=n {
         let rows = case(&mut rng);
-        let mut csv = String::from("time,status,group\n");
-        for (t, e, g) in &rows {
-            let _ = writeln!(csv, "{t:?},{},{g}", u8::from(*e));
+        let mut csv = String::from("time,status,group,x\n");
+        for (t, e, g, x) in &rows {
+            let _ = writeln!(csv, "{t:?},{},{g},{x:?}", u8::from(*e));
         }
         let write = |name: String, text: &str| {
             std::fs::write(dir.join(&name), text).map_err(|e| format!("{name}: {e}"))
@@ -275,9 +389,9 @@ fn family(key: &str) -> (String, f64) {
     let mut parts = key.split('.');
     let first = parts.next().unwrap_or_default();
     match first {
-        "km" | "cox" => {
+        "km" | "cox" | "coxx" => {
             let f = format!("{first}.{}", parts.next().unwrap_or_default());
-            let tol = if first == "cox" { COX_REL } else { KM_REL };
+            let tol = if first == "km" { KM_REL } else { COX_REL };
             (f, tol)
         }
         "zph" => ("zph".into(), COX_REL),
@@ -326,7 +440,7 @@ fn compare(dir: &Path) -> Result<bool, String> {
             let (fam, tol) = family(key);
             // A Cox fit that diverges (either side says so) has no number to compare, nor
             // has the proportional-hazards test of it (survcalc does not report one).
-            if fam.starts_with("cox.") || fam == "zph" {
+            if fam.starts_with("cox") || fam == "zph" {
                 let warn = if fam == "zph" {
                     "cox.efron.warn".to_string()
                 } else {

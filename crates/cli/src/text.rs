@@ -181,6 +181,15 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
             c.reference
         );
         for t in &c.terms {
+            if t.coef.is_nan() {
+                // R prints NA; say why.
+                let _ = writeln!(
+                    s,
+                    "{:<24} coef = NA  (not estimable: the column is singular, as R's NA)",
+                    t.level
+                );
+                continue;
+            }
             let _ = writeln!(
                 s,
                 "{:<24} coef = {:>9.6}  se = {:.6}  HR = {:.4} ({}% CI {:.4}, {:.4})  p = {:.6e}",
@@ -227,6 +236,14 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
             m.excluded.len()
         );
         for c in &m.coefficients {
+            if c.singular {
+                let _ = writeln!(
+                    s,
+                    "  {:<24} coef = NA  (not estimable: the column is singular, as R's NA)",
+                    c.name
+                );
+                continue;
+            }
             let _ = writeln!(
                 s,
                 "  {:<24} coef = {:>10.6}  se = {:.6}  HR = {:.4} ({:.4}, {:.4})  p = {:.6e}",

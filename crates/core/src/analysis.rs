@@ -506,8 +506,9 @@ pub fn analyze(
         }
         ph_test = match cox_model(&data, &CoxDesign::group_only("group"), &options.cox) {
             // Residuals at a coefficient that diverged test nothing (R computes them, and
-            // its numbers and survcalc's then differ in the 7th digit: both are noise).
-            Ok(model) if !model.is_reliable() => {
+            // its numbers and survcalc's then differ in the 7th digit: both are noise). A
+            // coefficient that is not estimable (R's NA) is dropped, as cox.zph drops it.
+            Ok(model) if !model.estimated_are_reliable() => {
                 warnings.push(
                     "proportional-hazards test not computed: the Cox model's estimate is not reliable (see its warning)"
                         .into(),

@@ -201,6 +201,18 @@ impl CoxFit {
     pub fn is_reliable(&self) -> bool {
         self.converged && self.warnings.is_empty() && self.diagnostics.is_empty()
     }
+
+    /// True when the coefficients that were estimated are reliable: as
+    /// [`CoxModel::estimated_are_reliable`], a singular column (R's silent `NA`) alone does
+    /// not make the others unreliable.
+    pub fn estimated_are_reliable(&self) -> bool {
+        self.converged
+            && self.warnings.is_empty()
+            && self
+                .diagnostics
+                .iter()
+                .all(|d| matches!(d, CoxDiagnostic::Singular { .. }))
+    }
 }
 
 /// The direction in which a coefficient diverges under monotone likelihood.
@@ -406,6 +418,18 @@ impl CoxModel {
     /// True when the fit converged and no diagnostic says an estimate is unreliable.
     pub fn is_reliable(&self) -> bool {
         self.converged && self.diagnostics.is_empty()
+    }
+
+    /// True when the coefficients that were estimated are reliable: the fit converged and
+    /// no diagnostic besides [`CoxDiagnostic::Singular`] was raised. R sets a singular
+    /// column's coefficient to `NA` without a warning and `cox.zph` drops it, so a
+    /// proportional-hazards test of the rest is still meaningful.
+    pub fn estimated_are_reliable(&self) -> bool {
+        self.converged
+            && self
+                .diagnostics
+                .iter()
+                .all(|d| matches!(d, CoxDiagnostic::Singular { .. }))
     }
 
     /// The coefficient named `name` (R's name).

@@ -320,7 +320,14 @@ pub(crate) fn coxexact(
     while iter <= maxiter {
         newlk = w.iterate(&beta);
         flag = cholesky2(&mut w.imat, toler) as i64;
-        if (1.0 - loglik1 / newlk).abs() <= opt.eps && !halving {
+        // coxexact.c's `notfinite` (survival ≥ 3.2-13): a score, information (after the
+        // Cholesky step) or log-likelihood that is not finite is never convergence, and
+        // forces step halving. Without it a fit whose sums over subsets underflowed was
+        // declared converged with every coefficient singular (issue 11, item 4).
+        let notfinite = w.u.iter().any(|x| !x.is_finite())
+            || w.imat.iter().flatten().any(|x| !x.is_finite())
+            || !newlk.is_finite();
+        if !notfinite && (1.0 - loglik1 / newlk).abs() <= opt.eps && !halving {
             chinv2(&mut w.imat);
             symmetric(&mut w.imat);
             return ExactFit {
@@ -339,7 +346,7 @@ pub(crate) fn coxexact(
         if iter == maxiter {
             break;
         }
-        if newlk < loglik1 {
+        if notfinite || newlk < loglik1 {
             halving = true;
             for i in 0..p {
                 beta[i] = (oldbeta[i] + beta[i]) / 2.0;

@@ -752,3 +752,122 @@ fn regression_singular_zph_is_refused_never_negative() {
         );
     }
 }
+
+/// Issue 11: cox.zph of a model with a coefficient that is not estimable (R's silent NA).
+/// R drops the NA column and tests the rest; survcalc reported no test at all ("not
+/// reliable") although the estimated coefficients are. `tests/r/zph_na.R`: one case where
+/// R's terms = TRUE works, one where it fails and terms = FALSE gives the global test.
+#[test]
+fn regression_zph_with_na_coefficient_as_r() {
+    use survcalc_core::{analyze, AnalysisOptions, Mapping, Table};
+    let fx: Value = load(fixture_text!("cox/zph_na.json"));
+    for case in field(&fx, "cases").as_array().expect("cases") {
+        let name = string(case, "name");
+        let d = field(case, "data");
+        let (time, status) = (nums(d, "time"), nums(d, "status"));
+        let group = strings(d, "group");
+        let mut csv = String::from("t,s,a\n");
+        for i in 0..time.len() {
+            csv.push_str(&format!("{:?},{},{}\n", time[i], status[i], group[i]));
+        }
+        let table = Table::parse(&csv).expect("table");
+        let m = Mapping {
+            time: "t".into(),
+            event: "s".into(),
+            group: Some("a".into()),
+            ..Mapping::default()
+        };
+        let a = analyze(&table, &m, &AnalysisOptions::default()).expect("analysis");
+        let cox = a.cox.as_ref().expect("cox");
+        let r_coef = opt_nums(case, "coef");
+        assert_eq!(cox.terms.len(), r_coef.len(), "{name}");
+        for (t, r) in cox.terms.iter().zip(&r_coef) {
+            match r {
+                Some(r) => assert!(((t.coef - r) / r).abs() < COX_REL, "{name}: {t:?} vs {r}"),
+                None => assert!(t.coef.is_nan(), "{name}: {t:?} should be NA"),
+            }
+        }
+        let ph = a
+            .ph_test
+            .as_ref()
+            .unwrap_or_else(|| panic!("{name}: no PH test: {:?}", a.warnings));
+        let g = num(case, "global_chisq");
+        assert!(
+            ((ph.global.chisq - g) / g).abs() < ZPH_REL,
+            "{name}: global {} vs R {g}",
+            ph.global.chisq
+        );
+        assert_eq!(ph.global.df as f64, num(case, "global_df"), "{name}");
+        if let Some(r) = opt_num(field(case, "group_chisq"), "group_chisq") {
+            let t = &ph.terms[0];
+            assert!(
+                ((t.test.chisq - r) / r).abs() < ZPH_REL,
+                "{name}: {t:?} vs {r}"
+            );
+            assert_eq!(t.test.df as f64, num(case, "group_df"), "{name}");
+        }
+    }
+}
+
+/// Issue 11, item 4: the exact partial likelihood with one very large tie (99 rows at
+/// t = 5, four arms). R's coxexact.c neither converges nor steps on while the score,
+/// information or log-likelihood is not finite; survcalc called these fits converged with
+/// every coefficient singular and a score test on 0 df. `tests/r/exact_large_tie.R`.
+#[test]
+fn regression_exact_large_tie_follows_r() {
+    use survcalc_core::{cox_fit, CoxOptions};
+    let fx: Value = load(fixture_text!("cox/exact_large_tie.json"));
+    for case in field(&fx, "cases").as_array().expect("cases") {
+        let name = string(case, "name");
+        let d = field(case, "data");
+        let group = strings(d, "group");
+        let data = SurvData::from_labels(
+            nums(d, "time"),
+            nums(d, "status").iter().map(|&s| s == 1.0).collect(),
+            &group,
+        )
+        .expect("data");
+        let fit = cox_fit(
+            &data,
+            &CoxOptions {
+                ties: Ties::Exact,
+                ..CoxOptions::default()
+            },
+        );
+        let r_coef = nums(case, "coef");
+        assert_eq!(fit.terms.len(), r_coef.len(), "{name}");
+        for (t, r) in fit.terms.iter().zip(&r_coef) {
+            assert!(
+                ((t.coef - r) / r).abs() < COX_REL,
+                "{name}: {} vs R {r}",
+                t.coef
+            );
+        }
+        let r_loglik = nums(case, "loglik");
+        for k in 0..2 {
+            let rel = ((fit.loglik[k] - r_loglik[k]) / r_loglik[k]).abs();
+            assert!(
+                rel < COX_REL,
+                "{name}: loglik {k} {} vs {}",
+                fit.loglik[k],
+                r_loglik[k]
+            );
+        }
+        let score = num(case, "score");
+        assert!(
+            ((fit.score_test.chisq - score) / score).abs() < COX_REL,
+            "{name}"
+        );
+        assert_eq!(
+            fit.score_test.df, 3,
+            "{name}: the score test is on 3 df, as R's"
+        );
+        assert_eq!(fit.iterations as f64, num(case, "iter"), "{name}");
+        assert!(!fit.converged, "{name}");
+        assert!(
+            fit.warnings.iter().any(|w| *w == string(case, "warning")),
+            "{name}: {:?}",
+            fit.warnings
+        );
+    }
+}
