@@ -29,6 +29,9 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
     for e in &a.excluded {
         let _ = writeln!(s, "  excluded: {e}");
     }
+    for n in &a.notes {
+        let _ = writeln!(s, "  note: {n}");
+    }
     for w in &a.warnings {
         let _ = writeln!(s, "  warning: {w}");
     }

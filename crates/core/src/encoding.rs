@@ -172,6 +172,11 @@ pub struct Decoded<'a> {
     pub bom: bool,
     /// Whether some bytes were not valid in the encoding and were replaced by U+FFFD.
     pub replaced: bool,
+    /// A UTF-16 byte-order mark in front of text that is not UTF-16 (no zero byte, valid
+    /// UTF-8): the mark named here was dropped and the rest decoded as detected. A tool
+    /// that wrote the mark but not the encoding; read as UTF-16 it is one line of CJK
+    /// characters ("header row but no data rows", issue 12).
+    pub misleading_bom: Option<TextEncoding>,
 }
 
 /// Decodes `bytes` as text, detecting the encoding unless `forced` names one (a
@@ -183,6 +188,21 @@ pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Decoded<'_> {
         [0xFE, 0xFF, ..] => (Some(TextEncoding::Utf16Be), 2),
         _ => (None, 0),
     };
+    if forced.is_none()
+        && matches!(bom_enc, Some(TextEncoding::Utf16Le | TextEncoding::Utf16Be))
+        && !looks_utf16(&bytes[bom_len..])
+    {
+        let body = &bytes[bom_len..];
+        let encoding = detect(body);
+        let (text, replaced) = decode_body(encoding, body);
+        return Decoded {
+            text,
+            encoding,
+            bom: false,
+            replaced,
+            misleading_bom: bom_enc,
+        };
+    }
     let encoding = forced.or(bom_enc).unwrap_or_else(|| detect(bytes));
     // Drop the mark when it belongs to the encoding used.
     let body = if bom_enc == Some(encoding) {
@@ -196,6 +216,22 @@ pub fn decode(bytes: &[u8], forced: Option<TextEncoding>) -> Decoded<'_> {
         encoding,
         bom: bom_enc == Some(encoding),
         replaced,
+        misleading_bom: None,
+    }
+}
+
+/// Whether bytes after a UTF-16 mark can be UTF-16 text: a table in UTF-16 has zero
+/// bytes (its delimiters, digits and line ends are ASCII), and UTF-16 code units are
+/// almost never valid UTF-8 as well. Only the first 4 KiB are looked at.
+fn looks_utf16(body: &[u8]) -> bool {
+    let sample = &body[..body.len().min(4096)];
+    if sample.len() < 4 || sample.contains(&0) {
+        return true;
+    }
+    // Valid UTF-8, but for a character cut at the end of the sample.
+    match std::str::from_utf8(sample) {
+        Ok(_) => false,
+        Err(e) => e.error_len().is_some(),
     }
 }
 
@@ -266,6 +302,32 @@ mod tests {
         assert!(matches!(d.text, Cow::Borrowed("a,b\n")));
         let d = decode(b"\xEF\xBB\xBFa,b\n", None);
         assert_eq!((d.text.as_ref(), d.bom), ("a,b\n", true));
+    }
+
+    /// Issue 12: a UTF-16 mark in front of UTF-8 text said "header row but no data rows".
+    #[test]
+    fn regression_utf16_bom_before_utf8_text() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend_from_slice("time,status,arm\n5,1,Café\n".as_bytes());
+        let d = decode(&bytes, None);
+        assert_eq!(d.text, "time,status,arm\n5,1,Café\n");
+        assert_eq!(d.encoding, TextEncoding::Utf8);
+        assert_eq!(d.misleading_bom, Some(TextEncoding::Utf16Le));
+        assert!(!d.bom);
+        // Real UTF-16 text, even of one non-ASCII script, keeps its mark's encoding.
+        let cjk = utf16le("日本,語\n", true);
+        let d = decode(&cjk, None);
+        assert_eq!(
+            (d.encoding, d.misleading_bom),
+            (TextEncoding::Utf16Le, None)
+        );
+        assert_eq!(d.text, "日本,語\n");
+        // Forcing the encoding wins.
+        let d = decode(&bytes, Some(TextEncoding::Utf16Le));
+        assert_eq!(
+            (d.encoding, d.misleading_bom),
+            (TextEncoding::Utf16Le, None)
+        );
     }
 
     #[test]

@@ -344,6 +344,14 @@ impl Table {
         }
         let decoded = decode(bytes, options.encoding);
         let mut notes = Vec::new();
+        if let Some(mark) = decoded.misleading_bom {
+            notes.push(format!(
+                "the file begins with a {} byte-order mark, but the text after it is not {}: the mark was left out and the text read as {}",
+                mark.name(),
+                mark.name(),
+                decoded.encoding.name()
+            ));
+        }
         if decoded.encoding != TextEncoding::Utf8 {
             notes.push(format!("the text was read as {}", decoded.encoding.name()));
         }
@@ -685,8 +693,10 @@ impl Builder {
         }
     }
 
-    /// Skips title rows above a workbook's table: a row with one text cell followed by a
-    /// row with two or more filled cells ("Trial XYZ, data cut 2021-06-30").
+    /// Skips title rows above a table: a row with one text cell ("Trial XYZ, data cut
+    /// 2021-06-30", "# exported by …") or none, when a row with two or more filled cells
+    /// follows within five rows — as Excel sheets and their CSV exports put them. Each
+    /// row left out is named in a note.
     fn skip_title_rows(&mut self, notes: &mut Vec<String>) {
         let filled = |b: &Builder, r: usize| -> Vec<usize> {
             (0..b.data.len())
@@ -694,22 +704,60 @@ impl Builder {
                 .take(2)
                 .collect()
         };
-        for _ in 0..5 {
+        let what = if self.typed { "row" } else { "line" };
+        let mut skipped = false;
+        for _ in 0..10 {
             if self.n_rows() <= 2 {
-                return;
+                break;
             }
             let first = filled(self, 0);
-            let is_title =
-                first.len() == 1 && !self.typed_cell(0, first[0]) && filled(self, 1).len() >= 2;
-            if !is_title {
-                return;
-            }
-            notes.push(format!(
-                "row {} (\"{}\") was skipped as a title above the table",
-                self.lines[0],
-                clean_name(self.cell(0, first[0]))
-            ));
+            let table_follows = (1..self.n_rows().min(6)).any(|r| filled(self, r).len() >= 2);
+            let note = match first.as_slice() {
+                [] if table_follows => format!(
+                    "{what} {} (empty) was skipped above the table",
+                    self.lines[0]
+                ),
+                [c] if table_follows && !self.typed_cell(0, *c) => format!(
+                    "{what} {} (\"{}\") was skipped as a title above the table",
+                    self.lines[0],
+                    clean_name(self.cell(0, *c))
+                ),
+                _ => break,
+            };
+            notes.push(note);
             self.drop_first_row();
+            skipped = true;
+        }
+        if skipped && !self.typed {
+            self.recount_ragged();
+        }
+    }
+
+    /// Counts ragged rows again against the (new) first row, after title rows above it
+    /// were dropped: the count made while reading compared every row with the title.
+    /// Only rows with values beyond the first row's width count here (the number of
+    /// trailing empty fields is not kept).
+    fn recount_ragged(&mut self) {
+        let n = self.n_rows();
+        let mut used = vec![0usize; n];
+        for c in 0..self.data.len() {
+            for (r, u) in used.iter_mut().enumerate() {
+                if !self.cell(r, c).is_empty() {
+                    *u = c + 1;
+                }
+            }
+        }
+        let w = used.first().copied().unwrap_or(0);
+        self.first_width = Some(w);
+        self.n_ragged = 0;
+        self.ragged.clear();
+        for (r, &u) in used.iter().enumerate() {
+            if u > w {
+                self.n_ragged += 1;
+                if self.ragged.len() < 3 {
+                    self.ragged.push((self.lines[r], u));
+                }
+            }
         }
     }
 
@@ -743,7 +791,7 @@ impl Builder {
             for _ in 0..above {
                 self.drop_first_row();
             }
-        } else if self.typed && options.header.is_none() {
+        } else if options.header.is_none() {
             self.skip_title_rows(&mut notes);
         }
         let has_header = if options.header_row.is_some() {
@@ -800,7 +848,7 @@ impl Builder {
             col.shrink();
         }
         self.lines.shrink_to_fit();
-        Ok(Table {
+        let table = Table {
             columns,
             data: self.data,
             lines: self.lines,
@@ -808,6 +856,98 @@ impl Builder {
             decimal_comma,
             has_header,
             source,
+            notes,
+        };
+        Ok(match table.prism_survival_long() {
+            Some(long) => long,
+            None => table,
+        })
+    }
+}
+
+impl Table {
+    /// GraphPad Prism's survival data table, as Prism exports it: an X column of times,
+    /// then one Y column per group holding 1 (event) or 0 (censored) in the rows of that
+    /// group and nothing elsewhere. Read as it stands, the first Y column would be taken
+    /// for the event and every other group's rows excluded; turned into one row per
+    /// patient with `status` and `group` columns, it is what the analysis expects.
+    ///
+    /// Recognised only when every row has at most one Y value, every Y value is 0 or 1,
+    /// there are two or more Y columns with values, and every X value is a number: a
+    /// table with several 0/1 columns filled on the same row is left as it is.
+    fn prism_survival_long(&self) -> Option<Table> {
+        let (n, width) = (self.n_rows(), self.columns.len());
+        if !self.has_header || width < 3 || n < 2 {
+            return None;
+        }
+        let mut group_of = vec![None; n];
+        let mut used = vec![false; width];
+        for r in 0..n {
+            if self.number(r, 0).is_none() && !self.cell(r, 0).is_empty() {
+                return None;
+            }
+            for c in 1..width {
+                let v = self.cell(r, c);
+                if v.is_empty() {
+                    continue;
+                }
+                match self.number(r, c) {
+                    Some(x) if x == 0.0 || x == 1.0 => {}
+                    _ => return None,
+                }
+                if group_of[r].is_some() {
+                    return None;
+                }
+                group_of[r] = Some(c);
+                used[c] = true;
+            }
+        }
+        let groups: Vec<usize> = (1..width).filter(|&c| used[c]).collect();
+        if groups.len() < 2 {
+            return None;
+        }
+        let mut time = Column::with_capacity(n, 4 * n);
+        let mut status = Column::with_capacity(n, n);
+        let mut group = Column::with_capacity(n, 8 * n);
+        for r in 0..n {
+            time.push(r, self.cell(r, 0), None).ok()?;
+            match group_of[r] {
+                Some(c) => {
+                    let event = if self.number(r, c) == Some(1.0) {
+                        "1"
+                    } else {
+                        "0"
+                    };
+                    status.push(r, event, None).ok()?;
+                    group.push(r, &self.columns[c], None).ok()?;
+                }
+                // A row with a time and no Y value: kept, so that it is excluded with
+                // its reason rather than lost.
+                None => {
+                    status.push(r, "", None).ok()?;
+                    group.push(r, "", None).ok()?;
+                }
+            }
+        }
+        let names: Vec<&str> = groups.iter().map(|&c| self.columns[c].as_str()).collect();
+        let mut notes = self.notes.clone();
+        notes.push(format!(
+            "read as a GraphPad Prism survival table: the time column \"{}\" and one column per group ({}), each 1 = event, 0 = censored; turned into the columns \"status\" and \"group\", one row per patient",
+            self.columns[0],
+            names.join(", ")
+        ));
+        let mut columns = vec![self.columns[0].clone(), "status".into(), "group".into()];
+        if columns[0] == "status" || columns[0] == "group" {
+            columns[0] = "time".into();
+        }
+        Some(Table {
+            columns,
+            data: vec![time, status, group],
+            lines: self.lines.clone(),
+            delimiter: self.delimiter,
+            decimal_comma: self.decimal_comma,
+            has_header: true,
+            source: self.source.clone(),
             notes,
         })
     }
@@ -835,6 +975,7 @@ fn read_text(
         return Err(TableError::Empty);
     }
     check_not_binary(text, &mut notes)?;
+    check_not_markup(text)?;
     let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(text));
     let delim_byte = u8::try_from(delimiter)
         .ok()
@@ -994,6 +1135,34 @@ fn count_line_breaks(bytes: &[u8], from: usize, to: usize) -> u64 {
         }
     }
     n
+}
+
+/// Refuses a web page, an XML file or JSON saved under a table's name: read as a table
+/// they give one column of markup and a message about delimiters that misleads.
+fn check_not_markup(text: &str) -> Result<(), TableError> {
+    let head: String = text
+        .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .chars()
+        .take(64)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let after = |prefix: char| {
+        head.strip_prefix(prefix)
+            .map(|r| r.trim_start().chars().next())
+    };
+    let what = if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        "a web page (HTML), not a table: save the data itself as CSV or as a spreadsheet (in Excel: File → Save As), or copy the table from the page and paste it here"
+    } else if head.starts_with("<?xml") {
+        "an XML file, not a table (an Excel 2003 \"XML Spreadsheet\" is one): open it in Excel or LibreOffice and save it as .xlsx or CSV"
+    } else if after('{') == Some(Some('"')) || after('[') == Some(Some('{')) {
+        "JSON, not a table: export the data as CSV (one row per patient, one column per variable)"
+    } else {
+        return Ok(());
+    };
+    Err(TableError::Malformed {
+        line: Some(1),
+        message: format!("this is {what}"),
+    })
 }
 
 /// Refuses text that is mostly control characters (a binary file read as text) and

@@ -1538,3 +1538,87 @@ fn a_workbook_declaring_gigabytes_is_refused_before_unpacking() {
         "{e:?}"
     );
 }
+
+/// The account of one file for `tests/corpus/nasty_expected.tsv`: the harness's line,
+/// then the reader's notes, the analysis's warnings and the exclusion reasons.
+fn account(bytes: &[u8]) -> Result<String, String> {
+    let mut out = timed("corpus file", bytes)?;
+    let table = Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string())?;
+    for n in &table.notes {
+        out.push_str(" | note: ");
+        out.push_str(n);
+    }
+    if let Ok(a) = analyze(&table, &guess(&table), &AnalysisOptions::default()) {
+        for n in a.notes.iter().filter(|n| !table.notes.contains(n)) {
+            out.push_str(" | note: ");
+            out.push_str(n);
+        }
+        for w in &a.warnings {
+            out.push_str(" | warning: ");
+            out.push_str(w);
+        }
+        for e in &a.excluded {
+            out.push_str(&format!(" | excluded line {}: {}", e.line, e.reason));
+        }
+    }
+    Ok(out)
+}
+
+/// Issue 12: the bad-input corpus, each file with the outcome it must give
+/// (`tests/corpus/nasty_expected.tsv`; the quote cases in `quotes_expected.tsv`). Every
+/// file of `tests/corpus/nasty/` must be listed in one of them.
+#[test]
+fn nasty_corpus_outcomes() {
+    let list = String::from_utf8(corpus("nasty_expected.tsv")).unwrap_or_default();
+    let quotes = String::from_utf8(corpus("quotes_expected.tsv")).unwrap_or_default();
+    let listed = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| l.split('\t').next().map(str::to_string))
+            .collect()
+    };
+    let mut all = listed(&list);
+    all.extend(listed(&quotes));
+    let dir = format!("{ROOT}/tests/corpus/nasty");
+    let files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    for f in &files {
+        assert!(
+            all.contains(f),
+            "{f} has no expected outcome in tests/corpus/*_expected.tsv"
+        );
+    }
+    assert!(files.len() >= 60, "the corpus has {} files", files.len());
+    let mut n = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut f = line.split('\t');
+        let file = f.next().unwrap_or_default();
+        let first = f.next().unwrap_or_default();
+        let bytes = corpus(&format!("nasty/{file}"));
+        let got = account(&bytes);
+        let text = match (first.split_once(": "), &got) {
+            (Some(("ok", want)), Ok(s)) => {
+                assert!(s.contains(want), "{file}: wanted {want:?} in {s}");
+                s.clone()
+            }
+            (Some(("error", want)), Err(e)) => {
+                assert!(
+                    e.contains(want),
+                    "{file}: wanted the error {want:?}, got {e}"
+                );
+                e.clone()
+            }
+            _ => panic!("{file}: expected {first:?}, got {got:?}"),
+        };
+        for want in f {
+            assert!(text.contains(want), "{file}: wanted {want:?} in {text}");
+        }
+        n += 1;
+    }
+    assert!(n >= 45, "{n}");
+}
