@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 
 fn main() {
     console_error_panic_hook::set_once();
+    survcalc_web::worker::init();
     if web_sys::window().is_none() {
         // In the worker: wait for messages.
         return;

@@ -634,6 +634,18 @@ impl TimeReader<'_> {
             }
             return match table.number(r, tc) {
                 // "16,3" in a table read with a decimal point: the reading setting fixes it.
+                // "1,234": three digits after the comma are as likely thousands (1234) as
+                // a decimal comma (1.234); saying only "decimal comma" would mislead.
+                None if !table.decimal_comma
+                    && parse_number(tv, true).is_some()
+                    && tv.split_once(',').is_some_and(|(_, b)| b.len() == 3) =>
+                {
+                    Err(exclude(
+                        name,
+                        tv,
+                        "time has a comma: if it separates thousands (1,234 = 1234), remove the separators in the data; if it is a decimal comma (1,234 = 1.234), read the table with a decimal comma (page: \"Read it differently\" → Decimal mark: comma; CLI: --decimal comma)".into(),
+                    ))
+                }
                 None if !table.decimal_comma && parse_number(tv, true).is_some() => Err(exclude(
                     name,
                     tv,
@@ -888,9 +900,55 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         ));
     }
 
+    // Labels in Unicode NFC, and labels that are one label in NFC merged into the first
+    // ("Café" precomposed and as "e" + U+0301).
+    let composed: Vec<std::borrow::Cow<'_, str>> =
+        group_labels.values.iter().map(|l| nfc(l)).collect();
+    let mut renamed_nfc: Vec<String> = Vec::new();
+    let mut canon: Vec<usize> = (0..composed.len()).collect();
+    if composed
+        .iter()
+        .any(|c| matches!(c, std::borrow::Cow::Owned(_)))
+    {
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        for (g, c) in canon.iter_mut().enumerate() {
+            *c = *first_of.entry(composed[g].as_ref()).or_insert(g);
+        }
+        for (g, c) in composed.iter().enumerate() {
+            if matches!(c, std::borrow::Cow::Owned(_)) && renamed_nfc.len() < EXAMPLES {
+                renamed_nfc.push(shown_value(group_labels.values[g]));
+            }
+        }
+        if canon.iter().enumerate().any(|(g, &c)| g != c) {
+            for g in label_of_row.iter_mut() {
+                *g = canon[*g as usize] as u32;
+            }
+            for g in 0..canon.len().min(first_valid.len()) {
+                let c = canon[g];
+                if c != g {
+                    if let Some(row) = first_valid[g].take() {
+                        let slot = &mut first_valid[c];
+                        *slot = Some(slot.map_or(row, |r| r.min(row)));
+                    }
+                }
+            }
+        }
+    }
+    if !renamed_nfc.is_empty() {
+        notes.push(format!(
+            "group labels with accents written as a letter and a combining mark were composed (Unicode NFC), so that they match the same labels written precomposed: {}",
+            renamed_nfc
+                .iter()
+                .map(|l| format!("\"{l}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+
     // Group levels: the chosen order, then the rest in the order of their first valid
     // row; the reference first.
-    let all_labels = &group_labels.values;
+    let all_labels: Vec<&str> = composed.iter().map(|c| c.as_ref()).collect();
+    let merged = |g: usize| canon[g] != g;
     let mut valid: Vec<usize> = (0..first_valid.len())
         .filter(|&g| first_valid[g].is_some())
         .collect();
@@ -898,7 +956,8 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     let mut order: Vec<usize> = Vec::new();
     for want in &mapping.group_order {
         let label = labels.get(want.as_str()).copied().unwrap_or(want.as_str());
-        match all_labels.iter().position(|l| *l == label) {
+        let label = nfc(label);
+        match all_labels.iter().position(|l| *l == label.as_ref()) {
             Some(g) if valid.contains(&g) => {
                 if !order.contains(&g) {
                     order.push(g);
@@ -926,7 +985,8 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
             .get(reference.as_str())
             .copied()
             .unwrap_or(reference.as_str());
-        match order.iter().position(|&g| all_labels[g] == label) {
+        let label = nfc(label);
+        match order.iter().position(|&g| all_labels[g] == label.as_ref()) {
             Some(i) => {
                 let g = order.remove(i);
                 order.insert(0, g);
@@ -947,7 +1007,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     drop(label_of_row);
     let levels: Vec<String> = order.iter().map(|&g| all_labels[g].to_string()).collect();
     for (g, label) in all_labels.iter().enumerate() {
-        if !order.contains(&g) {
+        if !order.contains(&g) && !merged(g) {
             warnings.push(format!(
                 "group \"{}\" has no valid rows (all of its rows are excluded; see the list)",
                 shown_value(label)
@@ -1437,6 +1497,45 @@ pub fn guess(table: &Table) -> Mapping {
     mapping
 }
 
+/// A group label in Unicode normalization form C: "Cafe" + U+0301 (as macOS and some
+/// exports write it) becomes "Café", so that the two spellings are one group (issue 12).
+/// ASCII and labels already in NFC are borrowed.
+fn nfc(label: &str) -> std::borrow::Cow<'_, str> {
+    // Nothing below U+0300 (the combining marks) composes with anything.
+    if label.chars().all(|c| (c as u32) < 0x300) {
+        return std::borrow::Cow::Borrowed(label);
+    }
+    let composed = compose(label);
+    if composed == label {
+        std::borrow::Cow::Borrowed(label)
+    } else {
+        std::borrow::Cow::Owned(composed)
+    }
+}
+
+#[cfg(feature = "nfc")]
+fn compose(label: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    label.nfc().collect()
+}
+
+#[cfg(not(feature = "nfc"))]
+fn compose(label: &str) -> String {
+    match NFC_COMPOSER.get() {
+        Some(f) => f(label),
+        None => label.to_string(),
+    }
+}
+
+static NFC_COMPOSER: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
+
+/// Supplies the NFC composition of labels for a build without the `nfc` feature (the
+/// page passes the browser's `String.prototype.normalize("NFC")`); the first call wins.
+/// Without either, labels are compared as written. With the feature it is not used.
+pub fn set_nfc_composer(f: fn(&str) -> String) {
+    let _ = NFC_COMPOSER.set(f);
+}
+
 /// Whether a character is invisible or reorders text: zero-width spaces and joiners,
 /// bidirectional controls, the byte-order mark, the soft hyphen.
 fn is_invisible(c: char) -> bool {
@@ -1607,12 +1706,29 @@ mod tests {
             group: Some("arm".into()),
             ..Mapping::default()
         };
-        let w = prep(&t, &m).warnings;
+        let p = prep(&t, &m);
+        let w = p.warnings;
         let has = |s: &str| w.iter().any(|x| x.contains(s));
+        // Café written two ways is one group in NFC, and a note says so.
+        assert!(!has("Caf"), "{w:?}");
+        assert_eq!(p.data.levels()[0], "Caf\u{e9}");
+        assert_eq!(p.data.group()[..2], [0, 0]);
         assert!(
-            has("groups \"Caf\u{e9}\" and \"Cafe\u{301}\" look alike"),
-            "{w:?}"
+            p.notes
+                .iter()
+                .any(|n| n.contains("(Unicode NFC)") && n.contains("\"Cafe\u{301}\"")),
+            "{:?}",
+            p.notes
         );
+        // Chosen order and reference match in NFC too.
+        let m2 = Mapping {
+            reference: Some("Placebo".into()),
+            group_order: vec!["Cafe\u{301}".into()],
+            ..m.clone()
+        };
+        let p2 = prep(&t, &m2);
+        assert_eq!(p2.data.levels()[0], "Placebo");
+        assert_eq!(p2.data.levels()[1], "Caf\u{e9}");
         assert!(
             has("look alike") && has("\"Placebo\" and \"placebo\""),
             "{w:?}"
