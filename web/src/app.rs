@@ -289,7 +289,10 @@ pub fn App() -> impl IntoView {
                 <h2 id="res-h">"Results"</h2>
                 <EndpointTabs session=session />
                 <p class="busy" role="status" aria-live="polite" data-testid="busy">
-                    {move || client.busy.get().map(|b| view! { <span class="spinner" aria-hidden="true"></span>{b} })}
+                    {move || client.busy.get().map(|b| view! {
+                        <span class="spinner" aria-hidden="true"></span>{b}
+                        {move || client.progress.get().map(|p| view! { <span class="progress-detail" data-testid="progress" aria-hidden="true">{format!(" {p}")}</span> })}
+                    })}
                 </p>
                 {move || client.busy.get().is_some().then(|| view! {
                     <button class="secondary cancel" data-testid="cancel" on:click=move |_| client.cancel()>"Cancel"</button>

@@ -1,6 +1,7 @@
 //! Binary endpoints of the report: the response rate per arm with its comparison, and the
 //! adverse-event table by arm with a test per event.
 
+use crate::mapping_panel::Choice;
 use crate::state::Session;
 use leptos::prelude::*;
 use survcalc_core::adverse::{AeLevel, AeTable};
@@ -21,7 +22,7 @@ fn response_view(r: ResponseAnalysis) -> impl IntoView {
             let p = &a.proportion;
             view! {
                 <tr>
-                    <th scope="row">{a.group.clone()}</th>
+                    <th scope="row" title=a.group.clone()>{survcalc_plot::figure_label(&a.group)}</th>
                     <td data-testid=format!("resp-{i}")>{format!("{}/{} ({})", p.x, p.n, pct(p.estimate))}</td>
                     <td>{format!("{}, {}", pct(p.clopper_pearson.lower), pct(p.clopper_pearson.upper))}</td>
                 </tr>
@@ -61,8 +62,8 @@ fn response_view(r: ResponseAnalysis) -> impl IntoView {
                     data-or-mle=format!("{:e}", c.fisher.estimate)>
                     {format!(
                         "{} vs {}: Fisher exact {}; chi-square (Yates) {}; risk difference {} (95% CI: {}, {}) (Newcombe); {sample}; {conditional}",
-                        groups.get(i + 1).cloned().unwrap_or_default(),
-                        groups.first().cloned().unwrap_or_default(),
+                        survcalc_plot::figure_label(&groups.get(i + 1).cloned().unwrap_or_default()),
+                        survcalc_plot::figure_label(&groups.first().cloned().unwrap_or_default()),
                         p_label(c.fisher.p_value),
                         chi,
                         num(Some(100.0 * c.risk_difference.estimate), 1),
@@ -91,7 +92,7 @@ fn ae_view(t: AeTable, grades: Option<(u32, u32)>) -> impl IntoView {
         .arms
         .iter()
         .zip(&t.at_risk)
-        .map(|(a, n)| view! { <th scope="col">{format!("{a} (n = {n})")}</th> })
+        .map(|(a, n)| view! { <th scope="col" title=a.clone()>{format!("{} (n = {n})", survcalc_plot::figure_label(a))}</th> })
         .collect_view();
     let rows = t
         .rows
@@ -188,17 +189,17 @@ fn BinaryColumns(session: RwSignal<Session>) -> impl IntoView {
                 <p class="small">"No column is named like a response (response, bor, orr) or an adverse event (ae_…, …_grade). Choose them here."</p>
             })}
             <div class="grid">
-                <label for="response-col">"Response column"</label>
-                <select id="response-col" data-testid="response-col" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    session.update(|s| s.set_response(v));
-                }>
-                    <option value="" prop:selected=move || session.with(|s| s.response.is_none())>"(none)"</option>
-                    {move || columns().into_iter().map(|c| {
-                        let sel = c.clone();
-                        view! { <option value=c.clone() prop:selected=move || session.with(|s| s.response.as_deref() == Some(sel.as_str()))>{c.clone()}</option> }
-                    }).collect_view()}
-                </select>
+                <Choice
+                    label="Response column"
+                    id="response-col"
+                    options=Signal::derive(move || {
+                        let mut v = vec![(String::new(), "(none)".to_string())];
+                        v.extend(crate::mapping_panel::pairs(columns()));
+                        v
+                    })
+                    current=Signal::derive(move || session.with(|s| s.response.clone().unwrap_or_default()))
+                    set=move |v: String| session.update(|s| s.set_response(v))
+                />
                 <label for="response-values">"Responder values"</label>
                 <input id="response-values" data-testid="response-values"
                     placeholder="recognised: 1, yes, CR, PR"
@@ -283,7 +284,7 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
         <BinaryColumns session=session />
         <Show when=move || sentences.with(|s| !s.is_empty())>
             <div class="sentences" data-testid="binary-sentences">
-                {move || sentences.get().into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
+                {move || sentences.get().into_iter().map(|p| view! { <p>{crate::paper::on_page(&p)}</p> }).collect_view()}
             </div>
             <div class="row">
                 <button class="secondary" data-testid="copy-binary-sentences" on:click=move |_| {

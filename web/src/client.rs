@@ -70,6 +70,8 @@ pub struct Client {
     pub computed: RwSignal<Option<Computed>>,
     /// What the worker is doing, for the progress indicator.
     pub busy: RwSignal<Option<&'static str>>,
+    /// How far it is ("42% of 20.9 MB", "Cox model"), from the worker's progress messages.
+    pub progress: RwSignal<Option<String>>,
     /// Counts the tables read, so that reading the same data again re-analyses it.
     pub generation: RwSignal<u64>,
     /// What the page says about a share link: (all is well, message).
@@ -86,6 +88,7 @@ impl Client {
             session,
             computed: RwSignal::new(None),
             busy: RwSignal::new(None),
+            progress: RwSignal::new(None),
             generation: RwSignal::new(0),
             link: RwSignal::new(None),
             reveal: RwSignal::new(false),
@@ -242,6 +245,16 @@ impl Client {
     }
 
     fn on_message(self, data: &JsValue) {
+        // Progress within the running job (web/src/worker.rs): shown beside "Reading…".
+        if let Some(text) = js_sys::Reflect::get(data, &"progress".into())
+            .ok()
+            .and_then(|v| v.as_string())
+        {
+            if self.busy.get_untracked().is_some() {
+                self.progress.set(Some(text));
+            }
+            return;
+        }
         let id = js_sys::Reflect::get(data, &"id".into())
             .ok()
             .and_then(|v| v.as_f64())
@@ -278,6 +291,7 @@ impl Client {
         } else if idle {
             self.busy.set(None);
         }
+        self.progress.set(None);
         match reply {
             Ok(Reply::Read(info)) => self.finish_read(pending, *info),
             Ok(Reply::Analyzed(c)) if id == latest => self.computed.set(Some(*c)),
@@ -358,6 +372,7 @@ impl Client {
             s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);
+        self.progress.set(None);
         reads
     }
 

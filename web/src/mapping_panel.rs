@@ -43,7 +43,40 @@ const TESTS: [(&str, &str, Weight); 6] = [
     ),
 ];
 
-/// A `<select>` over `options` showing `current`, calling `set` on change.
+/// Above this many options a [`Choice`] gets a search box and lists only matches.
+pub(crate) const SEARCH_ABOVE: usize = 200;
+/// Matches listed at once in a searchable [`Choice`].
+pub(crate) const MATCHES_SHOWN: usize = 100;
+
+/// The options a [`Choice`] renders: all of them up to [`SEARCH_ABOVE`]; beyond, the first
+/// (the "none" entry, where there is one), the current one, and the first
+/// [`MATCHES_SHOWN`] whose text contains `query` (ignoring case), with the number left out.
+/// A table of 16,384 columns had 115,000 option nodes in its menus (issue 12).
+pub(crate) fn shown_options(
+    all: &[(String, String)],
+    current: &str,
+    query: &str,
+) -> (Vec<(String, String)>, usize) {
+    if all.len() <= SEARCH_ABOVE {
+        return (all.to_vec(), 0);
+    }
+    let q = query.trim().to_lowercase();
+    let mut shown = Vec::with_capacity(MATCHES_SHOWN + 2);
+    let mut left_out = 0;
+    for (i, (value, text)) in all.iter().enumerate() {
+        let pinned = i == 0 || value == current;
+        let hit = q.is_empty() || text.to_lowercase().contains(&q);
+        if pinned || (hit && shown.len() < MATCHES_SHOWN + 1) {
+            shown.push((value.clone(), text.clone()));
+        } else if hit {
+            left_out += 1;
+        }
+    }
+    (shown, left_out)
+}
+
+/// A `<select>` over `options` showing `current`, calling `set` on change. With more than
+/// [`SEARCH_ABOVE`] options (a very wide table) a search box above it narrows the list.
 #[component]
 pub(crate) fn Choice(
     label: &'static str,
@@ -52,21 +85,41 @@ pub(crate) fn Choice(
     #[prop(into)] current: Signal<String>,
     set: impl Fn(String) + 'static,
 ) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let many = move || options.with(|o| o.len() > SEARCH_ABOVE);
     view! {
         <label for=id>{label}</label>
-        <select id=id data-testid=id on:change=move |ev| set(event_target_value(&ev))>
-            {move || {
-                let cur = current.get();
-                options
-                    .get()
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let sel = value == cur;
-                        view! { <option value=value selected=sel prop:selected=sel>{text}</option> }
-                    })
-                    .collect_view()
-            }}
-        </select>
+        <span class="choice">
+            <Show when=many>
+                <input
+                    type="search"
+                    class="choice-search"
+                    id=format!("{id}-search")
+                    data-testid=format!("{id}-search")
+                    aria-label=format!("Search the list “{label}”")
+                    placeholder=move || format!("search {} columns…", options.with(|o| o.iter().filter(|(v, _)| !v.is_empty()).count()))
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </Show>
+            <select id=id data-testid=id on:change=move |ev| set(event_target_value(&ev))>
+                {move || {
+                    let cur = current.get();
+                    let q = query.get();
+                    let (shown, left_out) = options.with(|all| shown_options(all, &cur, &q));
+                    let rows = shown
+                        .into_iter()
+                        .map(|(value, text)| {
+                            let sel = value == cur;
+                            view! { <option value=value selected=sel prop:selected=sel>{text}</option> }
+                        })
+                        .collect_view();
+                    let more = (left_out > 0).then(|| view! {
+                        <option disabled=true value="">{format!("… {left_out} more: type in the search box")}</option>
+                    });
+                    (rows, more)
+                }}
+            </select>
+        </span>
     }
 }
 

@@ -208,7 +208,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     />
                 </div>
                 <div class="sentences" data-testid="sentences">
-                    {move || text.get().map(|(s, _, _)| s.into_iter().map(|p| view! { <p>{p}</p> }).collect_view())}
+                    {move || text.get().map(|(s, _, _)| s.into_iter().map(|p| view! { <p>{on_page(&p)}</p> }).collect_view())}
                 </div>
                 <p class="method small">
                     "P in the sentence is the test of the curves shown above; the hazard ratio is the headline one, with its method named there."
@@ -225,7 +225,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                 </div>
                 {move || summary.get().map(|(abs, consort)| view! {
                     <div class="trial-summary">
-                        <p data-testid="abstract">{abs.clone()}</p>
+                        <p data-testid="abstract">{on_page(&abs)}</p>
                         <p class="small" data-testid="consort">{consort}</p>
                         <button class="secondary" data-testid="copy-abstract" on:click=move |_| copy_with("Abstract paragraph", abs.clone())>"Copy paragraph"</button>
                     </div>
@@ -271,15 +271,15 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             let mut it = rows.into_iter();
                             let head = it.next().unwrap_or_default();
                             view! {
-                                <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                                <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{survcalc_plot::figure_label(&h)}</th> }).collect_view()}</tr></thead>
                                 <tbody>
                                     {it.map(|r| {
                                         let mut cells = r.into_iter();
                                         let first = cells.next().unwrap_or_default();
                                         view! {
                                             <tr>
-                                                <th scope="row">{first}</th>
-                                                {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                                                <th scope="row" title=first.clone()>{survcalc_plot::figure_label(&first)}</th>
+                                                {cells.map(|c| view! { <td>{on_page(&c)}</td> }).collect_view()}
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -299,5 +299,19 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                 <p class="small" role="status" data-testid="paper-status">{move || status.get()}</p>
             </section>
         </Show>
+    }
+}
+
+/// Text as the page shows it: at most 2,000 characters, the rest cut with a word saying
+/// so (a label of a megabyte laid out in a sentence stopped the page for a second, issue
+/// 12). The copy buttons and downloads keep the whole text.
+pub(crate) fn on_page(text: &str) -> String {
+    const MAX: usize = 2000;
+    match text.char_indices().nth(MAX) {
+        None => text.to_string(),
+        Some((cut, _)) => format!(
+            "{}… (shortened on the page; Copy gives the whole text)",
+            &text[..cut]
+        ),
     }
 }

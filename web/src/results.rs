@@ -92,7 +92,7 @@ fn km_tables(a: &Analysis) -> impl IntoView {
                 })
                 .collect_view();
             view! {
-                <h4>{c.group.clone()}</h4>
+                <h4 title=c.group.clone()>{survcalc_plot::figure_label(&c.group)}</h4>
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary km">
                         <thead>
@@ -183,12 +183,12 @@ fn headline_view(a: &Analysis) -> impl IntoView {
         view! {
             <div data-testid="hr-headline" data-value=format!("{:e}", h.hr)>
                 <p class="stat headline-hr">
-                    <strong>{format!("Hazard ratio, {} vs {}: ", h.group, h.reference)}</strong>
+                    <strong>{format!("Hazard ratio, {} vs {}: ", survcalc_plot::figure_label(&h.group), survcalc_plot::figure_label(&h.reference))}</strong>
                     <span class="big">{format!("{:.2} ({lvl}% CI: {:.2}, {:.2})", h.hr, h.lower, h.upper)}</span>
                     {p.map(|p| view! { <span class="big">{format!("; {p}")}<sup>"*"</sup></span> })}
                 </p>
                 <p class="method small footnote" data-testid="test-headline" data-value=p_value>
-                    {format!("* {foot}Hazard ratio from the {}; below 1 favours {}.", h.method, h.group)}
+                    {format!("* {foot}Hazard ratio from the {}; below 1 favours {}.", h.method, survcalc_plot::figure_label(&h.group))}
                 </p>
             </div>
         }
@@ -302,7 +302,7 @@ fn other_methods(a: &Analysis) -> impl IntoView {
                     <p class="stat" data-testid=format!("hr-{i}") data-value=format!("{:e}", t.hr)
                         data-lower=format!("{:e}", t.hr_lower) data-upper=format!("{:e}", t.hr_upper)
                         data-p=format!("{:e}", t.p_value)>
-                        <strong>{format!("HR {} vs {}: ", t.level, c.reference)}</strong>
+                        <strong>{format!("HR {} vs {}: ", survcalc_plot::figure_label(&t.level), survcalc_plot::figure_label(&c.reference))}</strong>
                         {if reliable {
                             format!("{:.2} ({clvl}% CI: {:.2}, {:.2}); Wald {}", t.hr, t.hr_lower, t.hr_upper, p_label(t.p_value))
                         } else {

@@ -28,7 +28,7 @@ fn per_group(a: &Analysis) -> impl IntoView {
                 .unwrap_or_else(|| "—".into());
             view! {
                 <tr>
-                    <th scope="row">{g.group.clone()}</th>
+                    <th scope="row" title=g.group.clone()>{survcalc_plot::figure_label(&g.group)}</th>
                     <td>{ci(g.quartiles[0].estimate, g.quartiles[0].lower, g.quartiles[0].upper, 1)}</td>
                     <td>{ci(g.quartiles[1].estimate, g.quartiles[1].lower, g.quartiles[1].upper, 1)}</td>
                     <td>{fu.map(|m| ci(m.estimate, m.lower, m.upper, 1)).unwrap_or_default()}</td>
@@ -142,7 +142,7 @@ fn other_hrs(a: &Analysis) -> impl IntoView {
             };
             view! {
                 <p class="stat small" data-testid=format!("hr-other-{i}") data-value=format!("{:e}", h.hr)>
-                    {format!("HR {} vs {}: {:.2} ({lvl}% CI: {:.2}, {:.2})", h.group, h.reference, h.hr, h.lower, h.upper)}
+                    {format!("HR {} vs {}: {:.2} ({lvl}% CI: {:.2}, {:.2})", survcalc_plot::figure_label(&h.group), survcalc_plot::figure_label(&h.reference), h.hr, h.lower, h.upper)}
                     <span class="method">{format!(" — {method}")}</span>
                 </p>
             }
@@ -160,12 +160,12 @@ fn landmarks(a: &Analysis) -> impl IntoView {
     let header = a
         .landmarks
         .iter()
-        .map(|l| view! { <th scope="col">{format!("S(t) {} ({lvl}% CI)", l.group)}</th> })
+        .map(|l| view! { <th scope="col">{format!("S(t) {} ({lvl}% CI)", survcalc_plot::figure_label(&l.group))}</th> })
         .collect_view();
     let diff_header = a
         .landmark_differences
         .iter()
-        .map(|d| view! { <th scope="col">{format!("{} − {} ({lvl}% CI), P", d.group1, d.group2)}</th> })
+        .map(|d| view! { <th scope="col">{format!("{} − {} ({lvl}% CI), P", survcalc_plot::figure_label(&d.group1), survcalc_plot::figure_label(&d.group2))}</th> })
         .collect_view();
     let rows = times
         .iter()
@@ -214,7 +214,7 @@ fn rmst(a: &Analysis) -> impl IntoView {
                 <p class="stat small" data-testid=format!("rmst-diff-{i}")>
                     {format!(
                         "RMST to τ = {}: {} − {} = {} ({}% CI: {}, {}), {}; ratio {} ({}, {})",
-                        num(Some(c.tau), 1), c.arm1.group, c.arm0.group,
+                        num(Some(c.tau), 1), survcalc_plot::figure_label(&c.arm1.group), survcalc_plot::figure_label(&c.arm0.group),
                         num(d.estimate, 2), fmt_level(c.conf_level), num(d.lower, 2), num(d.upper, 2),
                         d.p_value.map(p_label).unwrap_or_default(),
                         num(r.estimate, 2), num(r.lower, 2), num(r.upper, 2)

@@ -18,6 +18,7 @@ thread_local! {
 /// A message that is not a job (a bug in the page, not in the data).
 pub fn handle(job: JsValue, bytes: JsValue) -> Result<JsValue, JsValue> {
     init();
+    survcalc_core::progress::set_reporter(Some(post_progress));
     let job: Job = serde_wasm_bindgen::from_value(job)?;
     let bytes = bytes
         .dyn_ref::<js_sys::Uint8Array>()
@@ -33,4 +34,33 @@ pub fn init() {
     survcalc_core::mapping::set_nfc_composer(|s| {
         String::from(js_sys::JsString::from(s).normalize("NFC"))
     });
+}
+
+thread_local! {
+    /// When the last progress message was posted (ms since the epoch).
+    static LAST_PROGRESS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// Posts the core's progress to the page (`{ progress: "…" }`), at most every 250 ms: the
+/// job runs in one call, so the worker's own message loop cannot say how far it is.
+fn post_progress(step: &survcalc_core::progress::Step) {
+    use survcalc_core::progress::Step;
+    let now = js_sys::Date::now();
+    if now - LAST_PROGRESS.with(std::cell::Cell::get) < 250.0 {
+        return;
+    }
+    LAST_PROGRESS.with(|c| c.set(now));
+    let text = match *step {
+        Step::Reading { done, total } => format!(
+            "{:.0}% of {:.1} MB",
+            100.0 * done as f64 / total.max(1) as f64,
+            total as f64 / 1e6
+        ),
+        Step::Analysing(what) => format!("({what})"),
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"progress".into(), &text.into());
+    if let Ok(scope) = js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>() {
+        let _ = scope.post_message(&message);
+    }
 }
