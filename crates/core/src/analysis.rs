@@ -437,6 +437,8 @@ pub fn analyze(
     options: &AnalysisOptions,
 ) -> Result<Analysis, AnalysisError> {
     options.validate().map_err(AnalysisError::Option)?;
+    use crate::progress::{report, Step};
+    report(Step::Analysing("checking the rows"));
     let prepared = prepare(table, mapping)?;
     let groups = prepared.data.n_groups();
     if groups > MAX_GROUPS {
@@ -451,6 +453,7 @@ pub fn analyze(
     } else {
         (data, 0)
     };
+    report(Step::Analysing("Kaplan–Meier curves"));
     let curves = kaplan_meier(&data, &options.km);
     let summaries = curves
         .iter()
@@ -469,8 +472,10 @@ pub fn analyze(
     let (mut trend, mut pairwise, mut combo, mut hr_other) = (None, None, None, Vec::new());
     let mut ph_test = None;
     let (lr, cox) = if two_or_more {
+        report(Step::Analysing("Cox model"));
         let cox = cox_fit(&data, &options.cox);
         warnings.extend(cox.warnings.iter().map(|w| format!("Cox model: {w}")));
+        report(Step::Analysing("log-rank and weighted tests"));
         for weight in test_family(options.test) {
             match weighted_log_rank(&data, &WeightedLogRankOptions { weight }) {
                 Ok(t) => tests.push(t),
@@ -504,6 +509,7 @@ pub fn analyze(
                 }
             }
         }
+        report(Step::Analysing("proportional-hazards test"));
         ph_test = match cox_model(&data, &CoxDesign::group_only("group"), &options.cox) {
             // Residuals at a coefficient that diverged test nothing (R computes them, and
             // its numbers and survcalc's then differ in the 7th digit: both are noise). A
@@ -593,6 +599,7 @@ pub fn analyze(
         tau: options.rmst_tau,
         conf_level: options.km.conf_level,
     };
+    report(Step::Analysing("restricted mean survival"));
     let rmst = note(&mut warnings, "RMST", rmst_by_group(&curves, &rmst_opts));
     let mut rmst_comparisons = Vec::new();
     if let Some(table) = &rmst {

@@ -39,6 +39,7 @@ pub mod logrank;
 pub mod mapping;
 pub mod median;
 pub mod numerics;
+pub mod progress;
 pub mod report;
 pub mod response;
 pub mod rmst;

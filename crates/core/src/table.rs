@@ -1000,8 +1000,18 @@ fn read_text(
     // The first record's width, against which a runaway quote shows (below).
     let mut expected: Option<usize> = None;
     let mut runaways: Vec<(u64, u64)> = Vec::new();
+    // Progress every 1 MiB read (crate::progress), for a host that shows it.
+    const REPORT_EVERY: usize = 1 << 20;
+    let mut next_report = REPORT_EVERY;
     loop {
         let start = reader.position().byte() as usize;
+        if start >= next_report {
+            next_report = start + REPORT_EVERY;
+            crate::progress::report(crate::progress::Step::Reading {
+                done: start as u64,
+                total: bytes.len() as u64,
+            });
+        }
         let more = reader
             .read_byte_record(&mut rec)
             .map_err(|e| TableError::Malformed {
@@ -1054,6 +1064,12 @@ fn read_text(
             rec.len(),
             fields.enumerate().map(|(c, f)| (c, f, CellKind::Text)),
         )?;
+    }
+    if bytes.len() >= REPORT_EVERY {
+        crate::progress::report(crate::progress::Step::Reading {
+            done: bytes.len() as u64,
+            total: bytes.len() as u64,
+        });
     }
     for (at, taken) in &runaways {
         notes.push(format!(
