@@ -3,7 +3,8 @@
 //! figures; it is a benchmark, not a test: `cargo bench -p survcalc-core --bench scaling`.
 //!
 //! Expected shape: Kaplan–Meier and log-rank O(n log n) (one sort, then linear); one Cox
-//! iteration O(n·p²).
+//! iteration O(n·p²) for general covariates, O(n·k) for the group as a factor with k ≥ 4
+//! arms (`cox_arms`: k arms of 5 patients; issue 12's 1000 arms did not finish in 600 s).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
@@ -59,6 +60,28 @@ fn scaling(c: &mut Criterion) {
         });
     }
     g.finish();
+    let mut g = c.benchmark_group("cox_arms");
+    g.sample_size(10);
+    for &k in &[10usize, 100, 1000] {
+        let d = arms(k, 5);
+        g.throughput(Throughput::Elements((5 * k) as u64));
+        g.bench_with_input(BenchmarkId::new("cox_efron", k), &d, |b, d| {
+            b.iter(|| cox_fit(black_box(d), &CoxOptions::default()))
+        });
+    }
+    g.finish();
+}
+
+/// `k` arms of `per` patients, times 1…per·k with arm effects spread over ±1 log-hazard.
+fn arms(k: usize, per: usize) -> SurvData {
+    let n = k * per;
+    let time: Vec<f64> = (0..n).map(|i| ((i * 7919) % n) as f64 + 1.0).collect();
+    let event: Vec<bool> = (0..n).map(|i| i % 4 != 0).collect();
+    let labels: Vec<String> = (0..n).map(|i| format!("arm{:04}", i % k)).collect();
+    match SurvData::from_labels(time, event, &labels) {
+        Ok(d) => d,
+        Err(e) => panic!("arms data invalid: {e}"),
+    }
 }
 
 criterion_group!(benches, scaling);
