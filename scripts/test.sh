@@ -13,6 +13,8 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p survcalc-web --target wasm32-unknown-unknown --locked -- -D warnings
+# The API documentation builds without a warning (a broken link is an error).
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
 
 echo "== Rust tests"
 cargo test --workspace --locked

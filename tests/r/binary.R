@@ -1,5 +1,5 @@
 # Golden fixtures for the binary-endpoint statistics of survcalc-core
-# (crates/core/src/binary.rs) and its adverse-event table (crates/core/src/adverse.rs).
+# (crates/stats/src/binary/mod.rs) and its adverse-event table (crates/stats/src/binary/adverse.rs).
 #
 # Run from the repository root:
 #

@@ -1,4 +1,4 @@
-# Golden fixtures for survcalc-core's curve comparisons (crates/core/src/compare.rs):
+# Golden fixtures for survcalc-core's curve comparisons (crates/stats/src/compare/mod.rs):
 # the weighted log-rank family, the stratified test, the test for trend, pairwise
 # comparisons with p.adjust, MaxCombo, and multivariate normal rectangle probabilities.
 #

@@ -39,3 +39,9 @@ mod report;
 // Near-tied times as R's timefix treats them (timefix.R).
 #[path = "suite/timefix.rs"]
 mod timefix;
+// Progress reports of a long read and analysis.
+#[path = "suite/progress.rs"]
+mod progress;
+// The architecture's rules: which crate may depend on which.
+#[path = "suite/architecture.rs"]
+mod architecture;

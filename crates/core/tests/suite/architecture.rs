@@ -1,0 +1,93 @@
+//! The architecture's rules (ARCHITECTURE.md), checked rather than only written: which
+//! crate may depend on which, and what each `lib.rs` says it is for.
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+/// The names in a manifest's `[dependencies]` table (not dev- or build-dependencies).
+fn dependencies(krate: &str) -> Vec<String> {
+    let path = format!("{ROOT}/crates/{krate}/Cargo.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            inside = line == "[dependencies]";
+            continue;
+        }
+        if inside && !line.is_empty() && !line.starts_with('#') {
+            if let Some((name, _)) = line.split_once('=') {
+                out.push(name.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Crates of the browser, WebAssembly or plotting: none of stats, io, report may use them.
+const FORBIDDEN: [&str; 9] = [
+    "survcalc-plot",
+    "survcalc-web",
+    "wasm-bindgen",
+    "js-sys",
+    "web-sys",
+    "leptos",
+    "plotters",
+    "serde_json",
+    "clap",
+];
+
+#[test]
+fn stats_depends_on_numerical_crates_only() {
+    let deps = dependencies("stats");
+    for d in &deps {
+        assert!(
+            ["statrs", "nalgebra", "serde"].contains(&d.as_str()),
+            "survcalc-stats may depend on numerical crates only (and serde behind a feature); it depends on {d}"
+        );
+    }
+    assert!(deps.contains(&"statrs".to_string()), "{deps:?}");
+}
+
+#[test]
+fn io_and_report_keep_their_direction() {
+    let io = dependencies("io");
+    assert!(
+        !io.iter().any(|d| d == "survcalc-report"),
+        "io must not depend on report: {io:?}"
+    );
+    let report = dependencies("report");
+    for krate in ["stats", "io", "report", "core"] {
+        for d in dependencies(krate) {
+            assert!(
+                !FORBIDDEN.contains(&d.as_str()),
+                "survcalc-{krate} depends on {d}: the statistics, the input and the report know nothing of browsers, plots, JSON or the command line"
+            );
+        }
+    }
+    assert!(
+        report.contains(&"survcalc-stats".to_string())
+            && report.contains(&"survcalc-io".to_string())
+    );
+}
+
+#[test]
+fn every_library_says_what_it_is_for_and_what_it_does_not_do() {
+    for krate in ["stats", "io", "report", "core", "plot"] {
+        let path = format!("{ROOT}/crates/{krate}/src/lib.rs");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert!(
+            text.starts_with("//! # survcalc-"),
+            "{path} opens with its name"
+        );
+        let head: String = text
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            head.contains("deliberately does not") || head.contains("does not"),
+            "{path}: its opening says what it deliberately does not do"
+        );
+    }
+}
