@@ -1,0 +1,259 @@
+//! The counts every test of the family is built from: at each distinct event time of a
+//! sample (or stratum), the number at risk and the events per group, and the weighted
+//! observed, expected and variance sums.
+
+use super::*;
+
+// ---------------------------------------------------------------------------------------
+// The risk table: counts at the distinct event times of one sample
+
+/// Counts at the distinct event times of one (sub)sample, in time order.
+pub(super) struct RiskTable {
+    pub(super) k: usize,
+    /// Pooled number at risk and events, one per event time.
+    pub(super) n: Vec<f64>,
+    pub(super) d: Vec<f64>,
+    /// Per group, row-major m × k.
+    pub(super) n_g: Vec<f64>,
+    pub(super) d_g: Vec<f64>,
+    /// Observations and events per group.
+    pub(super) count: Vec<usize>,
+    pub(super) events: Vec<usize>,
+}
+
+impl RiskTable {
+    /// `order`: observation indices sorted by time; `map(i)`: the group (in 0..k) of
+    /// observation i, or None to leave it out.
+    pub(super) fn new(
+        data: &SurvData,
+        order: &[usize],
+        k: usize,
+        map: impl Fn(usize) -> Option<usize>,
+    ) -> RiskTable {
+        let rows: Vec<(usize, usize)> = order
+            .iter()
+            .filter_map(|&i| map(i).map(|g| (i, g)))
+            .collect();
+        let mut count = vec![0usize; k];
+        let mut events = vec![0usize; k];
+        for &(i, g) in &rows {
+            count[g] += 1;
+            if data.event()[i] {
+                events[g] += 1;
+            }
+        }
+        let mut at_risk: Vec<usize> = count.clone();
+        let mut total = rows.len();
+        let mut t = RiskTable {
+            k,
+            n: Vec::new(),
+            d: Vec::new(),
+            n_g: Vec::new(),
+            d_g: Vec::new(),
+            count,
+            events,
+        };
+        let mut dg = vec![0usize; k];
+        let mut removed = vec![0usize; k];
+        let mut a = 0;
+        while a < rows.len() {
+            let time = data.time()[rows[a].0];
+            dg.iter_mut().for_each(|x| *x = 0);
+            removed.iter_mut().for_each(|x| *x = 0);
+            let mut b = a;
+            while b < rows.len() && data.time()[rows[b].0] == time {
+                let (i, g) = rows[b];
+                removed[g] += 1;
+                if data.event()[i] {
+                    dg[g] += 1;
+                }
+                b += 1;
+            }
+            let d: usize = dg.iter().sum();
+            if d > 0 {
+                t.n.push(total as f64);
+                t.d.push(d as f64);
+                t.n_g.extend(at_risk.iter().map(|&x| x as f64));
+                t.d_g.extend(dg.iter().map(|&x| x as f64));
+            }
+            for g in 0..k {
+                at_risk[g] -= removed[g];
+            }
+            total -= b - a;
+            a = b;
+        }
+        t
+    }
+
+    /// The weight at each event time.
+    pub(super) fn weights(&self, weight: Weight) -> Vec<f64> {
+        let mut km = 1.0; // pooled Kaplan–Meier just before the current time
+        let mut s_tilde = 1.0; // Π over earlier times of (1 − d/(n + 1))
+        let mut w = Vec::with_capacity(self.n.len());
+        for (&n, &d) in self.n.iter().zip(&self.d) {
+            s_tilde *= 1.0 - d / (n + 1.0);
+            w.push(match weight {
+                Weight::LogRank => 1.0,
+                Weight::PetoPeto => km,
+                Weight::PetoPetoTilde => s_tilde,
+                Weight::ModifiedPetoPeto => s_tilde * n / (n + 1.0),
+                Weight::FlemingHarrington { rho, gamma } => {
+                    let a = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+                    let b = if gamma == 0.0 {
+                        1.0
+                    } else {
+                        (1.0 - km).powf(gamma)
+                    };
+                    a * b
+                }
+                Weight::GehanBreslow => n,
+                Weight::TaroneWare => n.sqrt(),
+            });
+            km *= 1.0 - d / n;
+        }
+        w
+    }
+
+    /// The hypergeometric variance factor d (n − d)/(n − 1) at each event time (0 if n = 1).
+    pub(super) fn hyper(&self, i: usize) -> f64 {
+        let (n, d) = (self.n[i], self.d[i]);
+        if n > 1.0 {
+            d * (n - d) / (n - 1.0)
+        } else {
+            0.0
+        }
+    }
+
+    /// Weighted O, E and V.
+    pub(super) fn sums(&self, w: &[f64]) -> Sums {
+        let k = self.k;
+        let mut s = Sums::zero(k);
+        for i in 0..self.n.len() {
+            let (n, d) = (self.n[i], self.d[i]);
+            let ng = &self.n_g[i * k..(i + 1) * k];
+            let dg = &self.d_g[i * k..(i + 1) * k];
+            for g in 0..k {
+                s.obs[g] += w[i] * dg[g];
+                s.exp[g] += w[i] * d * ng[g] / n;
+            }
+            let c = w[i] * w[i] * self.hyper(i);
+            if c != 0.0 {
+                for g in 0..k {
+                    let pg = ng[g] / n;
+                    s.var[g][g] += c * pg * (1.0 - pg);
+                    for h in (g + 1)..k {
+                        let v = c * pg * ng[h] / n;
+                        s.var[g][h] -= v;
+                        s.var[h][g] -= v;
+                    }
+                }
+            }
+        }
+        s
+    }
+}
+
+/// Weighted observed, expected and variance of O − E.
+pub(super) struct Sums {
+    pub(super) obs: Vec<f64>,
+    pub(super) exp: Vec<f64>,
+    pub(super) var: Vec<Vec<f64>>,
+}
+
+impl Sums {
+    pub(super) fn zero(k: usize) -> Sums {
+        Sums {
+            obs: vec![0.0; k],
+            exp: vec![0.0; k],
+            var: vec![vec![0.0; k]; k],
+        }
+    }
+
+    pub(super) fn add(&mut self, o: &Sums) {
+        for g in 0..self.obs.len() {
+            self.obs[g] += o.obs[g];
+            self.exp[g] += o.exp[g];
+            for h in 0..self.obs.len() {
+                self.var[g][h] += o.var[g][h];
+            }
+        }
+    }
+
+    /// survdiff's chi-square: groups with E > 0, the first of them dropped.
+    pub(super) fn chisq(&self) -> (f64, usize) {
+        let keep: Vec<usize> = (0..self.exp.len()).filter(|&g| self.exp[g] > 0.0).collect();
+        if keep.len() < 2 {
+            return (0.0, 0);
+        }
+        let m = keep.len() - 1;
+        let u = DVector::from_iterator(m, keep[1..].iter().map(|&g| self.obs[g] - self.exp[g]));
+        let v = DMatrix::from_fn(m, m, |a, b| self.var[keep[a + 1]][keep[b + 1]]);
+        let chi = match v.lu().solve(&u) {
+            Some(x) => x.dot(&u),
+            None => f64::NAN,
+        };
+        (chi, m)
+    }
+}
+
+/// Observation indices sorted by time, split by stratum (strata in order of first
+/// appearance in time order); one stratum holding everything without `strata`.
+pub(super) fn stratum_orders(
+    data: &SurvData,
+    strata: Option<&[usize]>,
+) -> Result<Vec<Vec<usize>>, CompareError> {
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    order.sort_by(|&a, &b| data.time()[a].total_cmp(&data.time()[b]));
+    let Some(strata) = strata else {
+        return Ok(vec![order]);
+    };
+    if strata.len() != data.len() {
+        return Err(CompareError::StrataLength {
+            strata: strata.len(),
+            observations: data.len(),
+        });
+    }
+    let mut index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let next = index.len();
+        let s = *index.entry(strata[i]).or_insert(next);
+        if s == out.len() {
+            out.push(Vec::new());
+        }
+        out[s].push(i);
+    }
+    Ok(out)
+}
+
+/// The tables of every stratum for all groups.
+pub(super) fn tables(
+    data: &SurvData,
+    strata: Option<&[usize]>,
+) -> Result<Vec<RiskTable>, CompareError> {
+    let k = data.n_groups();
+    let group = data.group();
+    Ok(stratum_orders(data, strata)?
+        .iter()
+        .map(|o| RiskTable::new(data, o, k, |i| Some(group[i])))
+        .collect())
+}
+
+/// O, E, V summed over the strata, and counts per group.
+pub(super) fn pooled_sums(
+    tables: &[RiskTable],
+    k: usize,
+    weight: Weight,
+) -> (Sums, Vec<usize>, Vec<usize>) {
+    let mut s = Sums::zero(k);
+    let mut n = vec![0usize; k];
+    let mut events = vec![0usize; k];
+    for t in tables {
+        s.add(&t.sums(&t.weights(weight)));
+        for g in 0..k {
+            n[g] += t.count[g];
+            events[g] += t.events[g];
+        }
+    }
+    (s, n, events)
+}
