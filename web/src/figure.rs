@@ -1,33 +1,51 @@
-//! The Kaplan–Meier figure on a `<canvas>` (plotters-canvas), and its SVG export — both
-//! drawn by `survcalc_plot::draw_km` from the same data.
+//! The Kaplan–Meier figure: drawn by `survcalc_plot::draw_km` as SVG, which the page
+//! shows by painting it on a `<canvas>` and exports as the SVG itself or a PNG painted
+//! from it — so screen, SVG and PNG are one drawing (plotters' canvas backend sets its
+//! fonts 1.24 times larger than its SVG backend does).
 
 use crate::download::{save_bytes, save_text};
 use crate::state::{Outcome, Session};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use survcalc_core::Analysis;
 use survcalc_plot::{
-    draw_km, km_svg, png_with_dpi, FigureOptions, KmFigure, PNG_DPI, PNG_WIDTH_INCHES,
+    endpoint_y_title, km_svg, km_svg_print, png_with_dpi, FigureOptions, FigureStyle, KmFigure,
+    PRINT_WIDTHS,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-const WIDTH: u32 = 900;
-const HEIGHT: u32 = 620;
-
-fn figure_of(a: &Analysis, x_label: String, options: FigureOptions) -> KmFigure<'_> {
-    KmFigure::of(a, x_label, options)
+/// The figure of the current endpoint: its own options, its y title ("Overall survival
+/// (%)") unless the user wrote one.
+fn figure_of<'a>(
+    a: &'a Analysis,
+    x_label: String,
+    endpoint: &str,
+    options: FigureOptions,
+) -> KmFigure<'a> {
+    let y = endpoint_y_title(endpoint, &options);
+    let mut f = KmFigure::of(a, x_label, options);
+    f.y_label = y;
+    f
 }
 
-/// The PNG export: the SVG drawn at 300 dpi for a 7-inch-wide figure, with the
-/// resolution recorded in the file — the same drawing as the SVG and the screen.
-async fn save_png(svg: String) -> Result<(), String> {
+/// Below this window width the screen shows the figure at single-column size, whatever
+/// the printed size, so that its text stays readable on a phone.
+const NARROW: f64 = 600.0;
+
+/// The PNG export: the SVG (sized in CSS pixels at its printed width) drawn at `dpi`,
+/// with the resolution recorded in the file — the same drawing as the SVG and the screen.
+async fn save_png(
+    svg: String,
+    (width_px, height_px): (u32, u32),
+    width_in: f64,
+    dpi: f64,
+) -> Result<(), String> {
     let err = |e: JsValue| format!("could not make the PNG: {e:?}");
-    let scale = PNG_WIDTH_INCHES * PNG_DPI / f64::from(WIDTH);
+    // Exactly width_in × dpi pixels wide (7.2 in at 300 dpi: 2160).
+    let scale = (width_in * dpi).round() / f64::from(width_px.max(1));
     let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type("image/svg+xml");
@@ -46,8 +64,8 @@ async fn save_png(svg: String) -> Result<(), String> {
         .map_err(err)?
         .dyn_into::<web_sys::HtmlCanvasElement>()
         .map_err(|_| "no canvas".to_string())?;
-    canvas.set_width((f64::from(WIDTH) * scale).round() as u32);
-    canvas.set_height((f64::from(HEIGHT) * scale).round() as u32);
+    canvas.set_width((f64::from(width_px) * scale).round() as u32);
+    canvas.set_height((f64::from(height_px) * scale).round() as u32);
     let ctx = canvas
         .get_context("2d")
         .map_err(err)?
@@ -81,8 +99,54 @@ async fn save_png(svg: String) -> Result<(), String> {
         .map_err(|_| "the browser made no PNG".to_string())?;
     let bytes =
         js_sys::Uint8Array::new(&JsFuture::from(blob.array_buffer()).await.map_err(err)?).to_vec();
-    let png = png_with_dpi(&bytes, PNG_DPI)?;
-    save_bytes("kaplan-meier.png", "image/png", &png)
+    let png = png_with_dpi(&bytes, dpi)?;
+    save_bytes(&format!("kaplan-meier-{dpi:.0}dpi.png"), "image/png", &png)
+}
+
+/// Paints `svg` (w × h CSS pixels) on the page's canvas, at the screen's pixel density.
+async fn paint(
+    canvas: &web_sys::HtmlCanvasElement,
+    svg: &str,
+    w: u32,
+    h: u32,
+) -> Result<(), String> {
+    let err = |e: JsValue| format!("could not draw the figure: {e:?}");
+    let ratio = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 3.0);
+    let parts = js_sys::Array::of1(&JsValue::from_str(svg));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("image/svg+xml");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let img = web_sys::HtmlImageElement::new().map_err(err)?;
+    img.set_src(&url);
+    let decoded = JsFuture::from(img.decode()).await;
+    let _ = web_sys::Url::revoke_object_url(&url);
+    decoded.map_err(err)?;
+    canvas.set_width((f64::from(w) * ratio).round() as u32);
+    canvas.set_height((f64::from(h) * ratio).round() as u32);
+    let ctx = canvas
+        .get_context("2d")
+        .map_err(err)?
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+        .ok_or("this browser cannot draw on a canvas")?;
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    );
+    ctx.draw_image_with_html_image_element_and_dw_and_dh(
+        &img,
+        0.0,
+        0.0,
+        f64::from(canvas.width()),
+        f64::from(canvas.height()),
+    )
+    .map_err(err)?;
+    Ok(())
 }
 
 /// A checkbox bound to one flag of the figure options.
@@ -124,37 +188,78 @@ fn parse_opt(text: &str) -> Option<f64> {
 pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let draw_error = RwSignal::new(None::<String>);
+    // The canvas's size: the figure at its printed width in CSS pixels (single column on a
+    // narrow screen), with as many table rows as arms.
+    let narrow = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .is_some_and(|w| w < NARROW);
+    let screen_options = move |mut o: FigureOptions| {
+        if narrow {
+            o.width_in = 3.5;
+        }
+        o
+    };
+    let arms = move || outcome.with(|o| o.as_ref().map_or(2, |a| a.curves.len().max(1)));
+    let size = Memo::new(move |_| {
+        let o = session.with(|s| screen_options(s.figure.clone()));
+        o.size_px(arms())
+    });
+    // Each redraw has a number, so that a slow paint of an older figure cannot land last.
+    let drawn = RwSignal::new(0u64);
     Effect::new(move |_| {
-        let (label, options) = session.with(|s| (s.x_label(), s.figure.clone()));
+        let (label, endpoint, options) = session.with(|s| {
+            (
+                s.x_label(),
+                s.endpoint_name(),
+                screen_options(s.figure.clone()),
+            )
+        });
+        let (w, h) = size.get();
         let Some(el) = canvas.get() else { return };
-        outcome.with(|o| {
-            let Ok(a) = o else { return };
-            let Some(backend) = CanvasBackend::with_canvas_object(el) else {
-                draw_error.set(Some("this browser cannot draw on a canvas".into()));
+        let svg = outcome.with(|o| match o {
+            Ok(a) => Some(km_svg(&figure_of(a, label, &endpoint, options), w, h)),
+            Err(_) => None,
+        });
+        let svg = match svg {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                draw_error.set(Some(e));
                 return;
-            };
-            let root = backend.into_drawing_area();
-            let r = draw_km(&root, &figure_of(a, label, options)).map_err(|e| e.to_string());
-            draw_error.set(r.err());
+            }
+            None => return,
+        };
+        let n = drawn.get_untracked() + 1;
+        drawn.set(n);
+        spawn_local(async move {
+            let r = paint(&el, &svg, w, h).await;
+            if drawn.get_untracked() == n {
+                draw_error.set(r.err());
+            }
         });
     });
     let svg_now = move || {
-        let (label, options) = session.with_untracked(|s| (s.x_label(), s.figure.clone()));
+        let (label, endpoint, options) =
+            session.with_untracked(|s| (s.x_label(), s.endpoint_name(), s.figure.clone()));
         outcome.with_untracked(|o| match o {
-            Ok(a) => km_svg(&figure_of(a, label, options), WIDTH, HEIGHT).map(Some),
+            Ok(a) => {
+                let size = options.size_px(a.curves.len().max(1));
+                km_svg_print(&figure_of(a, label, &endpoint, options)).map(|s| Some((s, size)))
+            }
             Err(_) => Ok(None),
         })
     };
     let save_svg = move |_| {
         let r = svg_now().and_then(|svg| match svg {
-            Some(svg) => save_text("kaplan-meier.svg", "image/svg+xml", &svg),
+            Some((svg, _)) => save_text("kaplan-meier.svg", "image/svg+xml", &svg),
             None => Ok(()),
         });
         draw_error.set(r.err());
     };
-    let save_png_click = move |_| match svg_now() {
-        Ok(Some(svg)) => spawn_local(async move {
-            draw_error.set(save_png(svg).await.err());
+    let save_png_at = move |dpi: f64| match svg_now() {
+        Ok(Some((svg, size))) => spawn_local(async move {
+            let width_in = session.with_untracked(|s| s.figure.print_width());
+            draw_error.set(save_png(svg, size, width_in, dpi).await.err());
         }),
         Ok(None) => {}
         Err(e) => draw_error.set(Some(e)),
@@ -183,18 +288,42 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
         <div class="figure" class:hidden=move || outcome.with(Result::is_err)>
             <canvas
                 node_ref=canvas
-                width=WIDTH
-                height=HEIGHT
                 data-testid="km-canvas"
+                style=move || format!("max-width: {}px", size.get().0)
                 role="img"
                 aria-label="Kaplan–Meier curves by group, with numbers at risk"
             ></canvas>
             <div class="row">
                 <button data-testid="save-svg" on:click=save_svg>"Download SVG"</button>
-                <button data-testid="save-png" on:click=save_png_click>"Download PNG (300 dpi)"</button>
+                <button data-testid="save-png" on:click=move |_| save_png_at(300.0)>"Download PNG (300 dpi)"</button>
+                <button class="secondary" data-testid="save-png-600" on:click=move |_| save_png_at(600.0)>"PNG (600 dpi)"</button>
             </div>
             <details class="figure-options" data-testid="figure-options">
                 <summary>"Figure options"</summary>
+                <div class="grid">
+                    <label for="fig-style">"Style"</label>
+                    <select id="fig-style" data-testid="fig-style" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(st) = FigureStyle::ALL.into_iter().find(|st| st.key() == v) {
+                            session.update(|s| s.figure.set_style(st));
+                        }
+                    }>
+                        {FigureStyle::ALL.into_iter().map(|st| view! {
+                            <option value=st.key() prop:selected=move || session.with(|s| s.figure.style == st)>{st.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="fig-width">"Printed width"</label>
+                    <select id="fig-width" data-testid="fig-width" on:change=move |ev| {
+                        if let Ok(w) = event_target_value(&ev).parse::<f64>() {
+                            session.update(|s| s.figure.width_in = w);
+                        }
+                    }>
+                        {PRINT_WIDTHS.into_iter().map(|(w, label)| view! {
+                            <option value=w.to_string() prop:selected=move || session.with(|s| (s.figure.width_in - w).abs() < 1e-9)>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <p class="small method">"Text is set in points at the printed width: tick labels and the table 9 pt, axis titles 10 pt."</p>
                 <div class="checks">
                     <Flag session label="Confidence band" id="fig-ci-band" get=|o| o.ci_band set=|o, v| o.ci_band = v />
                     <Flag session label="Median lines" id="fig-median-lines" get=|o| o.median_lines set=|o, v| o.median_lines = v />
@@ -202,12 +331,38 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
                     <Flag session label="Censor marks" id="fig-censor" get=|o| o.censor_marks set=|o, v| o.censor_marks = v />
                     <Flag session label="Percent" id="fig-percent" get=|o| o.percent set=|o, v| o.percent = v />
                     <Flag session label="Cumulative incidence (1 − S)" id="fig-incidence" get=|o| o.cumulative_incidence set=|o, v| o.cumulative_incidence = v />
-                    <Flag session label="Cumulative events under the plot" id="fig-risk-events" get=|o| o.risk_events set=|o, v| o.risk_events = v />
-                    <Flag session label="Cumulative censored under the plot" id="fig-risk-censored" get=|o| o.risk_censored set=|o, v| o.risk_censored = v />
+                    <Show when=move || session.with(|s| s.figure.style == FigureStyle::Classic)>
+                        <Flag session label="Cumulative events under the plot" id="fig-risk-events" get=|o| o.risk_events set=|o, v| o.risk_events = v />
+                        <Flag session label="Cumulative censored under the plot" id="fig-risk-censored" get=|o| o.risk_censored set=|o, v| o.risk_censored = v />
+                    </Show>
                 </div>
                 <div class="grid">
                     {number("fig-x-max", "Time axis ends at", "fit the data", |o| o.x_max, |o, v| o.x_max = v)}
                     {number("fig-tick-step", "Tick every", "round times", |o| o.tick_step, |o, v| o.tick_step = v)}
+                    <label for="fig-y-title">"Vertical axis"</label>
+                    <input
+                        id="fig-y-title"
+                        data-testid="fig-y-title"
+                        placeholder=move || {
+                            session.with(|s| endpoint_y_title(&s.endpoint_name(), &s.figure))
+                        }
+                        prop:value=move || session.with(|s| s.figure.y_title.clone())
+                        on:change=move |ev| {
+                            let t = event_target_value(&ev);
+                            session.update(|s| s.figure.y_title = t);
+                        }
+                    />
+                    <label for="fig-x-title">"Time axis"</label>
+                    <input
+                        id="fig-x-title"
+                        data-testid="fig-x-title"
+                        placeholder=move || session.with(|s| s.x_label())
+                        prop:value=move || session.with(|s| s.figure.x_title.clone())
+                        on:change=move |ev| {
+                            let t = event_target_value(&ev);
+                            session.update(|s| s.figure.x_title = t);
+                        }
+                    />
                     <label for="fig-title">"Title"</label>
                     <input
                         id="fig-title"

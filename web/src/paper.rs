@@ -129,10 +129,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             analysis: a,
                             endpoint: name.clone(),
                             columns: m.roles(),
-                            x_label: match m.analysis_unit() {
-                                Some(u) => format!("Time ({})", u.name()),
-                                None => "Time".into(),
-                            },
+                            x_label: survcalc_plot::time_axis_title(m.analysis_unit()),
                         })
                         .collect(),
                     source: &source,

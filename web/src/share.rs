@@ -71,8 +71,12 @@ pub struct ShareState {
     pub ae_by_grade: bool,
     /// Sentence style.
     pub text_style: TextStyle,
-    /// Figure options.
+    /// Figure options of the current endpoint.
     pub figure: FigureOptions,
+    /// Figure options of the other endpoints, by time column and filter (older links:
+    /// none).
+    #[serde(default)]
+    pub figures: Vec<(String, FigureOptions)>,
     /// Each endpoint's time and event columns as the user paired them (older links: the
     /// table's own pairing).
     pub endpoints: Vec<Endpoint>,

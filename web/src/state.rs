@@ -53,8 +53,11 @@ pub struct Session {
     pub date_draft: (String, String),
     /// How P values and intervals are written in sentences and the copied table.
     pub text_style: TextStyle,
-    /// What the Kaplan–Meier figure shows.
+    /// What the Kaplan–Meier figure of the current endpoint shows.
     pub figure: FigureOptions,
+    /// The figure options of the other endpoints, by [`Session::figure_key`]: each
+    /// endpoint keeps its own title, axis end, tick step and vertical-axis title.
+    pub figures: Vec<(String, FigureOptions)>,
 }
 
 /// The result the page renders: the analysis or a message saying what to fix (empty
@@ -110,6 +113,7 @@ impl Session {
             date_draft,
             text_style: TextStyle::default(),
             figure: FigureOptions::default(),
+            figures: Vec::new(),
         }
     }
 
@@ -121,6 +125,7 @@ impl Session {
         next.is_example = self.is_example;
         next.text_style = self.text_style;
         next.figure = self.figure.clone();
+        next.figures = self.figures.clone();
         next
     }
 
@@ -171,6 +176,7 @@ impl Session {
             ae_by_grade: self.ae_by_grade,
             text_style: self.text_style,
             figure: self.figure.clone(),
+            figures: self.figures.clone(),
             endpoints: self.endpoints.clone(),
         })
     }
@@ -190,6 +196,7 @@ impl Session {
         self.ae_by_grade = s.ae_by_grade;
         self.text_style = s.text_style;
         self.figure = s.figure.clone();
+        self.figures = s.figures.clone();
         // The pairings the user chose, for the endpoints this table still has.
         for e in &mut self.endpoints {
             if let Some(chosen) = s
@@ -360,6 +367,7 @@ impl Session {
 
     /// Switches to endpoint `i` (its time and event columns).
     pub fn select_endpoint(&mut self, i: usize) {
+        let (old_key, old) = (self.figure_key(), self.figure.clone());
         if let Some(e) = self.endpoints.get(i) {
             self.mapping.time = e.time.clone();
             self.mapping.event = e.event.clone();
@@ -368,6 +376,37 @@ impl Session {
             self.mapping.event_value = None;
             self.mapping.censor_value = None;
         }
+        let new_key = self.figure_key();
+        if new_key != old_key {
+            self.figures.retain(|(k, _)| *k != old_key);
+            self.figures.push((old_key, old.clone()));
+            let own = self
+                .figures
+                .iter()
+                .find(|(k, _)| *k == new_key)
+                .map(|(_, f)| f.clone());
+            // The look is shared; the title, axis end, ticks and y title are the endpoint's.
+            self.figure = FigureOptions {
+                title: own.as_ref().map(|f| f.title.clone()).unwrap_or_default(),
+                x_max: own.as_ref().and_then(|f| f.x_max),
+                tick_step: own.as_ref().and_then(|f| f.tick_step),
+                y_title: own.map(|f| f.y_title).unwrap_or_default(),
+                ..old
+            };
+        }
+    }
+
+    /// The key of the current endpoint's figure options: its time column and row filter.
+    pub fn figure_key(&self) -> String {
+        format!("{}|{:?}", self.mapping.time, self.mapping.filter)
+    }
+
+    /// The current endpoint's name ("OS", "PFS"), or "" when the table has none.
+    pub fn endpoint_name(&self) -> String {
+        self.current_endpoint()
+            .and_then(|i| self.endpoints.get(i))
+            .map(|e| e.name.clone())
+            .unwrap_or_default()
     }
 
     /// Sets the time column (and the unit guessed from its name).
@@ -463,13 +502,10 @@ impl Session {
         }
     }
 
-    /// The time-axis label, e.g. "Time (months)": the unit of the analysis, or just
-    /// "Time" while the time column's unit is unknown.
+    /// The time-axis label, e.g. "Months since randomisation": from the unit of the
+    /// analysis, or "Time since randomisation" while the time column's unit is unknown.
     pub fn x_label(&self) -> String {
-        match self.mapping.analysis_unit() {
-            Some(u) => format!("Time ({})", u.name()),
-            None => "Time".into(),
-        }
+        survcalc_plot::time_axis_title(self.mapping.analysis_unit())
     }
 }
 
@@ -626,7 +662,7 @@ mod tests {
         let a = s.analyze().map_err(|e| e.to_string());
         assert_eq!(a.as_ref().map(|a| a.n_used), Ok(64));
         assert!(a.is_ok_and(|a| a.cox.is_some_and(|c| c.terms[0].hr < 0.5)));
-        assert_eq!(s.x_label(), "Time (months)");
+        assert_eq!(s.x_label(), "Months since randomisation");
     }
 
     #[test]
@@ -738,7 +774,7 @@ mod tests {
         s.set_dates(None, Some("end".into()));
         assert!(s.mapping.dates.is_some());
         s.set_output_unit(Some(TimeUnit::Months));
-        assert_eq!(s.x_label(), "Time (months)");
+        assert_eq!(s.x_label(), "Months since randomisation");
         let a = s.analyze().map_err(|e| e.to_string());
         // 2020-01-01 → 2020-07-01 is 182 days = 182 / 30.4375 months.
         assert!(a.is_ok_and(|a| (a.curves[0].time[0] - 182.0 / 30.4375).abs() < 1e-12));
@@ -780,10 +816,10 @@ mod tests {
             "pasted",
             "trt,futime,status\n1,30,dead\n1,60,alive\n2,90,dead\n2,10,dead\n2,20,lost\n",
         );
-        assert_eq!(s.x_label(), "Time");
+        assert_eq!(s.x_label(), "Time since randomisation");
         s.set_time_unit(Some(TimeUnit::Days));
         s.set_output_unit(Some(TimeUnit::Weeks));
-        assert_eq!(s.x_label(), "Time (weeks)");
+        assert_eq!(s.x_label(), "Weeks since randomisation");
         s.set_group_labels("1=Placebo, 2=Drug");
         s.set_group_order("Drug, Placebo");
         assert_eq!(s.group_labels_text(), "1=Placebo, 2=Drug");

@@ -627,10 +627,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
         Format::Html => {
             let all = whole_trial()?;
             let (response, ae) = binary_of(&table, &mapping);
-            let x_label = |m: &Mapping| match m.analysis_unit() {
-                Some(u) => format!("Time ({})", u.name()),
-                None => "Time".into(),
-            };
+            let x_label = |m: &Mapping| survcalc_plot::time_axis_title(m.analysis_unit());
             survcalc_plot::html::report_html(&survcalc_plot::html::ReportInput {
                 endpoints: all
                     .iter()

@@ -11,7 +11,9 @@
 //! feature the result types serialise to the JSON report of `docs/report-json.md`.
 #![deny(missing_docs)]
 
-pub use survcalc_io::{dates, encoding, endpoint, mapping, spreadsheet, table, units};
+#[cfg(feature = "spreadsheet")]
+pub use survcalc_io::spreadsheet;
+pub use survcalc_io::{dates, encoding, endpoint, mapping, table, units};
 pub use survcalc_report::{analysis, convention, example, format, report, response, ticks, trial};
 pub use survcalc_stats::{
     adverse, binary, compare, cox, cox_zph, data, estimate, followup, hazard, hr_methods, km,

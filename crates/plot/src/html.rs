@@ -3,7 +3,7 @@
 //! summary — no script, no external file, so it opens anywhere and can be archived or
 //! attached to a submission. The data itself is not in it.
 
-use crate::{km_svg, FigureOptions, KmFigure};
+use crate::{km_svg_print, FigureOptions, KmFigure};
 use std::fmt::Write;
 use survcalc_core::adverse::AeTable;
 use survcalc_core::analysis::fmt_level;
@@ -14,9 +14,6 @@ use survcalc_core::trial::{
     abstract_paragraph, consort_line, long_name, trial_methods, Trial, TrialEndpoint,
 };
 use survcalc_core::Analysis;
-
-/// Width and height of the report's figure (pixels; the SVG scales with the page).
-const FIG: (u32, u32) = (900, 620);
 
 /// One survival endpoint of the report.
 #[derive(Debug, Clone)]
@@ -231,15 +228,20 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
 fn endpoint_html(h: &mut String, section: &EndpointSection, r: &ReportInput) -> Result<(), String> {
     let e = escape;
     let a = section.analysis;
-    let fig = KmFigure::of(a, section.x_label.clone(), r.figure.clone());
-    let svg = km_svg(&fig, FIG.0, FIG.1)?;
-    // The SVG as an element: without an XML declaration, sized by its viewBox.
+    let mut fig = KmFigure::of(a, section.x_label.clone(), r.figure.clone());
+    fig.y_label = crate::endpoint_y_title(&section.endpoint, &r.figure);
+    let svg = km_svg_print(&fig)?;
+    // The SVG as an element: without an XML declaration, sized by its viewBox (its width
+    // in inches is kept out, so that the page can scale it; print CSS sets the width).
+    let size = svg
+        .split_once("<svg ")
+        .and_then(|(_, rest)| rest.split_once(" viewBox"))
+        .map(|(size, _)| size.to_string())
+        .unwrap_or_default();
     let svg = svg.trim_start_matches(|c| c != '<').replacen(
-        &format!("width=\"{}\" height=\"{}\"", FIG.0, FIG.1),
+        &size,
         &format!(
-            "viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"Kaplan–Meier curves, {}\"",
-            FIG.0,
-            FIG.1,
+            "role=\"img\" aria-label=\"Kaplan–Meier curves, {}\"",
             e(&section.endpoint)
         ),
         1,

@@ -4,8 +4,8 @@
 //! units, an optional annotation (HR and P), and the numbers at risk under the time axis.
 //!
 //! Drawing is a function of data, generic over the plotters backend: [`draw_km`] renders
-//! onto any `DrawingArea` — a `<canvas>` in the page (plotters-canvas, in `web/`), an SVG
-//! string for export and tests ([`km_svg`]). The numbers-at-risk table is a second chart
+//! onto any `DrawingArea`; the page, the exports and the tests all use its SVG
+//! ([`km_svg`]), which the page paints on its `<canvas>`. The numbers-at-risk table is a second chart
 //! built on the same x coordinate with the same margins and label-area width, so its
 //! columns sit under the axis ticks by construction, not by measuring text.
 //!
@@ -77,8 +77,69 @@ impl<'a> KmFigure<'a> {
     }
 }
 
-/// The figure's choices. The default is a journal's usual Kaplan–Meier figure: survival
-/// as a proportion, censor marks, the HR and P line, numbers at risk.
+/// The look of the figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
+pub enum FigureStyle {
+    /// KMunicate (Morris et al., BMJ Open 2019;9:e030215): a confidence band for each
+    /// curve and, under the plot, a table grouped by arm with the number at risk, the
+    /// cumulative number censored and the cumulative number of events at each tick (the
+    /// three add up to the arm's total).
+    #[default]
+    Kmunicate,
+    /// Numbers at risk only (optionally with cumulative events and censored blocks).
+    Classic,
+    /// The curves alone: no table under the plot.
+    Minimal,
+}
+
+impl FigureStyle {
+    /// Every style, in the order the page offers them.
+    pub const ALL: [FigureStyle; 3] = [
+        FigureStyle::Kmunicate,
+        FigureStyle::Classic,
+        FigureStyle::Minimal,
+    ];
+
+    /// The style's name on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            FigureStyle::Kmunicate => "KMunicate (band; at risk, censored, events by arm)",
+            FigureStyle::Classic => "Classic (numbers at risk)",
+            FigureStyle::Minimal => "Minimal (curves only)",
+        }
+    }
+
+    /// The style's key in links and on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            FigureStyle::Kmunicate => "kmunicate",
+            FigureStyle::Classic => "classic",
+            FigureStyle::Minimal => "minimal",
+        }
+    }
+}
+
+/// Printed widths journals ask for (inches): single column, 1.5 column, double column.
+pub const PRINT_WIDTHS: [(f64, &str); 3] = [
+    (3.5, "single column (3.5 in)"),
+    (5.5, "1.5 column (5.5 in)"),
+    (7.2, "double column (7.2 in)"),
+];
+
+/// Text sizes in points at the printed size: journals ask for 8–12 pt.
+pub mod text_pt {
+    /// The title above the plot.
+    pub const TITLE: f64 = 11.0;
+    /// Axis titles.
+    pub const AXIS_TITLE: f64 = 10.0;
+    /// Tick labels, the legend, the annotation and the table's numbers.
+    pub const TICKS: f64 = 9.0;
+}
+
+/// The figure's choices. The default is KMunicate at double-column width, survival in
+/// percent: what a journal prints without touch-up.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(default))]
@@ -105,27 +166,74 @@ pub struct FigureOptions {
     pub risk_events: bool,
     /// Add rows with the cumulative number censored.
     pub risk_censored: bool,
+    /// The look: KMunicate, classic or minimal.
+    pub style: FigureStyle,
+    /// The printed width in inches (text sizes are set in points at this width).
+    pub width_in: f64,
+    /// The vertical-axis title; empty for the endpoint's ("Overall survival (%)").
+    pub y_title: String,
+    /// The time-axis title; empty for the one from the unit ("Months since
+    /// randomisation").
+    pub x_title: String,
 }
 
 impl Default for FigureOptions {
     fn default() -> Self {
         FigureOptions {
-            ci_band: false,
+            ci_band: true,
             median_lines: false,
             annotation: true,
             censor_marks: true,
-            percent: false,
+            percent: true,
             cumulative_incidence: false,
             x_max: None,
             tick_step: None,
             title: String::new(),
             risk_events: false,
             risk_censored: false,
+            style: FigureStyle::Kmunicate,
+            width_in: 7.2,
+            y_title: String::new(),
+            x_title: String::new(),
         }
     }
 }
 
 impl FigureOptions {
+    /// Chooses a style with what it implies: KMunicate shows the bands, Classic and
+    /// Minimal do not (each can be changed afterwards).
+    pub fn set_style(&mut self, style: FigureStyle) {
+        self.style = style;
+        self.ci_band = style == FigureStyle::Kmunicate;
+    }
+
+    /// The printed width, within 2–12 inches.
+    pub fn print_width(&self) -> f64 {
+        if self.width_in.is_finite() {
+            self.width_in.clamp(2.0, 12.0)
+        } else {
+            7.2
+        }
+    }
+
+    /// The figure's size in CSS pixels (96 per inch) at its printed width, for `arms`
+    /// groups: the plot, then the table the style draws.
+    pub fn size_px(&self, arms: usize) -> (u32, u32) {
+        let w = self.print_width() * 96.0;
+        let line = text_pt::TICKS * 4.0 / 3.0 * 1.45;
+        // A single-column figure needs a taller plot for its curves to read.
+        let plot = (w * 0.6).clamp(260.0, 520.0);
+        let table = match self.style {
+            FigureStyle::Minimal => 0.0,
+            FigureStyle::Kmunicate => arms as f64 * (line * 4.0 + 6.0) + 8.0,
+            FigureStyle::Classic => {
+                let blocks = 1 + usize::from(self.risk_events) + usize::from(self.risk_censored);
+                blocks as f64 * (line * (arms as f64 + 1.0) + 6.0) + 8.0
+            }
+        };
+        (w.round() as u32, (plot + table).round() as u32)
+    }
+
     /// The plotted value of a survival probability: S or 1 − S, as a proportion or %.
     pub fn y_of(&self, s: f64) -> f64 {
         let v = if self.cumulative_incidence {
@@ -257,18 +365,20 @@ pub fn figure_label(label: &str) -> String {
     out
 }
 
-/// Width of the left label area, shared by the plot and the risk table (pixels): room for
-/// the longest group label in the risk table (about 7.5 px a character at 13 px).
-fn left_area(curves: &[KmCurve]) -> u32 {
-    let longest = curves
-        .iter()
-        .map(|c| figure_label(&c.group).chars().count())
-        .max()
-        .unwrap_or(0) as u32;
-    (longest * 15 / 2 + 20).clamp(80, 260)
+/// The line dash of group `i` (dash, gap) in points, `None` for solid: solid, dashed,
+/// dotted, long dash, short dash — so that the arms stay apart in a greyscale print.
+pub fn group_dash(i: usize) -> Option<(f64, f64)> {
+    match i % 5 {
+        0 => None,
+        1 => Some((5.0, 3.0)),
+        2 => Some((1.2, 2.0)),
+        3 => Some((9.0, 3.0)),
+        _ => Some((3.0, 1.5)),
+    }
 }
-/// Outer margins (pixels).
-const MARGIN: u32 = 14;
+
+/// Outer margins (points).
+const MARGIN_PT: f64 = 5.0;
 
 /// `pts` (increasing x) cut at `x_end`: a line that goes on past it ends there.
 fn clip(pts: Vec<(f64, f64)>, x_end: f64) -> Vec<(f64, f64)> {
@@ -288,13 +398,178 @@ fn clip(pts: Vec<(f64, f64)>, x_end: f64) -> Vec<(f64, f64)> {
     out
 }
 
-/// One block of the table under the plot: a caption and a count per group at each tick.
-struct TableBlock {
-    caption: &'static str,
-    count: fn(&KmCurve, f64) -> usize,
+/// The number of events (`events = true`) or censorings strictly before `t`: with the
+/// number at risk at `t` (time ≥ t) they add up to the group's size, as KMunicate's table
+/// does.
+pub fn count_before(c: &KmCurve, t: f64, events: bool) -> usize {
+    let k = c.time.partition_point(|&x| x < t);
+    let v = if events { &c.n_event } else { &c.n_censor };
+    v[..k.min(v.len())].iter().sum()
 }
 
-/// Draws the Kaplan–Meier figure with its numbers-at-risk table onto `area`.
+/// One row of the table under the plot: its label, colour and count at a tick.
+struct TableRow<'a> {
+    label: String,
+    color: RGBColor,
+    count: Box<dyn Fn(f64) -> usize + 'a>,
+}
+
+/// One block of the table: a caption (a quantity, or an arm for KMunicate) and its rows.
+struct TableBlock<'a> {
+    caption: String,
+    color: RGBColor,
+    rows: Vec<TableRow<'a>>,
+}
+
+/// The table the style draws under the plot.
+fn table_blocks<'a>(fig: &KmFigure<'a>) -> Vec<TableBlock<'a>> {
+    let o = &fig.options;
+    let curves = fig.curves;
+    match o.style {
+        FigureStyle::Minimal => Vec::new(),
+        FigureStyle::Kmunicate => curves
+            .iter()
+            .enumerate()
+            .map(|(i, c)| TableBlock {
+                caption: figure_label(&c.group),
+                color: group_color(i),
+                rows: vec![
+                    TableRow {
+                        label: "At risk".into(),
+                        color: BLACK,
+                        count: Box::new(move |t| c.at_risk(t)),
+                    },
+                    TableRow {
+                        label: "Censored".into(),
+                        color: BLACK,
+                        count: Box::new(move |t| count_before(c, t, false)),
+                    },
+                    TableRow {
+                        label: "Events".into(),
+                        color: BLACK,
+                        count: Box::new(move |t| count_before(c, t, true)),
+                    },
+                ],
+            })
+            .collect(),
+        FigureStyle::Classic => {
+            let by_arm = |f: fn(&KmCurve, f64) -> usize| -> Vec<TableRow<'a>> {
+                curves
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| TableRow {
+                        label: figure_label(&c.group),
+                        color: group_color(i),
+                        count: Box::new(move |t| f(c, t)),
+                    })
+                    .collect()
+            };
+            let mut blocks = vec![TableBlock {
+                caption: "Number at risk".into(),
+                color: BLACK,
+                rows: by_arm(KmCurve::at_risk),
+            }];
+            if o.risk_events {
+                blocks.push(TableBlock {
+                    caption: "Cumulative number of events".into(),
+                    color: BLACK,
+                    rows: by_arm(|c, t| cumulative_count(c, t, true)),
+                });
+            }
+            if o.risk_censored {
+                blocks.push(TableBlock {
+                    caption: "Cumulative number censored".into(),
+                    color: BLACK,
+                    rows: by_arm(|c, t| cumulative_count(c, t, false)),
+                });
+            }
+            blocks
+        }
+    }
+}
+
+/// One legend entry: its label, colour and line dash.
+type LegendEntry = (String, RGBColor, Option<(f64, f64)>);
+
+/// A box in pixels: left, top, right, bottom.
+type PixelBox = (i32, i32, i32, i32);
+
+fn overlaps(a: PixelBox, b: PixelBox) -> bool {
+    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+}
+
+/// Where the annotation goes inside the plot: the first candidate box (bottom left,
+/// bottom right, bottom centre, under the legend, top left, middle right, middle left)
+/// that no curve, band or the legend enters; `None` when every one is taken (it then goes
+/// above the plot). `points` are the curves' pixels, sampled along every segment.
+fn free_box(
+    plot: PixelBox,
+    size: (i32, i32),
+    points: &[(i32, i32)],
+    obstacles: &[PixelBox],
+    legend: PixelBox,
+) -> Option<PixelBox> {
+    let (w, h) = size;
+    let pad = 4;
+    let (l, t, r, b) = plot;
+    let candidates = [
+        (l + 8, b - 8 - h),
+        (r - 8 - w, b - 8 - h),
+        ((l + r - w) / 2, b - 8 - h),
+        (r - 8 - w, legend.3 + 6),
+        (l + 8, t + 8),
+        (r - 8 - w, (t + b - h) / 2),
+        (l + 8, (t + b - h) / 2),
+    ];
+    candidates.into_iter().find_map(|(x, y)| {
+        let bx = (x - pad, y - pad, x + w + pad, y + h + pad);
+        let inside = bx.0 >= l && bx.1 >= t && bx.2 <= r && bx.3 <= b;
+        let clear = inside
+            && !overlaps(bx, legend)
+            && !obstacles.iter().any(|o| overlaps(bx, *o))
+            && !points
+                .iter()
+                .any(|&(px, py)| px >= bx.0 && px <= bx.2 && py >= bx.1 && py <= bx.3);
+        clear.then_some((x, y, x + w, y + h))
+    })
+}
+
+/// Where the legend may go, in order: upper right (upper left for incidence, which
+/// rises to the right), then the other corners.
+fn legend_corners(plot: PixelBox, size: (i32, i32), incidence: bool) -> Vec<PixelBox> {
+    let (l, t, r, b) = plot;
+    let (w, h) = size;
+    let ur = (r - 6 - w, t + 6, r - 6, t + 6 + h);
+    let ul = (l + 6, t + 6, l + 6 + w, t + 6 + h);
+    let lr = (r - 6 - w, b - 6 - h, r - 6, b - 6);
+    let ll = (l + 6, b - 6 - h, l + 6 + w, b - 6);
+    let all = if incidence {
+        [ul, ur, ll, lr]
+    } else {
+        [ur, lr, ll, ul]
+    };
+    all.into_iter()
+        .filter(|bx| bx.0 >= l && bx.1 >= t && bx.2 <= r && bx.3 <= b)
+        .collect()
+}
+
+/// Pixels along the polyline `pts` (already in pixels), every 2 pixels.
+fn sample_polyline(pts: &[(i32, i32)], out: &mut Vec<(i32, i32)>) {
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let steps = ((b.0 - a.0).abs().max((b.1 - a.1).abs()) / 2).max(1);
+        for k in 0..=steps {
+            out.push((a.0 + (b.0 - a.0) * k / steps, a.1 + (b.1 - a.1) * k / steps));
+        }
+    }
+    if pts.len() == 1 {
+        out.push(pts[0]);
+    }
+}
+
+/// Draws the Kaplan–Meier figure with the table its style asks for onto `area`. Text is
+/// set in points at the printed width ([`FigureOptions::width_in`]): the area's width in
+/// pixels stands for that width, so screen, SVG and PNG are one drawing at any scale.
 ///
 /// # Errors
 /// Whatever the backend reports while drawing.
@@ -304,7 +579,21 @@ pub fn draw_km<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let o = &fig.options;
     area.fill(&WHITE)?;
-    let (_, h) = area.dim_in_pixel();
+    let (w, h) = area.dim_in_pixel();
+    // Pixels per point at the printed width.
+    let ppt = f64::from(w) / (o.print_width() * 72.0);
+    let px = |pt: f64| (pt * ppt).round().max(1.0) as u32;
+    // plotters sets a font of size s as CSS font-size s / 1.24 (its line box): the sizes
+    // passed are the point sizes × 1.24, so that the text itself is that many points.
+    let font = |pt: f64| (pt * ppt * 1.24).round().max(1.0) as u32;
+    let (f_title, f_axis, f_tick) = (
+        font(text_pt::TITLE),
+        font(text_pt::AXIS_TITLE),
+        font(text_pt::TICKS),
+    );
+    // The em of the tick font in pixels, for the geometry of text.
+    let em = text_pt::TICKS * ppt;
+    let margin = px(MARGIN_PT);
     let xmax = fig
         .curves
         .iter()
@@ -321,51 +610,173 @@ pub fn draw_km<DB: DrawingBackend>(
     }
     .max(1e-9);
     let ticks: Vec<f64> = ticks.into_iter().filter(|&t| t <= x_end + 1e-9).collect();
-    // A little room left of 0 so that the first risk-table column clears the row labels.
+    // A little room left of 0 so that the first table column clears the row labels.
     let x_start = -0.03 * x_end;
     let y_top = o.y_of(if o.cumulative_incidence { 0.0 } else { 1.0 }) * 1.02;
-    let left = left_area(fig.curves);
-    let rows = fig.curves.len().max(1);
-    let mut blocks = vec![TableBlock {
-        caption: "Number at risk",
-        count: KmCurve::at_risk,
-    }];
-    if o.risk_events {
-        blocks.push(TableBlock {
-            caption: "Cumulative number of events",
-            count: |c, t| cumulative_count(c, t, true),
-        });
-    }
-    if o.risk_censored {
-        blocks.push(TableBlock {
-            caption: "Cumulative number censored",
-            count: |c, t| cumulative_count(c, t, false),
-        });
-    }
-    let block_h = 32 + 20 * rows as u32;
-    let table_h = (block_h * blocks.len() as u32).min(h * 3 / 5);
+    let blocks = table_blocks(fig);
+    // The label column: room for the longest row label (about 0.55 em a character).
+    let longest = blocks
+        .iter()
+        .flat_map(|b| b.rows.iter().map(|r| r.label.chars().count()))
+        .chain(std::iter::once(4))
+        .max()
+        .unwrap_or(4) as f64;
+    let left = ((longest * 0.56 + 1.5) * em).round() as u32;
+    let left = left.clamp(px(30.0), w / 3);
+    let line_h = (em * 1.5).round() as u32;
+    let caption_h = line_h + px(2.0);
+    let table_h: u32 = blocks
+        .iter()
+        .map(|b| caption_h + line_h * b.rows.len() as u32 + px(3.0))
+        .sum::<u32>()
+        .min(h * 3 / 5);
     let (top, bottom) = area.split_vertically(h.saturating_sub(table_h));
 
-    let mut builder = ChartBuilder::on(&top);
-    builder
-        .margin(MARGIN)
-        .x_label_area_size(44)
-        .y_label_area_size(left);
-    if !o.title.trim().is_empty() {
-        builder.caption(o.title.trim(), ("sans-serif", 19));
-    }
-    let mut chart =
-        builder.build_cartesian_2d(TickAxis::new(x_start..x_end, ticks.clone()), 0.0..y_top)?;
-    let y_label = if fig.y_label.is_empty() {
+    let note = fig.annotation.as_ref().filter(|_| o.annotation);
+    let y_label = if !o.y_title.trim().is_empty() {
+        o.y_title.trim().to_string()
+    } else if fig.y_label.is_empty() {
         o.y_label().to_string()
     } else {
         fig.y_label.clone()
+    };
+    let x_label = if o.x_title.trim().is_empty() {
+        fig.x_label.clone()
+    } else {
+        o.x_title.trim().to_string()
+    };
+    let build = |on: &DrawingArea<DB, Shift>| {
+        let mut builder = ChartBuilder::on(on);
+        builder
+            .margin(margin)
+            .x_label_area_size(f_tick + f_axis + px(9.0))
+            .y_label_area_size(f_tick * 3 + f_axis + px(6.0));
+        if !o.title.trim().is_empty() {
+            builder.caption(o.title.trim(), ("sans-serif", f_title));
+        }
+        builder.build_cartesian_2d(TickAxis::new(x_start..x_end, ticks.clone()), 0.0..y_top)
+    };
+    let y = |s: f64| o.y_of(s);
+    let curve_points: Vec<Vec<(f64, f64)>> = fig
+        .curves
+        .iter()
+        .map(|c| {
+            clip(step_points(c), x_end)
+                .into_iter()
+                .map(|(t, s)| (t, y(s)))
+                .collect()
+        })
+        .collect();
+    // The annotation's box: inside the plot where nothing is drawn, or a line above it.
+    let note_size = note.map(|n| {
+        (
+            (n.chars().count() as f64 * 0.56 * em).ceil() as i32,
+            (em * 1.3).ceil() as i32,
+        )
+    });
+    let legend_w = fig
+        .curves
+        .iter()
+        .map(|c| {
+            format!("{} (n = {})", figure_label(&c.group), c.n)
+                .chars()
+                .count()
+        })
+        .max()
+        .unwrap_or(0) as f64
+        * 0.56
+        * em
+        + 4.0 * em;
+    let legend_h = fig.curves.len() as f64 * em * 1.6 + em;
+    let placement = |chart: &ChartContext<DB, Cartesian2d<TickAxis, RangedCoordf64>>| {
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let plot = (xr.start, yr.start, xr.end, yr.end);
+        let mut points = Vec::new();
+        for pts in &curve_points {
+            let pix: Vec<(i32, i32)> = pts.iter().map(|&p| chart.backend_coord(&p)).collect();
+            sample_polyline(&pix, &mut points);
+        }
+        let mut obstacles = Vec::new();
+        if o.ci_band {
+            for c in fig.curves {
+                for j in 0..c.time.len().saturating_sub(1) {
+                    if let (Some(lo), Some(hi)) = (
+                        c.lower.get(j).copied().flatten(),
+                        c.upper.get(j).copied().flatten(),
+                    ) {
+                        let (t0, t1) = (c.time[j].min(x_end), c.time[j + 1].min(x_end));
+                        let a = chart.backend_coord(&(t0, y(hi)));
+                        let b = chart.backend_coord(&(t1, y(lo)));
+                        obstacles.push((a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1)));
+                    }
+                }
+            }
+        }
+        // The legend first (upper right, or left for incidence, then the other corners),
+        // then the annotation where neither the curves nor the legend are.
+        let nothing = (0, 0, 0, 0);
+        let corners = legend_corners(
+            plot,
+            (legend_w as i32, legend_h as i32),
+            o.cumulative_incidence,
+        );
+        let legend = corners.into_iter().find(|&b| {
+            !obstacles.iter().any(|r| overlaps(b, *r))
+                && !points
+                    .iter()
+                    .any(|&(px, py)| px >= b.0 && px <= b.2 && py >= b.1 && py <= b.3)
+        });
+        let note_at = note_size
+            .and_then(|size| free_box(plot, size, &points, &obstacles, legend.unwrap_or(nothing)));
+        (legend, note_at)
+    };
+    // Try inside the plot first; what has no free place gets a line above the plot.
+    let probe = build(&top)?;
+    let (legend_in, inside) = placement(&probe);
+    drop(probe);
+    let strip_line = (em * 1.9).round() as u32;
+    // A legend above the plot: its entries side by side, or one a line when they do not fit.
+    let strip_x = (f_tick * 3 + f_axis + px(6.0) + margin) as i32;
+    let entry_w = |k: usize| {
+        let c = &fig.curves[k];
+        (em * (3.9
+            + 0.56
+                * format!("{} (n = {})", figure_label(&c.group), c.n)
+                    .chars()
+                    .count() as f64)) as i32
+    };
+    let side_by_side: i32 = (0..fig.curves.len()).map(entry_w).sum();
+    let legend_lines = if strip_x + side_by_side <= w as i32 {
+        1
+    } else {
+        fig.curves.len().max(1) as u32
+    };
+    let strip_h = u32::from(note.is_some() && inside.is_none()) * strip_line
+        + u32::from(legend_in.is_none()) * strip_line * legend_lines;
+    let (strip, plot_area) = if strip_h > 0 {
+        let (s, rest) = top.split_vertically(strip_h);
+        (Some(s), rest)
+    } else {
+        (None, top.clone())
+    };
+    let mut chart = build(&plot_area)?;
+    // With a strip, the boxes found on the probe moved down by its height.
+    let (legend_in, inside) = if strip_h > 0 {
+        let dy = strip_h as i32;
+        let down = |b: PixelBox| (b.0, b.1 + dy, b.2, b.3 + dy);
+        let (l2, n2) = placement(&chart);
+        (
+            l2.or(legend_in.map(down)).filter(|_| legend_in.is_some()),
+            n2.filter(|_| inside.is_some()),
+        )
+    } else {
+        (legend_in, inside)
     };
     let percent = o.percent;
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc(fig.x_label.as_str())
+        .x_desc(x_label.as_str())
         .y_desc(y_label.as_str())
         .x_label_formatter(&|v| tick_label(*v))
         .y_labels(6)
@@ -376,11 +787,11 @@ pub fn draw_km<DB: DrawingBackend>(
                 format!("{v:.1}")
             }
         })
-        .axis_desc_style(("sans-serif", 15))
-        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", f_axis))
+        .label_style(("sans-serif", f_tick))
+        .axis_style(BLACK.stroke_width(px(0.6)))
         .draw()?;
 
-    let y = |s: f64| o.y_of(s);
     if o.ci_band {
         for (i, c) in fig.curves.iter().enumerate() {
             let fill = group_color(i).mix(0.16).filled();
@@ -397,119 +808,221 @@ pub fn draw_km<DB: DrawingBackend>(
     }
     if o.median_lines {
         let half = y(0.5);
-        let style = BLACK.mix(0.55).stroke_width(1);
+        let style = BLACK.mix(0.55).stroke_width(px(0.6));
+        // Only where the median is reached (an open-ended curve has none to draw).
         for m in fig.medians.iter().flatten().filter(|m| **m <= x_end) {
             chart.draw_series(DashedLineSeries::new(
                 vec![(0.0, half), (*m, half)],
-                6,
-                4,
+                px(3.0),
+                px(2.0),
                 style,
             ))?;
             chart.draw_series(DashedLineSeries::new(
                 vec![(*m, half), (*m, 0.0)],
-                6,
-                4,
+                px(3.0),
+                px(2.0),
                 style,
             ))?;
         }
     }
-    let tick_h = 0.018 * y_top;
+    let tick_h = 0.02 * y_top;
+    let line_w = px(1.1);
     for (i, c) in fig.curves.iter().enumerate() {
         let color = group_color(i);
-        let pts = clip(step_points(c), x_end)
-            .into_iter()
-            .map(|(t, s)| (t, y(s)))
-            .collect::<Vec<_>>();
-        chart
-            .draw_series(LineSeries::new(pts, color.stroke_width(2)))?
-            .label(format!("{} (n = {})", figure_label(&c.group), c.n))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 22, y)], color.stroke_width(3))
-            });
+        let style = color.stroke_width(line_w);
+        let pts = curve_points[i].clone();
+        let series = match group_dash(i) {
+            None => chart.draw_series(LineSeries::new(pts, style))?,
+            Some((d, g)) => chart.draw_series(DashedLineSeries::new(pts, px(d), px(g), style))?,
+        };
+        let _ = series;
         if o.censor_marks {
             chart.draw_series(c.censor_marks().filter(|(t, _)| *t <= x_end).map(|(t, s)| {
                 PathElement::new(
                     vec![(t, y(s) - tick_h), (t, y(s) + tick_h)],
-                    color.stroke_width(1),
+                    color.stroke_width(px(0.8)),
                 )
             }))?;
         }
     }
-    chart
-        .configure_series_labels()
-        .position(if o.cumulative_incidence {
-            SeriesLabelPosition::UpperLeft
-        } else {
-            SeriesLabelPosition::UpperRight
+    // The legend: a sample of each arm's line (with its dash) and its label, in the
+    // free corner found above, or in a line above the plot.
+    let entries: Vec<LegendEntry> = fig
+        .curves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            (
+                format!("{} (n = {})", figure_label(&c.group), c.n),
+                group_color(i),
+                group_dash(i),
+            )
         })
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK.mix(0.4))
-        .label_font(("sans-serif", 14))
-        .draw()?;
-    if let Some(note) = fig.annotation.as_ref().filter(|_| o.annotation) {
-        // Where the curves are not: low for survival, low right for incidence.
-        let x = if o.cumulative_incidence {
-            x_end * 0.45
-        } else {
-            x_end * 0.02
-        };
-        chart.draw_series(std::iter::once(Text::new(
-            note.clone(),
-            (x, 0.06 * y_top),
-            ("sans-serif", 14).into_font().color(&BLACK),
-        )))?;
+        .collect();
+    let sample = |area: &DrawingArea<DB, Shift>,
+                  x: i32,
+                  y: i32,
+                  color: RGBColor,
+                  dash: Option<(f64, f64)>|
+     -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let seg = em * 2.4;
+        let style = color.stroke_width(line_w);
+        match dash {
+            None => area.draw(&PathElement::new(vec![(x, y), (x + seg as i32, y)], style))?,
+            Some((d, g)) => {
+                let (d, g) = (d * ppt, g * ppt);
+                let mut at = 0.0;
+                while at < seg {
+                    let end = (at + d).min(seg);
+                    area.draw(&PathElement::new(
+                        vec![(x + at as i32, y), (x + end.max(at + 1.0) as i32, y)],
+                        style,
+                    ))?;
+                    at += d + g;
+                }
+            }
+        }
+        Ok(())
+    };
+    let font = ("sans-serif", f_tick).into_font().color(&BLACK);
+    let row_h = em * 1.6;
+    match (legend_in, &strip) {
+        (Some(b), _) => {
+            plot_area.draw(&Rectangle::new(
+                [(b.0, b.1), (b.2, b.3)],
+                WHITE.mix(0.85).filled(),
+            ))?;
+            plot_area.draw(&Rectangle::new([(b.0, b.1), (b.2, b.3)], BLACK.mix(0.4)))?;
+            for (k, (label, color, dash)) in entries.iter().enumerate() {
+                let yk = b.1 + (em * 0.5 + row_h * k as f64) as i32;
+                sample(
+                    &plot_area,
+                    b.0 + (em * 0.5) as i32,
+                    yk + (em * 0.55) as i32,
+                    *color,
+                    *dash,
+                )?;
+                plot_area.draw(&Text::new(
+                    label.clone(),
+                    (b.0 + (em * 3.3) as i32, yk),
+                    font.clone(),
+                ))?;
+            }
+        }
+        (None, Some(s)) => {
+            // Above the plot: the entries side by side, or one a line.
+            let (mut x, mut yk) = (strip_x, (strip_line as i32 - em as i32) / 2);
+            for (k, (label, color, dash)) in entries.iter().enumerate() {
+                sample(s, x, yk + (em * 0.55) as i32, *color, *dash)?;
+                s.draw(&Text::new(
+                    label.clone(),
+                    (x + (em * 2.9) as i32, yk),
+                    font.clone(),
+                ))?;
+                if legend_lines == 1 {
+                    x += entry_w(k);
+                } else {
+                    yk += strip_line as i32;
+                }
+            }
+        }
+        (None, None) => {}
+    }
+    if let Some(text) = note {
+        let font = ("sans-serif", f_tick).into_font().color(&BLACK);
+        match (inside, &strip) {
+            (Some(b), _) => {
+                plot_area.draw(&Text::new(text.clone(), (b.0, b.1), font))?;
+            }
+            (None, Some(s)) => {
+                let (_, sh) = s.dim_in_pixel();
+                s.draw(&Text::new(
+                    text.clone(),
+                    (
+                        (f_tick * 3 + f_axis + px(6.0) + margin) as i32,
+                        sh as i32 - strip_line as i32 + (strip_line as i32 - em as i32) / 2,
+                    ),
+                    font,
+                ))?;
+            }
+            (None, None) => {}
+        }
     }
 
     // The table: the same x coordinate, margins and left label area as the plot.
-    let row_keys: Vec<f64> = (0..rows).map(|r| r as f64 + 0.5).collect();
-    let names: Vec<String> = fig.curves.iter().map(|c| figure_label(&c.group)).collect();
-    let parts = bottom.split_evenly((blocks.len(), 1));
-    for (block, part) in blocks.iter().zip(parts.iter()) {
-        let mut table = ChartBuilder::on(part)
-            .margin_left(MARGIN)
-            .margin_right(MARGIN)
-            .margin_bottom(4)
-            .caption(block.caption, ("sans-serif", 13))
-            .x_label_area_size(0)
-            .y_label_area_size(left)
-            .build_cartesian_2d(
-                TickAxis::new(x_start..x_end, ticks.clone()),
-                TickAxis::new(0.0..rows as f64, row_keys.clone()),
-            )?;
-        table
-            .configure_mesh()
-            .disable_mesh()
-            .disable_x_axis()
-            .axis_style(WHITE)
-            .y_label_formatter(&|v| {
-                // Row r (from the top) is drawn at y = rows − r − 0.5.
-                let r = rows as f64 - 0.5 - v;
-                names.get(r.round() as usize).cloned().unwrap_or_default()
-            })
-            .label_style(("sans-serif", 13))
-            .draw()?;
-        for (r, c) in fig.curves.iter().enumerate() {
-            let color = group_color(r);
-            let yr = rows as f64 - r as f64 - 0.5;
-            table.draw_series(ticks.iter().map(|&t| {
-                Text::new(
-                    (block.count)(c, t).to_string(),
-                    (t, yr),
-                    ("sans-serif", 13).into_font().color(&color).pos(
-                        plotters::style::text_anchor::Pos::new(
-                            plotters::style::text_anchor::HPos::Center,
-                            plotters::style::text_anchor::VPos::Center,
-                        ),
-                    ),
+    if !blocks.is_empty() {
+        let heights: Vec<u32> = blocks
+            .iter()
+            .map(|b| caption_h + line_h * b.rows.len() as u32 + px(3.0))
+            .collect();
+        let total: u32 = heights.iter().sum::<u32>().max(1);
+        let (_, bh) = bottom.dim_in_pixel();
+        let mut rest = bottom.clone();
+        for (k, block) in blocks.iter().enumerate() {
+            let part_h = if k + 1 == blocks.len() {
+                rest.dim_in_pixel().1
+            } else {
+                (u64::from(heights[k]) * u64::from(bh) / u64::from(total)) as u32
+            };
+            let (part, next) = rest.split_vertically(part_h);
+            rest = next;
+            let n_rows = block.rows.len().max(1);
+            let row_keys: Vec<f64> = (0..n_rows).map(|r| r as f64 + 0.5).collect();
+            let labels: Vec<String> = block.rows.iter().map(|r| r.label.clone()).collect();
+            let mut table = ChartBuilder::on(&part)
+                .margin_left(margin)
+                .margin_right(margin)
+                .margin_bottom(px(2.0))
+                .caption(
+                    block.caption.as_str(),
+                    ("sans-serif", f_tick)
+                        .into_font()
+                        .style(FontStyle::Bold)
+                        .color(&block.color),
                 )
-            }))?;
+                .x_label_area_size(0)
+                .y_label_area_size(f_tick * 3 + f_axis + px(6.0))
+                .build_cartesian_2d(
+                    TickAxis::new(x_start..x_end, ticks.clone()),
+                    TickAxis::new(0.0..n_rows as f64, row_keys.clone()),
+                )?;
+            table
+                .configure_mesh()
+                .disable_mesh()
+                .disable_x_axis()
+                .axis_style(WHITE)
+                .y_label_formatter(&|v| {
+                    // Row r (from the top) is drawn at y = rows − r − 0.5.
+                    let r = n_rows as f64 - 0.5 - v;
+                    labels.get(r.round() as usize).cloned().unwrap_or_default()
+                })
+                .label_style(("sans-serif", f_tick))
+                .draw()?;
+            for (r, row) in block.rows.iter().enumerate() {
+                let yr = n_rows as f64 - r as f64 - 0.5;
+                table.draw_series(ticks.iter().map(|&t| {
+                    Text::new(
+                        (row.count)(t).to_string(),
+                        (t, yr),
+                        ("sans-serif", f_tick).into_font().color(&row.color).pos(
+                            plotters::style::text_anchor::Pos::new(
+                                plotters::style::text_anchor::HPos::Center,
+                                plotters::style::text_anchor::VPos::Center,
+                            ),
+                        ),
+                    )
+                }))?;
+            }
         }
     }
+    let _ = left;
     area.present()?;
     Ok(())
 }
 
-/// The figure as an SVG document of `width` × `height` pixels.
+/// The figure as an SVG document of `width` × `height` pixels (its coordinates), sized
+/// in inches at the printed width ([`FigureOptions::width_in`]) so that a journal's
+/// system, Word or Illustrator places it at that size with its text in points.
 ///
 /// # Errors
 /// A message if plotters fails to draw.
@@ -519,14 +1032,24 @@ pub fn km_svg(fig: &KmFigure, width: u32, height: u32) -> Result<String, String>
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw_km(&root, fig).map_err(|e| e.to_string())?;
     }
-    Ok(out)
+    let w_in = fig.options.print_width();
+    let h_in = w_in * f64::from(height) / f64::from(width.max(1));
+    let from = format!("<svg width=\"{width}\" height=\"{height}\"");
+    let to = format!("<svg width=\"{w_in:.3}in\" height=\"{h_in:.3}in\"");
+    Ok(out.replacen(&from, &to, 1))
 }
 
-/// Pixels per inch of the PNG export, and the printed width it is made for (a journal's
-/// double-column figure, 7 inches).
+/// The figure as an SVG at its own size: [`FigureOptions::size_px`] for its arms.
+///
+/// # Errors
+/// As [`km_svg`].
+pub fn km_svg_print(fig: &KmFigure) -> Result<String, String> {
+    let (w, h) = fig.options.size_px(fig.curves.len().max(1));
+    km_svg(fig, w, h)
+}
+
+/// Pixels per inch of the PNG export (600 is offered too).
 pub const PNG_DPI: f64 = 300.0;
-/// See [`PNG_DPI`].
-pub const PNG_WIDTH_INCHES: f64 = 7.0;
 
 /// A PNG with its resolution recorded: a `pHYs` chunk (pixels per metre, unit = metre)
 /// inserted after `IHDR`, replacing any there was, so that Word, InDesign and journal
@@ -594,5 +1117,38 @@ pub fn annotation(a: &Analysis) -> Option<String> {
             h.upper
         )),
         None => Some(p),
+    }
+}
+
+/// The time-axis title from the analysis unit: "Months since randomisation" (time is
+/// measured from randomisation in a trial; the title can be edited).
+pub fn time_axis_title(unit: Option<survcalc_core::TimeUnit>) -> String {
+    match unit {
+        Some(u) => {
+            let name = u.name();
+            let mut c = name.chars();
+            let first = c
+                .next()
+                .map(|f| f.to_uppercase().collect::<String>())
+                .unwrap_or_default();
+            format!("{first}{} since randomisation", c.as_str())
+        }
+        None => "Time since randomisation".into(),
+    }
+}
+
+/// The vertical-axis title of an endpoint: "Overall survival (%)",
+/// "Progression-free survival (%)"; the generic one ("Survival (%)", "Cumulative
+/// incidence (%)") for an endpoint whose name is not a kind of survival.
+pub fn endpoint_y_title(endpoint: &str, o: &FigureOptions) -> String {
+    let long = survcalc_core::trial::long_name(endpoint);
+    if !o.cumulative_incidence && long.to_lowercase().ends_with("survival") {
+        if o.percent {
+            format!("{long} (%)")
+        } else {
+            format!("{long} (probability)")
+        }
+    } else {
+        o.y_label().to_string()
     }
 }

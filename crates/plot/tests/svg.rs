@@ -7,7 +7,8 @@
 
 use survcalc_core::{example::example_csv, kaplan_meier, mapping, KmOptions, Table};
 use survcalc_plot::{
-    cumulative_count, group_color, km_svg, nice_ticks, step_points, FigureOptions, KmFigure,
+    count_before, cumulative_count, group_color, group_dash, km_svg, nice_ticks, step_points,
+    FigureOptions, FigureStyle, KmFigure, PRINT_WIDTHS,
 };
 
 fn example_curves() -> Vec<survcalc_core::KmCurve> {
@@ -19,6 +20,13 @@ fn example_curves() -> Vec<survcalc_core::KmCurve> {
 
 fn figure(curves: &[survcalc_core::KmCurve]) -> String {
     figure_with(curves, FigureOptions::default(), "example")
+}
+
+/// The classic style (numbers at risk by arm, in the arm's colour).
+fn classic() -> FigureOptions {
+    let mut o = FigureOptions::default();
+    o.set_style(FigureStyle::Classic);
+    o
 }
 
 fn figure_with(curves: &[survcalc_core::KmCurve], options: FigureOptions, name: &str) -> String {
@@ -92,7 +100,7 @@ fn texts_in(svg: &str, color: &str) -> Vec<String> {
 }
 
 #[test]
-fn one_polyline_per_group_in_group_colour() {
+fn one_curve_per_group_in_group_colour_solid_then_dashed() {
     let curves = example_curves();
     let svg = figure(&curves);
     for (i, c) in curves.iter().enumerate() {
@@ -103,10 +111,23 @@ fn one_polyline_per_group_in_group_colour() {
                 e.contains(&format!("stroke=\"{col}\"")) && e.contains("stroke-width=\"2\"")
             })
             .collect();
-        assert_eq!(lines.len(), 1, "group {} should have one curve", c.group);
-        let n_points = lines[0].split(' ').filter(|p| p.contains(',')).count();
-        assert_eq!(n_points, step_points(c).len());
+        if group_dash(i).is_none() {
+            // The solid curve (and its three legend pieces).
+            let curve: Vec<&&str> = lines.iter().filter(|l| points(l).len() > 2).collect();
+            assert_eq!(curve.len(), 1, "group {} should have one curve", c.group);
+            assert_eq!(points(curve[0]).len(), step_points(c).len());
+        } else {
+            // A dashed curve is drawn as its dashes: many short pieces.
+            assert!(
+                lines.len() > 20,
+                "group {}: {} pieces",
+                c.group,
+                lines.len()
+            );
+        }
     }
+    assert_eq!(group_dash(0), None);
+    assert!(group_dash(1).is_some() && group_dash(1) != group_dash(2));
 }
 
 #[test]
@@ -130,7 +151,7 @@ fn censor_marks_at_censored_times() {
 #[test]
 fn numbers_at_risk_equal_the_curves() {
     let curves = example_curves();
-    let svg = figure(&curves);
+    let svg = figure_with(&curves, classic(), "classic");
     let xmax = curves.iter().map(|c| c.max_time()).fold(0.0, f64::max);
     let ticks = nice_ticks(xmax);
     for (i, c) in curves.iter().enumerate() {
@@ -176,7 +197,16 @@ fn percent_and_cumulative_incidence_change_the_axis_and_the_curves() {
     assert!(pts.len() > 2);
     assert!(pts.windows(2).all(|w| w[1].1 <= w[0].1 + 1e-9));
     let survival = figure(&curves);
-    assert!(survival.contains("Survival probability"));
+    assert!(survival.contains("Survival (%)"));
+    let proportion = figure_with(
+        &curves,
+        FigureOptions {
+            percent: false,
+            ..FigureOptions::default()
+        },
+        "proportion",
+    );
+    assert!(proportion.contains("Survival probability"));
 }
 
 #[test]
@@ -190,7 +220,7 @@ fn band_median_lines_axis_range_ticks_title_and_extra_rows() {
         title: "Overall survival".into(),
         risk_events: true,
         risk_censored: true,
-        ..FigureOptions::default()
+        ..classic()
     };
     let svg = figure_with(&curves, options, "options");
     // One shaded rectangle per interval with both limits, before the axis end.
@@ -228,18 +258,19 @@ fn band_median_lines_axis_range_ticks_title_and_extra_rows() {
         assert_eq!(shown, expected, "group {}", c.group);
     }
     // No curve goes past the end of the axis: the last x of each curve is the same pixel.
-    let ends: Vec<f64> = elements(&svg, "polyline")
-        .into_iter()
-        .filter(|e| {
-            curves
-                .iter()
-                .enumerate()
-                .any(|(i, _)| e.contains(&hex(group_color(i))))
+    // Each group's rightmost point over its curve's pieces (a dashed curve is many).
+    let ends: Vec<f64> = (0..curves.len())
+        .map(|i| {
+            elements(&svg, "polyline")
+                .into_iter()
+                .filter(|e| {
+                    e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))
+                        && e.contains("stroke-width=\"2\"")
+                })
+                .flat_map(points)
+                .map(|p| p.0)
+                .fold(f64::MIN, f64::max)
         })
-        .map(points)
-        // Curves, not censor marks or legend lines (two points each).
-        .filter(|p| p.len() > 4)
-        .filter_map(|p| p.last().map(|p| p.0))
         .collect();
     assert_eq!(ends.len(), curves.len());
     // The tick label "24" sits at the end of the axis; the longer curve is cut there, the
@@ -373,7 +404,8 @@ fn html_report_is_self_contained_and_escaped() {
     assert!(html.contains("<p class=\"abstract\">64 patients were analysed (32 to Sorafenib and 32 to Sorafenib+HAIC). Median follow-up was"));
     assert!(html.contains("Patients in the data: 64; analysed for OS: 64 (Sorafenib 32, Sorafenib+HAIC 32); analysed for PFS: 64"));
     assert!(html.contains("<li>Time: pfs_months</li>"));
-    assert!(html.contains("<svg") && html.contains("viewBox=\"0 0 900 620\""));
+    let (w, h) = FigureOptions::default().size_px(2);
+    assert!(html.contains("<svg") && html.contains(&format!("viewBox=\"0 0 {w} {h}\"")));
     assert!(html.contains("n = 64 of 64 rows (0 excluded)"));
     assert!(html.contains("<li>Time: os_months</li>") && html.contains("<li>Group: arm</li>"));
     // Nothing to run or fetch, and the user's text is escaped.
@@ -395,4 +427,285 @@ fn html_report_is_self_contained_and_escaped() {
     let back = Table::parse(&data).expect("CSV parses");
     assert_eq!(back.columns, table.columns);
     assert_eq!(back.row(63), table.row(63));
+}
+
+/// The numbers of the black `<text>` elements, in document order.
+fn black_numbers(svg: &str) -> Vec<String> {
+    texts_in(svg, "#000000")
+        .into_iter()
+        .filter(|t| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// Issue 14: KMunicate (the default) groups the table by arm — at risk, censored and
+/// events at each tick, which add up to the arm's n — under a caption in the arm's colour.
+#[test]
+fn kmunicate_table_is_grouped_by_arm_and_adds_up() {
+    let curves = example_curves();
+    let o = FigureOptions::default();
+    assert_eq!(o.style, FigureStyle::Kmunicate);
+    assert!(o.ci_band, "KMunicate shows the bands");
+    let svg = figure_with(&curves, o, "kmunicate");
+    let ticks = nice_ticks(curves.iter().map(|c| c.max_time()).fold(0.0, f64::max));
+    let numbers = black_numbers(&svg).join(" ");
+    for (i, c) in curves.iter().enumerate() {
+        let mut rows: Vec<String> = ticks.iter().map(|&t| c.at_risk(t).to_string()).collect();
+        rows.extend(ticks.iter().map(|&t| count_before(c, t, false).to_string()));
+        rows.extend(ticks.iter().map(|&t| count_before(c, t, true).to_string()));
+        assert!(
+            numbers.contains(&rows.join(" ")),
+            "arm {}: {rows:?} in {numbers}",
+            c.group
+        );
+        for &t in &ticks {
+            assert_eq!(
+                c.at_risk(t) + count_before(c, t, false) + count_before(c, t, true),
+                c.n,
+                "arm {} at {t}",
+                c.group
+            );
+        }
+        assert!(
+            texts_in(&svg, &hex(group_color(i))).contains(&c.group),
+            "caption {}",
+            c.group
+        );
+    }
+    for label in ["At risk", "Censored", "Events"] {
+        assert_eq!(
+            texts_in(&svg, "#000000")
+                .iter()
+                .filter(|t| *t == label)
+                .count(),
+            curves.len()
+        );
+    }
+    // Curves and censor marks are opaque.
+    for e in elements(&svg, "polyline") {
+        if (0..curves.len()).any(|i| e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))) {
+            assert!(e.contains("opacity=\"1\""), "{e}");
+        }
+    }
+}
+
+/// The font sizes of the SVG's text, in CSS pixels.
+fn font_sizes(svg: &str) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(i) = rest.find("<text") {
+        let tail = &rest[i..];
+        let (Some(gt), Some(close)) = (tail.find('>'), tail.find("</text>")) else {
+            break;
+        };
+        let size = tail[..gt]
+            .split("font-size=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok());
+        if let Some(s) = size {
+            out.push((s, tail[gt + 1..close].trim().to_string()));
+        }
+        rest = &tail[close..];
+    }
+    out
+}
+
+/// Issue 14: at the printed size, ticks and the table are at least 8 pt and the axis
+/// titles at least 9 pt, at single, 1.5 and double column widths; the SVG says its size
+/// in inches.
+#[test]
+fn text_is_legible_at_every_printed_width() {
+    let curves = example_curves();
+    for (width_in, name) in PRINT_WIDTHS {
+        let o = FigureOptions {
+            width_in,
+            ..FigureOptions::default()
+        };
+        let (w, h) = o.size_px(curves.len());
+        let fig = KmFigure {
+            curves: &curves,
+            medians: vec![],
+            x_label: "Months since randomisation".into(),
+            y_label: "Overall survival (%)".into(),
+            annotation: Some("HR 0.28 (95% CI: 0.15, 0.53); log-rank P < .001".into()),
+            ticks: vec![],
+            options: o,
+        };
+        let svg = km_svg(&fig, w, h).expect("draws");
+        let _ = std::fs::write(
+            format!("{}/svg/width-{width_in}.svg", env!("CARGO_TARGET_TMPDIR")),
+            &svg,
+        );
+        assert!(
+            svg.contains(&format!("width=\"{width_in:.3}in\"")),
+            "{name}"
+        );
+        let px_per_pt = f64::from(w) / (width_in * 72.0);
+        let sizes = font_sizes(&svg);
+        assert!(!sizes.is_empty());
+        for (px, text) in &sizes {
+            let pt = px / px_per_pt;
+            assert!(pt >= 8.0 - 0.3, "{name}: {text:?} is {pt:.1} pt");
+            if text.contains("since randomisation") || text.contains("Overall survival") {
+                assert!(pt >= 9.0 - 0.3, "{name}: axis title {text:?} is {pt:.1} pt");
+            }
+        }
+    }
+}
+
+/// The pixels of every curve (and censor mark and legend sample) of the SVG, sampled
+/// along each polyline, and the band rectangles.
+/// A box: left, top, right, bottom.
+type Box4 = (f64, f64, f64, f64);
+
+fn drawn(svg: &str, groups: usize) -> (Vec<(f64, f64)>, Vec<Box4>) {
+    let mut pts = Vec::new();
+    for e in elements(svg, "polyline") {
+        if !(0..groups).any(|i| e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))) {
+            continue;
+        }
+        let p = points(e);
+        for w in p.windows(2) {
+            for k in 0..=20 {
+                let f = f64::from(k) / 20.0;
+                pts.push((
+                    w[0].0 + (w[1].0 - w[0].0) * f,
+                    w[0].1 + (w[1].1 - w[0].1) * f,
+                ));
+            }
+        }
+    }
+    let attr = |e: &str, a: &str| -> f64 {
+        e.split(&format!(" {a}=\""))
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let rects = elements(svg, "rect")
+        .into_iter()
+        .filter(|r| r.contains("opacity=\"0.16"))
+        .map(|r| {
+            let (x, y) = (attr(r, "x"), attr(r, "y"));
+            (x, y, x + attr(r, "width"), y + attr(r, "height"))
+        })
+        .collect();
+    (pts, rects)
+}
+
+/// Issue 14: the HR and P line is drawn where no curve, band or legend is — for the
+/// example's OS and PFS, veteran's two arms and two curves that cross.
+#[test]
+fn the_annotation_never_covers_a_curve_or_band() {
+    use survcalc_core::{analyze, AnalysisOptions, Mapping};
+    let mut cases: Vec<(String, String, Mapping)> = Vec::new();
+    let table = example_csv();
+    for (time, event) in [("os_months", "os_event"), ("pfs_months", "pfs_event")] {
+        cases.push((
+            time.into(),
+            table.clone(),
+            Mapping {
+                time: time.into(),
+                event: event.into(),
+                group: Some("arm".into()),
+                ..Mapping::default()
+            },
+        ));
+    }
+    let veteran = include_str!("../../../tests/fixtures/veteran.csv").to_string();
+    cases.push((
+        "veteran".into(),
+        veteran,
+        Mapping {
+            time: "time".into(),
+            event: "status".into(),
+            group: Some("trt".into()),
+            ..Mapping::default()
+        },
+    ));
+    // Crossing: one arm falls early and levels off, the other holds and then falls.
+    let mut crossing = String::from("t,s,arm\n");
+    for i in 0..40 {
+        let early = if i < 24 {
+            1.0 + i as f64 * 0.2
+        } else {
+            30.0 + i as f64
+        };
+        let late = 12.0 + i as f64 * 0.6;
+        crossing.push_str(&format!(
+            "{early},{},A\n{late},{},B\n",
+            u8::from(i < 24),
+            u8::from(i % 5 != 0)
+        ));
+    }
+    cases.push((
+        "crossing".into(),
+        crossing,
+        Mapping {
+            time: "t".into(),
+            event: "s".into(),
+            group: Some("arm".into()),
+            ..Mapping::default()
+        },
+    ));
+    for (name, text, m) in &cases {
+        let t = survcalc_core::Table::parse(text).expect("table");
+        let a = analyze(&t, m, &AnalysisOptions::default()).expect("analysis");
+        for style in FigureStyle::ALL {
+            let mut o = FigureOptions::default();
+            o.set_style(style);
+            let fig = KmFigure::of(&a, "Months since randomisation".into(), o.clone());
+            let note = fig.annotation.clone().expect("two arms: an annotation");
+            let (w, h) = o.size_px(a.curves.len());
+            let svg = km_svg(&fig, w, h).expect("draws");
+            let _ = std::fs::write(
+                format!(
+                    "{}/svg/annotation-{name}-{}.svg",
+                    env!("CARGO_TARGET_TMPDIR"),
+                    style.key()
+                ),
+                &svg,
+            );
+            let escaped = note
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            let el = svg
+                .split("<text")
+                .find(|e| e.contains(escaped.as_str()))
+                .unwrap_or_else(|| panic!("{name}: the annotation is drawn"));
+            let num = |a: &str| -> f64 {
+                el.split(&format!("{a}=\""))
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let (x, y, size) = (num(" x"), num(" y"), num("font-size"));
+            // The text's box: 0.56 em a character is generous for sans-serif digits.
+            let b = (
+                x,
+                y,
+                x + note.chars().count() as f64 * 0.56 * size,
+                y + 1.25 * size,
+            );
+            let (pts, rects) = drawn(&svg, a.curves.len());
+            let hit = pts
+                .iter()
+                .find(|(px, py)| *px > b.0 && *px < b.2 && *py > b.1 && *py < b.3);
+            assert!(
+                hit.is_none(),
+                "{name} ({}): a curve at {hit:?} under {b:?}",
+                style.key()
+            );
+            let band = rects
+                .iter()
+                .find(|r| r.0 < b.2 && b.0 < r.2 && r.1 < b.3 && b.1 < r.3);
+            assert!(
+                band.is_none(),
+                "{name} ({}): a band {band:?} under {b:?}",
+                style.key()
+            );
+        }
+    }
 }

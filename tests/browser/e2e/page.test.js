@@ -547,6 +547,16 @@ test('figure options redraw the figure; the 300 dpi PNG looks like the screen', 
     const canvasHash = () => page.$eval('[data-testid="km-canvas"]', (c) => c.toDataURL());
     const before = await canvasHash();
     await page.click('[data-testid="figure-options"] summary');
+    // KMunicate is the default: its table under the plot, in the SVG too.
+    {
+      const download = page.waitForEvent('download');
+      await page.click('[data-testid="save-svg"]');
+      const svg = fs.readFileSync(await (await download).path(), 'utf8');
+      assert.ok(svg.includes('At risk') && svg.includes('Censored') && svg.includes('Overall survival (%)'), 'KMunicate table and the endpoint on the y axis');
+      assert.ok(svg.includes('width="7.200in"'), 'sized for a double column');
+      assert.ok(svg.includes('Months since randomisation'));
+    }
+    await page.selectOption('[data-testid="fig-style"]', 'classic');
     for (const id of ['fig-ci-band', 'fig-median-lines', 'fig-risk-events']) {
       await page.check(`[data-testid="${id}"]`);
     }
@@ -558,8 +568,8 @@ test('figure options redraw the figure; the 300 dpi PNG looks like the screen', 
     assert.notEqual(await canvasHash(), before, 'options redraw the canvas');
     const file = await savePng('options.png');
     const png = fs.readFileSync(file);
-    // 7 inches at 300 dpi, and the file says so (pHYs: 11811 px per metre).
-    assert.equal(png.readUInt32BE(16), 2100);
+    // 7.2 inches at 300 dpi, and the file says so (pHYs: 11811 px per metre).
+    assert.equal(png.readUInt32BE(16), 2160);
     const phys = png.indexOf(Buffer.from('pHYs'));
     assert.ok(phys > 0, 'a pHYs chunk');
     assert.equal(png.readUInt32BE(phys + 4), 11811);
@@ -1138,12 +1148,12 @@ test('the whole trial in one report and one paragraph; printing gives clean page
     const pages = pdfPages(pdf);
     assert.ok(pages.length >= 3 && pages.length <= 12, `${pages.length} pages`);
     const all = pages.join('\n').replace(/\s+/g, ' ');
-    for (const want of ['Trial report: OS, PFS, response, adverse events', 'Overall survival (OS)', 'Progression-free survival (PFS)', 'Number at risk', 'Response and adverse events', 'Methods']) {
+    for (const want of ['Trial report: OS, PFS, response, adverse events', 'Overall survival (OS)', 'Progression-free survival (PFS)', 'At risk', 'Censored', 'Response and adverse events', 'Methods']) {
       assert.ok(all.includes(want), `PDF has "${want}"`);
     }
     assert.match(pages[0], /Page 1 of \d+/);
     // Each figure stays on one page: its risk table is on the page of its axis.
-    for (const p of pages.filter((x) => x.includes('Number at risk'))) assert.match(p, /Survival probability/);
+    for (const p of pages.filter((x) => x.includes('Censored'))) assert.match(p, /survival \(%\)/);
     // The page itself prints as a report: results, no controls.
     await page.emulateMedia({ media: 'print' });
     const hidden = await page.$$eval('[data-testid="paste"], [data-testid="analyze-pasted"], [data-testid="time-col"], [data-testid="save-svg"]',
@@ -1352,3 +1362,46 @@ test('an arm written with a combining accent is the same arm (Unicode NFC in the
     await context.close();
   }
 });
+
+test('each endpoint keeps its own figure title and axis; the y axis names the endpoint', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const svgNow = async () => {
+      const download = page.waitForEvent('download');
+      await page.click('[data-testid="save-svg"]');
+      return fs.readFileSync(await (await download).path(), 'utf8');
+    };
+    await page.click('[data-testid="figure-options"] summary');
+    await page.fill('[data-testid="fig-title"]', 'Overall survival by arm');
+    await page.press('[data-testid="fig-title"]', 'Tab');
+    await page.fill('[data-testid="fig-x-max"]', '24');
+    await page.press('[data-testid="fig-x-max"]', 'Tab');
+    await page.selectOption('[data-testid="fig-width"]', '3.5');
+    await settle(page);
+    let svg = await svgNow();
+    assert.ok(svg.includes('Overall survival by arm') && svg.includes('Overall survival (%)'));
+    assert.ok(svg.includes('width="3.500in"'));
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    // PFS has its own title (none yet) and axis end; the look (width, style) carries over.
+    assert.equal(await page.inputValue('[data-testid="fig-title"]'), '');
+    assert.equal(await page.inputValue('[data-testid="fig-x-max"]'), '');
+    assert.equal(await page.getAttribute('[data-testid="fig-y-title"]', 'placeholder'), 'Progression-free survival (%)');
+    svg = await svgNow();
+    assert.ok(!svg.includes('Overall survival by arm') && svg.includes('Progression-free survival (%)'));
+    assert.ok(svg.includes('width="3.500in"'));
+    await page.fill('[data-testid="fig-title"]', 'PFS by arm');
+    await page.press('[data-testid="fig-title"]', 'Tab');
+    await page.click('[data-testid="tab-OS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="fig-title"]'), 'Overall survival by arm');
+    assert.equal(await page.inputValue('[data-testid="fig-x-max"]'), '24');
+    await page.click('[data-testid="tab-PFS"]');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="fig-title"]'), 'PFS by arm');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
