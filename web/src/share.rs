@@ -216,13 +216,21 @@ fn check_sizes(s: &ShareState) -> Result<(), String> {
         ("adverse-event names", s.ae_labels.len()),
         ("endpoints", s.endpoints.len()),
         ("responder values", s.response_values.len()),
+        ("figures", s.figures.len()),
     ];
     if let Some((what, n)) = lists.iter().find(|(_, n)| *n > MAX_LINK_LIST) {
         return Err(format!(
             "the link lists {n} {what}, more than the {MAX_LINK_LIST} a survcalc link carries"
         ));
     }
-    let texts = std::iter::once(s.figure.title.as_str())
+    let figure_texts = |f: &FigureOptions| [f.title.clone(), f.y_title.clone(), f.x_title.clone()];
+    let figures: Vec<String> = std::iter::once(&s.figure)
+        .chain(s.figures.iter().map(|(_, f)| f))
+        .flat_map(figure_texts)
+        .collect();
+    let texts = figures
+        .iter()
+        .map(String::as_str)
         .chain(s.mapping.group_labels.iter().map(|l| l.label.as_str()))
         .chain(s.mapping.group_order.iter().map(String::as_str))
         .chain(s.ae_labels.iter().map(|(_, l)| l.as_str()));
@@ -390,6 +398,12 @@ mod tests {
         assert!(decode(&link(&s)).is_err_and(|e| e.contains("km.conf_level = 1.5")));
         let mut s = state();
         s.figure.title = "x".repeat(5_000);
+        assert!(decode(&link(&s)).is_err_and(|e| e.contains("longer than 1000")));
+        // Another endpoint's figure is checked too (its y title here).
+        let mut s = state();
+        let mut other = s.figure.clone();
+        other.y_title = "y".repeat(5_000);
+        s.figures.push(("pfs_months|None".into(), other));
         assert!(decode(&link(&s)).is_err_and(|e| e.contains("longer than 1000")));
         let long = format!("#survcalc=1.{}", "A".repeat(70_000));
         assert!(
