@@ -46,16 +46,6 @@ async fn save_png(
     let err = |e: JsValue| format!("could not make the PNG: {e:?}");
     // Exactly width_in × dpi pixels wide (7.2 in at 300 dpi: 2160).
     let scale = (width_in * dpi).round() / f64::from(width_px.max(1));
-    let parts = js_sys::Array::of1(&JsValue::from_str(&svg));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("image/svg+xml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let img = web_sys::HtmlImageElement::new().map_err(err)?;
-    img.set_src(&url);
-    let decoded = JsFuture::from(img.decode()).await;
-    let _ = web_sys::Url::revoke_object_url(&url);
-    decoded.map_err(err)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -64,23 +54,13 @@ async fn save_png(
         .map_err(err)?
         .dyn_into::<web_sys::HtmlCanvasElement>()
         .map_err(|_| "no canvas".to_string())?;
-    canvas.set_width((f64::from(width_px) * scale).round() as u32);
-    canvas.set_height((f64::from(height_px) * scale).round() as u32);
-    let ctx = canvas
-        .get_context("2d")
-        .map_err(err)?
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        .ok_or("this browser cannot draw on a canvas")?;
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    );
-    ctx.scale(scale, scale).map_err(err)?;
-    ctx.draw_image_with_html_image_element(&img, 0.0, 0.0)
-        .map_err(err)?;
+    paint(
+        &canvas,
+        &svg,
+        (f64::from(width_px) * scale).round() as u32,
+        (f64::from(height_px) * scale).round() as u32,
+    )
+    .await?;
     let png = js_sys::Promise::new(&mut |resolve, reject| {
         let cb = Closure::once_into_js(move |b: JsValue| {
             let _ = resolve.call1(&JsValue::NULL, &b);
@@ -103,7 +83,8 @@ async fn save_png(
     save_bytes(&format!("kaplan-meier-{dpi:.0}dpi.png"), "image/png", &png)
 }
 
-/// Paints `svg` (w × h CSS pixels) on the page's canvas, at the screen's pixel density.
+/// Paints `svg` on `canvas`, stretched to `w` × `h` device pixels (the canvas gets that
+/// size) on white: the page's figure and the PNG export are painted so.
 async fn paint(
     canvas: &web_sys::HtmlCanvasElement,
     svg: &str,
@@ -111,9 +92,6 @@ async fn paint(
     h: u32,
 ) -> Result<(), String> {
     let err = |e: JsValue| format!("could not draw the figure: {e:?}");
-    let ratio = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 3.0);
     let parts = js_sys::Array::of1(&JsValue::from_str(svg));
     let bag = web_sys::BlobPropertyBag::new();
     bag.set_type("image/svg+xml");
@@ -124,26 +102,21 @@ async fn paint(
     let decoded = JsFuture::from(img.decode()).await;
     let _ = web_sys::Url::revoke_object_url(&url);
     decoded.map_err(err)?;
-    canvas.set_width((f64::from(w) * ratio).round() as u32);
-    canvas.set_height((f64::from(h) * ratio).round() as u32);
+    canvas.set_width(w);
+    canvas.set_height(h);
     let ctx = canvas
         .get_context("2d")
         .map_err(err)?
         .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
         .ok_or("this browser cannot draw on a canvas")?;
     ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(
-        0.0,
-        0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
-    );
+    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
     ctx.draw_image_with_html_image_element_and_dw_and_dh(
         &img,
         0.0,
         0.0,
-        f64::from(canvas.width()),
-        f64::from(canvas.height()),
+        f64::from(w),
+        f64::from(h),
     )
     .map_err(err)?;
     Ok(())
@@ -231,8 +204,15 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
         };
         let n = drawn.get_untracked() + 1;
         drawn.set(n);
+        let ratio = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .clamp(1.0, 3.0);
+        let (pw, ph) = (
+            (f64::from(w) * ratio).round() as u32,
+            (f64::from(h) * ratio).round() as u32,
+        );
         spawn_local(async move {
-            let r = paint(&el, &svg, w, h).await;
+            let r = paint(&el, &svg, pw, ph).await;
             if drawn.get_untracked() == n {
                 draw_error.set(r.err());
             }

@@ -82,8 +82,8 @@ fn elements<'a>(svg: &'a str, tag: &str) -> Vec<&'a str> {
     out
 }
 
-/// The text contents of `<text>` elements with the given fill colour.
-fn texts_in(svg: &str, color: &str) -> Vec<String> {
+/// Every `<text>` element: its opening tag and its (trimmed) content.
+fn text_elements(svg: &str) -> Vec<(&str, String)> {
     let mut out = Vec::new();
     let mut rest = svg;
     while let Some(i) = rest.find("<text") {
@@ -91,12 +91,19 @@ fn texts_in(svg: &str, color: &str) -> Vec<String> {
         let (Some(gt), Some(close)) = (tail.find('>'), tail.find("</text>")) else {
             break;
         };
-        if tail[..gt].contains(&format!("fill=\"{color}\"")) {
-            out.push(tail[gt + 1..close].trim().to_string());
-        }
+        out.push((&tail[..gt], tail[gt + 1..close].trim().to_string()));
         rest = &tail[close..];
     }
     out
+}
+
+/// The text contents of `<text>` elements with the given fill colour.
+fn texts_in(svg: &str, color: &str) -> Vec<String> {
+    text_elements(svg)
+        .into_iter()
+        .filter(|(tag, _)| tag.contains(&format!("fill=\"{color}\"")))
+        .map(|(_, text)| text)
+        .collect()
 }
 
 #[test]
@@ -488,26 +495,21 @@ fn kmunicate_table_is_grouped_by_arm_and_adds_up() {
     }
 }
 
-/// The font sizes of the SVG's text, in CSS pixels.
+/// The font sizes of the SVG's text, in CSS pixels, with the text.
 fn font_sizes(svg: &str) -> Vec<(f64, String)> {
-    let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(i) = rest.find("<text") {
-        let tail = &rest[i..];
-        let (Some(gt), Some(close)) = (tail.find('>'), tail.find("</text>")) else {
-            break;
-        };
-        let size = tail[..gt]
-            .split("font-size=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .and_then(|s| s.parse().ok());
-        if let Some(s) = size {
-            out.push((s, tail[gt + 1..close].trim().to_string()));
-        }
-        rest = &tail[close..];
-    }
-    out
+    text_elements(svg)
+        .into_iter()
+        .filter_map(|(tag, text)| {
+            let size = tag
+                .split("font-size=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((size, text))
+        })
+        .collect()
 }
 
 /// Issue 14: at the printed size, ticks and the table are at least 8 pt and the axis
