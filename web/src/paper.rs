@@ -12,6 +12,7 @@ use survcalc_core::report::{
 };
 use survcalc_core::trial::{abstract_paragraph, consort_line, trial_results_csv, trial_sentences};
 use survcalc_plot::html::{report_html, EndpointSection, ReportInput};
+use survcalc_plot::{km_panels_svg, FigureOptions, KmFigure};
 use wasm_bindgen::JsCast;
 
 /// Today's date in the user's calendar, ISO 8601 (from the browser's clock).
@@ -106,7 +107,14 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
         session.with_untracked(|s| {
             let source = s.source.clone();
             let reading = s.reading().map(|(r, _)| r).unwrap_or_default();
-            let figure = s.figure.clone();
+            // Each endpoint's own figure options (the current one's are `s.figure`).
+            let figures: Vec<(String, FigureOptions)> = s
+                .figures
+                .iter()
+                .cloned()
+                .chain(std::iter::once((s.figure_key(), s.figure.clone())))
+                .collect();
+            let shared = s.figure.clone();
             let style = s.text_style;
             client.trial(s, move |t| {
                 let ok: Vec<(String, survcalc_core::Mapping, &survcalc_core::Analysis)> = t
@@ -130,11 +138,23 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             endpoint: name.clone(),
                             columns: m.roles(),
                             x_label: survcalc_plot::time_axis_title(m.analysis_unit()),
+                            figure: {
+                                let key = crate::state::figure_key_of(m);
+                                figures.iter().rev().find(|(k, _)| *k == key).map_or_else(
+                                    || FigureOptions {
+                                        title: String::new(),
+                                        x_max: None,
+                                        tick_step: None,
+                                        y_title: String::new(),
+                                        ..shared.clone()
+                                    },
+                                    |(_, f)| f.clone(),
+                                )
+                            },
                         })
                         .collect(),
                     source: &source,
                     reading: &reading,
-                    figure,
                     style,
                     generated: &generated,
                     response,
@@ -261,6 +281,16 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
                         "Download KM table (CSV)"
                     </button>
+                    <Show when=move || session.with(|s| s.endpoints.len() > 1)>
+                        <button class="secondary" data-testid="save-panels" on:click=move |_| {
+                            with_trial(Box::new(|r| {
+                                let figs: Vec<KmFigure> = r.endpoints.iter().map(EndpointSection::km_figure).collect();
+                                save_text("kaplan-meier-panels.svg", "image/svg+xml", &km_panels_svg(&figs)?)
+                            }), None);
+                        }>
+                            "Download every endpoint's figure side by side (SVG, A/B)"
+                        </button>
+                    </Show>
                 </div>
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary" data-testid="paper-table">

@@ -398,7 +398,7 @@ impl Session {
 
     /// The key of the current endpoint's figure options: its time column and row filter.
     pub fn figure_key(&self) -> String {
-        format!("{}|{:?}", self.mapping.time, self.mapping.filter)
+        figure_key_of(&self.mapping)
     }
 
     /// The current endpoint's name ("OS", "PFS"), or "" when the table has none.
@@ -507,6 +507,12 @@ impl Session {
     pub fn x_label(&self) -> String {
         survcalc_plot::time_axis_title(self.mapping.analysis_unit())
     }
+}
+
+/// The key of an endpoint's figure options in [`Session::figures`]: its mapping's time
+/// column and row filter.
+pub fn figure_key_of(m: &survcalc_core::Mapping) -> String {
+    format!("{}|{:?}", m.time, m.filter)
 }
 
 /// Parses a list of non-negative times separated by commas, semicolons or spaces.

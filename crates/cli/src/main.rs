@@ -636,11 +636,11 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                         endpoint: name.clone(),
                         columns: m.roles(),
                         x_label: x_label(m),
+                        figure: survcalc_plot::FigureOptions::default(),
                     })
                     .collect(),
                 source: &args.file,
                 reading: &table.reading(),
-                figure: survcalc_plot::FigureOptions::default(),
                 style: survcalc_core::report::TextStyle::default(),
                 generated: &today(),
                 response: response.as_ref(),

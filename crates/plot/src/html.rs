@@ -26,6 +26,17 @@ pub struct EndpointSection<'a> {
     pub columns: Vec<(String, String)>,
     /// The time-axis label of its figure.
     pub x_label: String,
+    /// Its figure's options (each endpoint keeps its own title and axis).
+    pub figure: FigureOptions,
+}
+
+impl EndpointSection<'_> {
+    /// The endpoint's Kaplan–Meier figure: its options, its axis titles.
+    pub fn km_figure(&self) -> KmFigure<'_> {
+        let mut fig = KmFigure::of(self.analysis, self.x_label.clone(), self.figure.clone());
+        fig.y_label = crate::endpoint_y_title(&self.endpoint, &self.figure);
+        fig
+    }
 }
 
 /// What the report shows: every survival endpoint of the trial, the response and the
@@ -38,8 +49,6 @@ pub struct ReportInput<'a> {
     pub source: &'a str,
     /// How it was read ([`survcalc_core::Table::reading`]).
     pub reading: &'a str,
-    /// The figures' options.
-    pub figure: FigureOptions,
     /// How P values and intervals are written.
     pub style: TextStyle,
     /// When it was made, as the caller writes dates (the core has no clock).
@@ -228,8 +237,8 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
 fn endpoint_html(h: &mut String, section: &EndpointSection, r: &ReportInput) -> Result<(), String> {
     let e = escape;
     let a = section.analysis;
-    let mut fig = KmFigure::of(a, section.x_label.clone(), r.figure.clone());
-    fig.y_label = crate::endpoint_y_title(&section.endpoint, &r.figure);
+    let _ = r;
+    let fig = section.km_figure();
     let svg = km_svg_print(&fig)?;
     // The SVG as an element: without an XML declaration, sized by its viewBox (its width
     // in inches is kept out, so that the page can scale it; print CSS sets the width).

@@ -645,14 +645,17 @@ pub fn draw_km<DB: DrawingBackend>(
     } else {
         o.x_title.trim().to_string()
     };
-    let build = |on: &DrawingArea<DB, Shift>| {
+    // `probe`: a chart only to measure where the plot will be (its caption, which
+    // plotters draws at once, is a blank of the same height).
+    let build = |on: &DrawingArea<DB, Shift>, probe: bool| {
         let mut builder = ChartBuilder::on(on);
         builder
             .margin(margin)
             .x_label_area_size(f_tick + f_axis + px(9.0))
             .y_label_area_size(f_tick * 3 + f_axis + px(6.0));
         if !o.title.trim().is_empty() {
-            builder.caption(o.title.trim(), ("sans-serif", f_title));
+            let text = if probe { " " } else { o.title.trim() };
+            builder.caption(text, ("sans-serif", f_title));
         }
         builder.build_cartesian_2d(TickAxis::new(x_start..x_end, ticks.clone()), 0.0..y_top)
     };
@@ -731,7 +734,7 @@ pub fn draw_km<DB: DrawingBackend>(
         (legend, note_at)
     };
     // Try inside the plot first; what has no free place gets a line above the plot.
-    let probe = build(&top)?;
+    let probe = build(&top, true)?;
     let (legend_in, inside) = placement(&probe);
     drop(probe);
     let strip_line = (em * 1.9).round() as u32;
@@ -759,7 +762,7 @@ pub fn draw_km<DB: DrawingBackend>(
     } else {
         (None, top.clone())
     };
-    let mut chart = build(&plot_area)?;
+    let mut chart = build(&plot_area, false)?;
     // With a strip, the boxes found on the probe moved down by its height.
     let (legend_in, inside) = if strip_h > 0 {
         let dy = strip_h as i32;
@@ -1151,4 +1154,47 @@ pub fn endpoint_y_title(endpoint: &str, o: &FigureOptions) -> String {
     } else {
         o.y_label().to_string()
     }
+}
+
+/// Several figures side by side as one SVG, labelled A, B, … in bold at their top left,
+/// as trial papers print OS and PFS: each panel is [`km_svg_print`] at its own printed
+/// width, and the whole is as wide as they are together.
+///
+/// # Errors
+/// As [`km_svg`].
+pub fn km_panels_svg(figs: &[KmFigure]) -> Result<String, String> {
+    let mut inner = String::new();
+    let (mut x, mut height, mut width_in) = (0u32, 0u32, 0.0f64);
+    let label_pt = text_pt::TITLE + 1.0;
+    for (k, fig) in figs.iter().enumerate() {
+        let (w, h) = fig.options.size_px(fig.curves.len().max(1));
+        let svg = km_svg(fig, w, h)?;
+        // The panel's root element, placed at x; its own viewBox keeps its drawing.
+        let body = svg.trim_start_matches(|c| c != '<');
+        let body = match body.split_once('>') {
+            Some((open, rest)) if open.starts_with("<svg") => {
+                let view = open
+                    .split_once("viewBox")
+                    .map(|(_, v)| format!("viewBox{v}"))
+                    .unwrap_or_default();
+                format!("<svg x=\"{x}\" y=\"0\" width=\"{w}\" height=\"{h}\" {view}>{rest}")
+            }
+            _ => return Err("a panel could not be drawn".into()),
+        };
+        let letter = char::from(b'A' + (k % 26) as u8);
+        let size = label_pt * 96.0 / 72.0;
+        inner.push_str(&body);
+        inner.push_str(&format!(
+            "<text x=\"{}\" y=\"{:.1}\" font-family=\"sans-serif\" font-size=\"{size:.1}\" font-weight=\"bold\">{letter}</text>\n",
+            x + 2,
+            size
+        ));
+        x += w;
+        height = height.max(h);
+        width_in += fig.options.print_width();
+    }
+    let height_in = width_in * f64::from(height) / f64::from(x.max(1));
+    Ok(format!(
+        "<svg width=\"{width_in:.3}in\" height=\"{height_in:.3}in\" viewBox=\"0 0 {x} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect width=\"{x}\" height=\"{height}\" fill=\"#ffffff\"/>\n{inner}</svg>\n"
+    ))
 }

@@ -363,11 +363,14 @@ fn html_report_is_self_contained_and_escaped() {
                     endpoint: name.clone(),
                     columns: m.roles(),
                     x_label: "Time (months)".into(),
+                    figure: FigureOptions {
+                        title: format!("{name} by arm"),
+                        ..FigureOptions::default()
+                    },
                 })
                 .collect(),
             source,
             reading: &table.reading(),
-            figure: FigureOptions::default(),
             style: TextStyle::default(),
             generated: "2026-11-29",
             response: None,
@@ -377,6 +380,8 @@ fn html_report_is_self_contained_and_escaped() {
         .expect("a report")
     };
     let html = report("<b>trial</b>.csv", None);
+    // Each endpoint's figure with its own options.
+    assert!(html.contains("OS by arm") && html.contains("PFS by arm"));
     let _ = std::fs::write(
         format!("{}/svg/report.html", env!("CARGO_TARGET_TMPDIR")),
         &html,
@@ -709,5 +714,101 @@ fn the_annotation_never_covers_a_curve_or_band() {
                 style.key()
             );
         }
+    }
+}
+
+/// Issue 14: OS and PFS side by side as one SVG, labelled A and B, each with its own
+/// options; the report draws each endpoint with its own options too.
+#[test]
+fn panels_side_by_side_with_their_own_options() {
+    use survcalc_core::{analyze, AnalysisOptions, Mapping};
+    use survcalc_plot::km_panels_svg;
+    let table = survcalc_core::Table::parse(&example_csv()).expect("table");
+    let analyses: Vec<_> = [("os_months", "os_event"), ("pfs_months", "pfs_event")]
+        .iter()
+        .map(|(t, e)| {
+            let m = Mapping {
+                time: (*t).into(),
+                event: (*e).into(),
+                group: Some("arm".into()),
+                ..Mapping::default()
+            };
+            analyze(&table, &m, &AnalysisOptions::default()).expect("analysis")
+        })
+        .collect();
+    let figs: Vec<KmFigure> = analyses
+        .iter()
+        .zip(["Overall survival (%)", "Progression-free survival (%)"])
+        .enumerate()
+        .map(|(k, (a, y))| {
+            let mut f = KmFigure::of(
+                a,
+                "Months since randomisation".into(),
+                FigureOptions {
+                    width_in: 3.5,
+                    title: format!("panel {k}"),
+                    ..FigureOptions::default()
+                },
+            );
+            f.y_label = y.into();
+            f
+        })
+        .collect();
+    let svg = km_panels_svg(&figs).expect("draws");
+    let _ = std::fs::write(
+        format!("{}/svg/panels.svg", env!("CARGO_TARGET_TMPDIR")),
+        &svg,
+    );
+    assert!(
+        svg.starts_with("<svg width=\"7.000in\""),
+        "two 3.5-inch panels"
+    );
+    assert_eq!(svg.matches("<svg ").count(), 3, "the whole and two panels");
+    for want in [
+        "panel 0",
+        "panel 1",
+        "Overall survival (%)",
+        "Progression-free survival (%)",
+    ] {
+        assert!(svg.contains(want), "{want}");
+    }
+    let letters: Vec<String> = text_elements(&svg)
+        .into_iter()
+        .filter(|(tag, _)| tag.contains("font-weight=\"bold\"") && !tag.contains("fill="))
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(letters, ["A", "B"]);
+}
+
+/// The title is drawn once, however the legend and the annotation are placed.
+#[test]
+fn the_title_is_drawn_once() {
+    let curves = example_curves();
+    for width_in in [3.5, 7.2] {
+        let o = FigureOptions {
+            width_in,
+            title: "Overall survival by arm".into(),
+            ..FigureOptions::default()
+        };
+        let (w, h) = o.size_px(curves.len());
+        let svg = km_svg(
+            &KmFigure {
+                curves: &curves,
+                medians: vec![],
+                x_label: "Months".into(),
+                y_label: String::new(),
+                annotation: Some("HR 0.28 (95% CI: 0.15, 0.53); log-rank P < .001".into()),
+                ticks: vec![],
+                options: o,
+            },
+            w,
+            h,
+        )
+        .expect("draws");
+        assert_eq!(
+            svg.matches("Overall survival by arm").count(),
+            1,
+            "{width_in} in"
+        );
     }
 }

@@ -1399,6 +1399,14 @@ test('each endpoint keeps its own figure title and axis; the y axis names the en
     await page.click('[data-testid="tab-PFS"]');
     await settle(page);
     assert.equal(await page.inputValue('[data-testid="fig-title"]'), 'PFS by arm');
+    // OS and PFS side by side, A and B, each with its own title.
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-panels"]');
+    const panels = fs.readFileSync(await (await download).path(), 'utf8');
+    assert.equal((panels.match(/<svg /g) || []).length, 3, 'the whole and two panels');
+    assert.ok(panels.includes('Overall survival by arm') && panels.includes('PFS by arm'));
+    assert.ok(panels.includes('Overall survival (%)') && panels.includes('Progression-free survival (%)'));
+    assert.ok(/font-weight="bold">A</.test(panels) && /font-weight="bold">B</.test(panels));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
