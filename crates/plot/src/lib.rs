@@ -976,19 +976,22 @@ pub fn draw_km<DB: DrawingBackend>(
                 .margin_left(margin)
                 .margin_right(margin)
                 .margin_bottom(px(2.0))
-                .caption(
-                    block.caption.as_str(),
-                    ("sans-serif", f_tick)
-                        .into_font()
-                        .style(FontStyle::Bold)
-                        .color(&block.color),
-                )
+                .margin_top(caption_h)
                 .x_label_area_size(0)
                 .y_label_area_size(f_tick * 3 + f_axis + px(6.0))
                 .build_cartesian_2d(
                     TickAxis::new(x_start..x_end, ticks.clone()),
                     TickAxis::new(0.0..n_rows as f64, row_keys.clone()),
                 )?;
+            // The block's caption (an arm, or a quantity) at the left, over its row labels.
+            part.draw(&Text::new(
+                block.caption.clone(),
+                (margin as i32, (caption_h as i32 - em as i32) / 2),
+                ("sans-serif", f_tick)
+                    .into_font()
+                    .style(FontStyle::Bold)
+                    .color(&block.color),
+            ))?;
             table
                 .configure_mesh()
                 .disable_mesh()
