@@ -10,8 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survcalc_core::Analysis;
 use survcalc_plot::{
-    endpoint_y_title, km_svg, km_svg_print, png_with_dpi, FigureOptions, FigureStyle, KmFigure,
-    PRINT_WIDTHS,
+    endpoint_y_title, km_svg, png_with_dpi, FigureOptions, FigureStyle, KmFigure, PRINT_WIDTHS,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -223,8 +222,8 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
             session.with_untracked(|s| (s.x_label(), s.endpoint_name(), s.figure.clone()));
         outcome.with_untracked(|o| match o {
             Ok(a) => {
-                let size = options.size_px(a.curves.len().max(1));
-                km_svg_print(&figure_of(a, label, &endpoint, options)).map(|s| Some((s, size)))
+                let (w, h) = options.size_px(a.curves.len().max(1));
+                km_svg(&figure_of(a, label, &endpoint, options), w, h).map(|s| Some((s, (w, h))))
             }
             Err(_) => Ok(None),
         })
@@ -260,6 +259,25 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
                 on:change=move |ev| {
                     let v = parse_opt(&event_target_value(&ev));
                     session.update(|s| set(&mut s.figure, v));
+                }
+            />
+        }
+    };
+    // A text field of the figure options: `field` picks which one.
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     placeholder: Signal<String>,
+                     field: fn(&mut FigureOptions) -> &mut String| {
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                data-testid=id
+                placeholder=move || placeholder.get()
+                prop:value=move || session.with(|s| field(&mut s.figure.clone()).clone())
+                on:change=move |ev| {
+                    let t = event_target_value(&ev);
+                    session.update(|s| *field(&mut s.figure) = t);
                 }
             />
         }
@@ -319,41 +337,11 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
                 <div class="grid">
                     {number("fig-x-max", "Time axis ends at", "fit the data", |o| o.x_max, |o, v| o.x_max = v)}
                     {number("fig-tick-step", "Tick every", "round times", |o| o.tick_step, |o, v| o.tick_step = v)}
-                    <label for="fig-y-title">"Vertical axis"</label>
-                    <input
-                        id="fig-y-title"
-                        data-testid="fig-y-title"
-                        placeholder=move || {
-                            session.with(|s| endpoint_y_title(&s.endpoint_name(), &s.figure))
-                        }
-                        prop:value=move || session.with(|s| s.figure.y_title.clone())
-                        on:change=move |ev| {
-                            let t = event_target_value(&ev);
-                            session.update(|s| s.figure.y_title = t);
-                        }
-                    />
-                    <label for="fig-x-title">"Time axis"</label>
-                    <input
-                        id="fig-x-title"
-                        data-testid="fig-x-title"
-                        placeholder=move || session.with(|s| s.x_label())
-                        prop:value=move || session.with(|s| s.figure.x_title.clone())
-                        on:change=move |ev| {
-                            let t = event_target_value(&ev);
-                            session.update(|s| s.figure.x_title = t);
-                        }
-                    />
-                    <label for="fig-title">"Title"</label>
-                    <input
-                        id="fig-title"
-                        data-testid="fig-title"
-                        placeholder="none (journals put it in the legend)"
-                        prop:value=move || session.with(|s| s.figure.title.clone())
-                        on:change=move |ev| {
-                            let t = event_target_value(&ev);
-                            session.update(|s| s.figure.title = t);
-                        }
-                    />
+                    {text("fig-y-title", "Vertical axis", Signal::derive(move || {
+                        session.with(|s| endpoint_y_title(&s.endpoint_name(), &s.figure))
+                    }), |o| &mut o.y_title)}
+                    {text("fig-x-title", "Time axis", Signal::derive(move || session.with(|s| s.x_label())), |o| &mut o.x_title)}
+                    {text("fig-title", "Title", Signal::derive(|| "none (journals put it in the legend)".to_string()), |o| &mut o.title)}
                 </div>
             </details>
             {move || draw_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}

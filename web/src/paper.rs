@@ -12,7 +12,7 @@ use survcalc_core::report::{
 };
 use survcalc_core::trial::{abstract_paragraph, consort_line, trial_results_csv, trial_sentences};
 use survcalc_plot::html::{report_html, EndpointSection, ReportInput};
-use survcalc_plot::{km_panels_svg, FigureOptions, KmFigure};
+use survcalc_plot::{km_panels_svg, KmFigure};
 use wasm_bindgen::JsCast;
 
 /// Today's date in the user's calendar, ISO 8601 (from the browser's clock).
@@ -107,14 +107,8 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
         session.with_untracked(|s| {
             let source = s.source.clone();
             let reading = s.reading().map(|(r, _)| r).unwrap_or_default();
-            // Each endpoint's own figure options (the current one's are `s.figure`).
-            let figures: Vec<(String, FigureOptions)> = s
-                .figures
-                .iter()
-                .cloned()
-                .chain(std::iter::once((s.figure_key(), s.figure.clone())))
-                .collect();
-            let shared = s.figure.clone();
+            // Each endpoint's figure options, as they are when the report is asked for.
+            let figures = s.figure_book();
             let style = s.text_style;
             client.trial(s, move |t| {
                 let ok: Vec<(String, survcalc_core::Mapping, &survcalc_core::Analysis)> = t
@@ -138,19 +132,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             endpoint: name.clone(),
                             columns: m.roles(),
                             x_label: survcalc_plot::time_axis_title(m.analysis_unit()),
-                            figure: {
-                                let key = crate::state::figure_key_of(m);
-                                figures.iter().rev().find(|(k, _)| *k == key).map_or_else(
-                                    || FigureOptions {
-                                        title: String::new(),
-                                        x_max: None,
-                                        tick_step: None,
-                                        y_title: String::new(),
-                                        ..shared.clone()
-                                    },
-                                    |(_, f)| f.clone(),
-                                )
-                            },
+                            figure: figures.figure_for(m),
                         })
                         .collect(),
                     source: &source,

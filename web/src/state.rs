@@ -367,7 +367,8 @@ impl Session {
 
     /// Switches to endpoint `i` (its time and event columns).
     pub fn select_endpoint(&mut self, i: usize) {
-        let (old_key, old) = (self.figure_key(), self.figure.clone());
+        // The figures as they are on the endpoint being left.
+        let book = self.figure_book();
         if let Some(e) = self.endpoints.get(i) {
             self.mapping.time = e.time.clone();
             self.mapping.event = e.event.clone();
@@ -376,23 +377,32 @@ impl Session {
             self.mapping.event_value = None;
             self.mapping.censor_value = None;
         }
-        let new_key = self.figure_key();
-        if new_key != old_key {
-            self.figures.retain(|(k, _)| *k != old_key);
-            self.figures.push((old_key, old.clone()));
-            let own = self
-                .figures
-                .iter()
-                .find(|(k, _)| *k == new_key)
-                .map(|(_, f)| f.clone());
-            // The look is shared; the title, axis end, ticks and y title are the endpoint's.
-            self.figure = FigureOptions {
-                title: own.as_ref().map(|f| f.title.clone()).unwrap_or_default(),
-                x_max: own.as_ref().and_then(|f| f.x_max),
-                tick_step: own.as_ref().and_then(|f| f.tick_step),
-                y_title: own.map(|f| f.y_title).unwrap_or_default(),
-                ..old
-            };
+        if self.figure_key() != book.current_key {
+            self.figure = book.figure_for(&self.mapping);
+            let FigureBook {
+                current_key,
+                current,
+                ..
+            } = book;
+            self.figures.retain(|(k, _)| *k != current_key);
+            self.figures.push((current_key, current));
+        }
+    }
+
+    /// The figure options of the endpoint `m` maps: the current figure's look (style,
+    /// width, band, …) with that endpoint's own title, axis end, ticks and y title (none
+    /// yet for an endpoint not shown before).
+    pub fn figure_for(&self, m: &survcalc_core::Mapping) -> FigureOptions {
+        self.figure_book().figure_for(m)
+    }
+
+    /// The figure options of every endpoint, to look up after the session has moved on
+    /// (the whole trial's report is made once the worker has analysed it).
+    pub fn figure_book(&self) -> FigureBook {
+        FigureBook {
+            current_key: self.figure_key(),
+            current: self.figure.clone(),
+            others: self.figures.clone(),
         }
     }
 
@@ -506,6 +516,32 @@ impl Session {
     /// analysis, or "Time since randomisation" while the time column's unit is unknown.
     pub fn x_label(&self) -> String {
         survcalc_plot::time_axis_title(self.mapping.analysis_unit())
+    }
+}
+
+/// The figure options of every endpoint of a session ([`Session::figure_book`]).
+#[derive(Debug, Clone)]
+pub struct FigureBook {
+    current_key: String,
+    current: FigureOptions,
+    others: Vec<(String, FigureOptions)>,
+}
+
+impl FigureBook {
+    /// See [`Session::figure_for`].
+    pub fn figure_for(&self, m: &survcalc_core::Mapping) -> FigureOptions {
+        let key = figure_key_of(m);
+        if key == self.current_key {
+            return self.current.clone();
+        }
+        let own = self.others.iter().find(|(k, _)| *k == key).map(|(_, f)| f);
+        FigureOptions {
+            title: own.map(|f| f.title.clone()).unwrap_or_default(),
+            x_max: own.and_then(|f| f.x_max),
+            tick_step: own.and_then(|f| f.tick_step),
+            y_title: own.map(|f| f.y_title.clone()).unwrap_or_default(),
+            ..self.current.clone()
+        }
     }
 }
 
@@ -657,6 +693,34 @@ mod tests {
         );
         s.toggle_ae_column("tox_a", false);
         assert_eq!(s.ae_columns, vec!["tox_b".to_string()]);
+    }
+
+    #[test]
+    fn each_endpoint_keeps_its_figure_title_and_axis() {
+        let mut s = Local::example();
+        s.figure.title = "OS by arm".into();
+        s.figure.x_max = Some(24.0);
+        s.figure.width_in = 3.5;
+        s.select_endpoint(1);
+        assert_eq!(s.mapping.time, "pfs_months");
+        assert_eq!((s.figure.title.as_str(), s.figure.x_max), ("", None));
+        assert_eq!(s.figure.width_in, 3.5, "the look is shared");
+        s.figure.title = "PFS by arm".into();
+        let os = s.endpoints[0].clone();
+        let os_mapping = survcalc_core::Mapping {
+            time: os.time.clone(),
+            filter: os.filter.clone(),
+            ..s.mapping.clone()
+        };
+        assert_eq!(s.figure_for(&os_mapping).title, "OS by arm");
+        s.select_endpoint(0);
+        assert_eq!(
+            (s.figure.title.as_str(), s.figure.x_max),
+            ("OS by arm", Some(24.0))
+        );
+        assert_eq!(s.figure_for(&os_mapping).title, "OS by arm");
+        s.select_endpoint(1);
+        assert_eq!(s.figure.title, "PFS by arm");
     }
 
     #[test]

@@ -15,10 +15,6 @@
 pub use survcalc_io::spreadsheet;
 pub use survcalc_io::{dates, encoding, endpoint, mapping, table, units};
 pub use survcalc_report::{analysis, convention, example, format, report, response, ticks, trial};
-pub use survcalc_stats::{
-    adverse, binary, compare, cox, cox_zph, data, estimate, followup, hazard, hr_methods, km,
-    landmark, logrank, median, numerics, progress, rmst, timefix,
-};
 
 /// Typed errors of all three crates, where they have always been.
 pub mod error {
@@ -36,4 +32,5 @@ pub use survcalc_report::{
     analyze, analyze_text, Analysis, AnalysisError, AnalysisOptions, Convention, GroupSummary,
     HeadlineHr, MethodNote, OptionError,
 };
+// Every module and item of the statistics (`km`, `cox`, `SurvData`, …) at the root.
 pub use survcalc_stats::*;

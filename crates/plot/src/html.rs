@@ -237,7 +237,6 @@ pub fn report_html(r: &ReportInput) -> Result<String, String> {
 fn endpoint_html(h: &mut String, section: &EndpointSection, r: &ReportInput) -> Result<(), String> {
     let e = escape;
     let a = section.analysis;
-    let _ = r;
     let fig = section.km_figure();
     let svg = km_svg_print(&fig)?;
     // The SVG as an element: without an XML declaration, sized by its viewBox (its width

@@ -273,7 +273,11 @@ impl FigureOptions {
 
 /// The number of events (`events = true`) or censorings in [0, t] of a curve.
 pub fn cumulative_count(c: &KmCurve, t: f64, events: bool) -> usize {
-    let k = c.time.partition_point(|&x| x <= t);
+    count_of_first(c, c.time.partition_point(|&x| x <= t), events)
+}
+
+/// Events (or censorings) in the curve's first `k` rows.
+fn count_of_first(c: &KmCurve, k: usize, events: bool) -> usize {
     let v = if events { &c.n_event } else { &c.n_censor };
     v[..k.min(v.len())].iter().sum()
 }
@@ -402,9 +406,7 @@ fn clip(pts: Vec<(f64, f64)>, x_end: f64) -> Vec<(f64, f64)> {
 /// number at risk at `t` (time ≥ t) they add up to the group's size, as KMunicate's table
 /// does.
 pub fn count_before(c: &KmCurve, t: f64, events: bool) -> usize {
-    let k = c.time.partition_point(|&x| x < t);
-    let v = if events { &c.n_event } else { &c.n_censor };
-    v[..k.min(v.len())].iter().sum()
+    count_of_first(c, c.time.partition_point(|&x| x < t), events)
 }
 
 /// One row of the table under the plot: its label, colour and count at a tick.
@@ -614,15 +616,6 @@ pub fn draw_km<DB: DrawingBackend>(
     let x_start = -0.03 * x_end;
     let y_top = o.y_of(if o.cumulative_incidence { 0.0 } else { 1.0 }) * 1.02;
     let blocks = table_blocks(fig);
-    // The label column: room for the longest row label (about 0.55 em a character).
-    let longest = blocks
-        .iter()
-        .flat_map(|b| b.rows.iter().map(|r| r.label.chars().count()))
-        .chain(std::iter::once(4))
-        .max()
-        .unwrap_or(4) as f64;
-    let left = ((longest * 0.56 + 1.5) * em).round() as u32;
-    let left = left.clamp(px(30.0), w / 3);
     let line_h = (em * 1.5).round() as u32;
     let caption_h = line_h + px(2.0);
     let table_h: u32 = blocks
@@ -763,14 +756,15 @@ pub fn draw_km<DB: DrawingBackend>(
         (None, top.clone())
     };
     let mut chart = build(&plot_area, false)?;
-    // With a strip, the boxes found on the probe moved down by its height.
+    // Under a strip the plot is shorter: what fitted inside on the probe is placed again
+    // on the final chart (the legend keeps the probe's place, moved down, if it no longer
+    // fits; the annotation then goes to the strip).
     let (legend_in, inside) = if strip_h > 0 {
         let dy = strip_h as i32;
-        let down = |b: PixelBox| (b.0, b.1 + dy, b.2, b.3 + dy);
-        let (l2, n2) = placement(&chart);
+        let (legend_again, note_again) = placement(&chart);
         (
-            l2.or(legend_in.map(down)).filter(|_| legend_in.is_some()),
-            n2.filter(|_| inside.is_some()),
+            legend_in.map(|b| legend_again.unwrap_or((b.0, b.1 + dy, b.2, b.3 + dy))),
+            inside.and(note_again),
         )
     } else {
         (legend_in, inside)
@@ -1021,7 +1015,6 @@ pub fn draw_km<DB: DrawingBackend>(
             }
         }
     }
-    let _ = left;
     area.present()?;
     Ok(())
 }

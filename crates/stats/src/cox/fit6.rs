@@ -70,8 +70,12 @@ impl Work {
     /// Log-likelihood, score `u` and information `imat` (upper triangle, `imat[j][i]` with
     /// j ≤ i) at `beta`: `coxfit6_iter`.
     fn iterate(&mut self, beta: &[f64]) -> f64 {
-        if self.indicator.is_some() && beta.iter().all(|b| b.is_finite()) {
-            return self.iterate_indicators(beta);
+        if beta.iter().all(|b| b.is_finite()) {
+            if let Some(ind) = self.indicator.take() {
+                let loglik = self.iterate_indicators(&ind, beta);
+                self.indicator = Some(ind);
+                return loglik;
+            }
         }
         let p = self.p;
         for i in 0..p {
@@ -196,11 +200,8 @@ impl Work {
     /// A·Aᵀ (lazy), the cross terms A·Bᵀ + B·Aᵀ and B·Bᵀ (B is non-zero only in the
     /// dying rows' columns). The sums run in another order than coxfit6.c's, so the
     /// results agree with R's to rounding (about 1e-15 relative) rather than bit for bit.
-    fn iterate_indicators(&mut self, beta: &[f64]) -> f64 {
+    fn iterate_indicators(&mut self, ind: &[u32], beta: &[f64]) -> f64 {
         let p = self.p;
-        let Some(ind) = self.indicator.take() else {
-            return 0.0;
-        };
         // Upper triangle (i ≤ j) of Σ w·a·aᵀ/D², and Σ w·a/D per column.
         let mut s = vec![vec![0.0; p]; p];
         let mut diag = vec![0.0; p];
@@ -401,7 +402,6 @@ impl Work {
                 };
             }
         }
-        self.indicator = Some(ind);
         loglik
     }
 }
