@@ -3,18 +3,13 @@
 //! from it — so screen, SVG and PNG are one drawing (plotters' canvas backend sets its
 //! fonts 1.24 times larger than its SVG backend does).
 
-use crate::download::{save_bytes, save_text};
+use crate::download::{paint, save_png, save_text};
 use crate::state::{Outcome, Session};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use survcalc_core::Analysis;
-use survcalc_plot::{
-    endpoint_y_title, km_svg, png_with_dpi, FigureOptions, FigureStyle, KmFigure, PRINT_WIDTHS,
-};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
+use survcalc_plot::{endpoint_y_title, km_svg, FigureOptions, FigureStyle, KmFigure, PRINT_WIDTHS};
 
 /// The figure of the current endpoint: its own options, its y title ("Overall survival
 /// (%)") unless the user wrote one.
@@ -33,93 +28,6 @@ fn figure_of<'a>(
 /// Below this window width the screen shows the figure at single-column size, whatever
 /// the printed size, so that its text stays readable on a phone.
 const NARROW: f64 = 600.0;
-
-/// The PNG export: the SVG (sized in CSS pixels at its printed width) drawn at `dpi`,
-/// with the resolution recorded in the file — the same drawing as the SVG and the screen.
-async fn save_png(
-    svg: String,
-    (width_px, height_px): (u32, u32),
-    width_in: f64,
-    dpi: f64,
-) -> Result<(), String> {
-    let err = |e: JsValue| format!("could not make the PNG: {e:?}");
-    // Exactly width_in × dpi pixels wide (7.2 in at 300 dpi: 2160).
-    let scale = (width_in * dpi).round() / f64::from(width_px.max(1));
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let canvas = document
-        .create_element("canvas")
-        .map_err(err)?
-        .dyn_into::<web_sys::HtmlCanvasElement>()
-        .map_err(|_| "no canvas".to_string())?;
-    paint(
-        &canvas,
-        &svg,
-        (f64::from(width_px) * scale).round() as u32,
-        (f64::from(height_px) * scale).round() as u32,
-    )
-    .await?;
-    let png = js_sys::Promise::new(&mut |resolve, reject| {
-        let cb = Closure::once_into_js(move |b: JsValue| {
-            let _ = resolve.call1(&JsValue::NULL, &b);
-        });
-        if canvas
-            .to_blob_with_type(cb.unchecked_ref(), "image/png")
-            .is_err()
-        {
-            let _ = reject.call0(&JsValue::NULL);
-        }
-    });
-    let blob: web_sys::Blob = JsFuture::from(png)
-        .await
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "the browser made no PNG".to_string())?;
-    let bytes =
-        js_sys::Uint8Array::new(&JsFuture::from(blob.array_buffer()).await.map_err(err)?).to_vec();
-    let png = png_with_dpi(&bytes, dpi)?;
-    save_bytes(&format!("kaplan-meier-{dpi:.0}dpi.png"), "image/png", &png)
-}
-
-/// Paints `svg` on `canvas`, stretched to `w` × `h` device pixels (the canvas gets that
-/// size) on white: the page's figure and the PNG export are painted so.
-async fn paint(
-    canvas: &web_sys::HtmlCanvasElement,
-    svg: &str,
-    w: u32,
-    h: u32,
-) -> Result<(), String> {
-    let err = |e: JsValue| format!("could not draw the figure: {e:?}");
-    let parts = js_sys::Array::of1(&JsValue::from_str(svg));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("image/svg+xml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(err)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let img = web_sys::HtmlImageElement::new().map_err(err)?;
-    img.set_src(&url);
-    let decoded = JsFuture::from(img.decode()).await;
-    let _ = web_sys::Url::revoke_object_url(&url);
-    decoded.map_err(err)?;
-    canvas.set_width(w);
-    canvas.set_height(h);
-    let ctx = canvas
-        .get_context("2d")
-        .map_err(err)?
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-        .ok_or("this browser cannot draw on a canvas")?;
-    ctx.set_fill_style_str("#ffffff");
-    ctx.fill_rect(0.0, 0.0, f64::from(w), f64::from(h));
-    ctx.draw_image_with_html_image_element_and_dw_and_dh(
-        &img,
-        0.0,
-        0.0,
-        f64::from(w),
-        f64::from(h),
-    )
-    .map_err(err)?;
-    Ok(())
-}
 
 /// A checkbox bound to one flag of the figure options.
 #[component]
@@ -238,7 +146,11 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
     let save_png_at = move |dpi: f64| match svg_now() {
         Ok(Some((svg, size))) => spawn_local(async move {
             let width_in = session.with_untracked(|s| s.figure.print_width());
-            draw_error.set(save_png(svg, size, width_in, dpi).await.err());
+            draw_error.set(
+                save_png("kaplan-meier", svg, size, width_in, dpi)
+                    .await
+                    .err(),
+            );
         }),
         Ok(None) => {}
         Err(e) => draw_error.set(Some(e)),
@@ -337,6 +249,7 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
                 <div class="grid">
                     {number("fig-x-max", "Time axis ends at", "fit the data", |o| o.x_max, |o, v| o.x_max = v)}
                     {number("fig-tick-step", "Tick every", "round times", |o| o.tick_step, |o, v| o.tick_step = v)}
+                    {number("fig-censor-size", "Censor mark height (pt)", "6", |o| Some(o.censor_pt).filter(|v| (*v - 6.0).abs() > 1e-9), |o, v| o.censor_pt = v.unwrap_or(6.0))}
                     {text("fig-y-title", "Vertical axis", Signal::derive(move || {
                         session.with(|s| endpoint_y_title(&s.endpoint_name(), &s.figure))
                     }), |o| &mut o.y_title)}

@@ -2,7 +2,7 @@
 //! CSV exports (the results in long form and the Kaplan–Meier tables, full precision).
 //! The text comes from `survcalc_core::report`; this file only shows and copies it.
 
-use crate::download::save_text;
+use crate::download::{save_png, save_text};
 use crate::mapping_panel::Choice;
 use crate::state::{Outcome, Session};
 use leptos::prelude::*;
@@ -12,7 +12,8 @@ use survcalc_core::report::{
 };
 use survcalc_core::trial::{abstract_paragraph, consort_line, trial_results_csv, trial_sentences};
 use survcalc_plot::html::{report_html, EndpointSection, ReportInput};
-use survcalc_plot::{km_panels_svg, KmFigure};
+use survcalc_plot::trial::{trial_figure, TrialFigure};
+use survcalc_plot::PRINT_WIDTHS;
 use wasm_bindgen::JsCast;
 
 /// Today's date in the user's calendar, ISO 8601 (from the browser's clock).
@@ -67,6 +68,17 @@ fn ci_name(c: CiStyle) -> (&'static str, &'static str) {
 /// The endpoint's short name for sentences: "OS", "PFS", or "survival".
 fn endpoint_name(s: &Session) -> String {
     survcalc_core::mapping::endpoint_name(&s.endpoints, &s.mapping)
+}
+
+/// What a button of the trial's figures does once the figure is drawn.
+#[derive(Clone, Copy)]
+enum FigureAction {
+    /// Show it on the page.
+    Show,
+    /// Save it as SVG.
+    Svg,
+    /// Save it as PNG at this many dots per inch.
+    Png(f64),
 }
 
 /// What to do with the whole trial's report input once every endpoint is analysed.
@@ -170,6 +182,42 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
             data,
         );
     };
+    // The figures of the trial: which, how wide, and the last one drawn (a data: URL of
+    // its SVG, its name, its width in CSS pixels) — local to the page, not in links.
+    let figure_kind = RwSignal::new(TrialFigure::KmPanels);
+    let figure_width = RwSignal::new(7.2);
+    let preview = RwSignal::new(None::<(String, String, u32)>);
+    let with_figure = move |action: FigureAction| {
+        let (kind, width) = (figure_kind.get_untracked(), figure_width.get_untracked());
+        with_trial(
+            Box::new(move |r| {
+                let f = trial_figure(kind, r, width)?;
+                let url = format!(
+                    "data:image/svg+xml;charset=utf-8,{}",
+                    String::from(js_sys::encode_uri_component(&f.svg))
+                );
+                preview.set(Some((url, kind.label().to_string(), f.width)));
+                match action {
+                    FigureAction::Show => Ok(()),
+                    FigureAction::Svg => {
+                        save_text(&format!("{}.svg", kind.key()), "image/svg+xml", &f.svg)
+                    }
+                    FigureAction::Png(dpi) => {
+                        spawn_local(async move {
+                            let r =
+                                save_png(kind.key(), f.svg, (f.width, f.height), f.width_in, dpi)
+                                    .await;
+                            if let Err(e) = r {
+                                status.set(Some(e));
+                            }
+                        });
+                        Ok(())
+                    }
+                }
+            }),
+            None,
+        );
+    };
     let download = move |name: &'static str, f: fn(&survcalc_core::Analysis) -> String| {
         outcome.with_untracked(|o| {
             if let Ok(a) = o {
@@ -263,17 +311,42 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
                         "Download KM table (CSV)"
                     </button>
-                    <Show when=move || session.with(|s| s.endpoints.len() > 1)>
-                        <button class="secondary" data-testid="save-panels" on:click=move |_| {
-                            with_trial(Box::new(|r| {
-                                let figs: Vec<KmFigure> = r.endpoints.iter().map(EndpointSection::km_figure).collect();
-                                save_text("kaplan-meier-panels.svg", "image/svg+xml", &km_panels_svg(&figs)?)
-                            }), None);
-                        }>
-                            "Download every endpoint's figure side by side (SVG, A/B)"
-                        </button>
-                    </Show>
                 </div>
+                <h4>"Figures of the trial"</h4>
+                <div class="grid">
+                    <label for="trial-figure">"Figure"</label>
+                    <select id="trial-figure" data-testid="trial-figure" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if let Some(k) = TrialFigure::ALL.into_iter().find(|k| k.key() == v) {
+                            figure_kind.set(k);
+                            preview.set(None);
+                        }
+                    }>
+                        {TrialFigure::ALL.into_iter().map(|k| view! {
+                            <option value=k.key() prop:selected=move || figure_kind.get() == k>{k.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="trial-figure-width">"Printed width"</label>
+                    <select id="trial-figure-width" data-testid="trial-figure-width" on:change=move |ev| {
+                        if let Ok(w) = event_target_value(&ev).parse::<f64>() {
+                            figure_width.set(w);
+                            preview.set(None);
+                        }
+                    }>
+                        {PRINT_WIDTHS.into_iter().map(|(w, label)| view! {
+                            <option value=w.to_string() prop:selected=move || (figure_width.get() - w).abs() < 1e-9>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="row">
+                    <button data-testid="trial-figure-show" on:click=move |_| with_figure(FigureAction::Show)>"Show"</button>
+                    <button class="secondary" data-testid="trial-figure-svg" on:click=move |_| with_figure(FigureAction::Svg)>"Download SVG"</button>
+                    <button class="secondary" data-testid="trial-figure-png" on:click=move |_| with_figure(FigureAction::Png(300.0))>"PNG (300 dpi)"</button>
+                    <button class="secondary" data-testid="trial-figure-png-600" on:click=move |_| with_figure(FigureAction::Png(600.0))>"PNG (600 dpi)"</button>
+                </div>
+                {move || preview.get().map(|(url, label, w)| view! {
+                    <img class="trial-figure" data-testid="trial-figure-preview" src=url alt=label style=format!("max-width: {w}px") />
+                })}
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary" data-testid="paper-table">
                         {move || text.get().map(|(_, rows, _)| {

@@ -277,6 +277,36 @@ struct AnalyzeArgs {
     /// With `--format html`: put the data itself in the report (left out by default).
     #[arg(long)]
     include_data: bool,
+    /// With `--format svg`: which figure of the trial, as the page's "Figures of the
+    /// trial" offers them.
+    #[arg(long, value_enum, default_value_t = FigureArg::KaplanMeierPanels)]
+    figure: FigureArg,
+    /// With `--format svg`: the printed width in inches (3.5 single column, 5.5, 7.2
+    /// double column).
+    #[arg(long, default_value_t = 7.2)]
+    width_in: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FigureArg {
+    KaplanMeierPanels,
+    CumulativeHazard,
+    ForestHazardRatios,
+    ResponseByArm,
+    AdverseEventsDotAndBar,
+}
+
+impl From<FigureArg> for survcalc_plot::trial::TrialFigure {
+    fn from(f: FigureArg) -> Self {
+        use survcalc_plot::trial::TrialFigure as T;
+        match f {
+            FigureArg::KaplanMeierPanels => T::KmPanels,
+            FigureArg::CumulativeHazard => T::HazardPanels,
+            FigureArg::ForestHazardRatios => T::Forest,
+            FigureArg::ResponseByArm => T::Response,
+            FigureArg::AdverseEventsDotAndBar => T::Adverse,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -330,6 +360,8 @@ enum Format {
     /// The self-contained HTML report (figure, sentences, tables, methods, data summary),
     /// as the page's "Download report (HTML)".
     Html,
+    /// One figure of the trial as SVG (`--figure`, `--width-in`), as the page's.
+    Svg,
 }
 
 fn main() -> ExitCode {
@@ -585,6 +617,12 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
             args.conf_level
         ));
     }
+    if !(2.0..=12.0).contains(&args.width_in) {
+        return Err(format!(
+            "--width-in {}: give a printed width between 2 and 12 inches, e.g. 3.5 (single column) or 7.2 (double column)",
+            args.width_in
+        ));
+    }
     options.km.conf_level = args.conf_level;
     options.cox.conf_level = args.conf_level;
     options.rmst_tau = args.tau;
@@ -624,11 +662,14 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
             }))
         }
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
-        Format::Html => {
+        Format::Html | Format::Svg => {
             let all = whole_trial()?;
+            let data = args
+                .include_data
+                .then(|| survcalc_core::report::table_csv(&table));
             let (response, ae) = binary_of(&table, &mapping);
             let x_label = |m: &Mapping| survcalc_plot::time_axis_title(m.analysis_unit());
-            survcalc_plot::html::report_html(&survcalc_plot::html::ReportInput {
+            let input = survcalc_plot::html::ReportInput {
                 endpoints: all
                     .iter()
                     .map(|(name, m, a)| survcalc_plot::html::EndpointSection {
@@ -645,11 +686,14 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 generated: &today(),
                 response: response.as_ref(),
                 ae: ae.as_ref(),
-                data_csv: args
-                    .include_data
-                    .then(|| survcalc_core::report::table_csv(&table))
-                    .as_deref(),
-            })
+                data_csv: data.as_deref(),
+            };
+            if matches!(args.format, Format::Svg) {
+                survcalc_plot::trial::trial_figure(args.figure.into(), &input, args.width_in)
+                    .map(|f| f.svg)
+            } else {
+                survcalc_plot::html::report_html(&input)
+            }
         }
         Format::Text => {
             let endpoint = endpoint_name(&endpoints(&table), &mapping);

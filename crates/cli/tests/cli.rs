@@ -373,3 +373,56 @@ fn report_formats() {
         "{text}"
     );
 }
+
+/// `--format svg` draws the page's figures of the trial: the forest plot at a printed
+/// width, and a sentence (not a panic) for a figure the data cannot have.
+#[test]
+fn trial_figures_as_svg() {
+    let (ok, example, _) = run(&["example"]);
+    assert!(ok);
+    let path = temp_file("example-figures.csv", example);
+    let (ok, svg, err) = run(&[
+        "analyze",
+        &path,
+        "--format",
+        "svg",
+        "--figure",
+        "forest-hazard-ratios",
+        "--width-in",
+        "3.5",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        svg.starts_with("<svg width=\"3.500in\""),
+        "{}",
+        &svg[..80.min(svg.len())]
+    );
+    assert!(svg.contains("OS: Sorafenib+HAIC vs Sorafenib") && svg.contains("HR (95% CI)"));
+    let (ok, svg, _) = run(&[
+        "analyze",
+        &path,
+        "--format",
+        "svg",
+        "--figure",
+        "response-by-arm",
+    ]);
+    assert!(ok && svg.contains("11 of 32"));
+    let csv = format!("{ROOT}/tests/fixtures/veteran.csv");
+    let (ok, _, err) = run(&[
+        "analyze",
+        &csv,
+        "--format",
+        "svg",
+        "--figure",
+        "adverse-events-dot-and-bar",
+    ]);
+    assert!(
+        !ok && err.contains("the trial has no adverse-event column"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&["analyze", &path, "--format", "svg", "--width-in", "40"]);
+    assert!(
+        !ok && err.contains("--width-in 40: give a printed width between 2 and 12 inches"),
+        "{err}"
+    );
+}

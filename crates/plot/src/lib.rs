@@ -17,12 +17,20 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 use survcalc_core::analysis::fmt_level;
 use survcalc_core::format::p_label;
 use survcalc_core::{Analysis, KmCurve};
 
+pub mod adverse;
+pub mod forest;
 pub mod html;
+pub mod response;
+mod sheet;
+pub mod trial;
+
+pub use sheet::SvgFigure;
 
 /// Colour-blind-safe palette (Okabe & Ito 2008): blue, vermillion, bluish green, reddish
 /// purple, orange, sky blue, yellow, black.
@@ -41,7 +49,7 @@ pub const PALETTE: [(u8, u8, u8); 8] = [
 #[derive(Debug, Clone)]
 pub struct KmFigure<'a> {
     /// One curve per group, in legend order.
-    pub curves: &'a [KmCurve],
+    pub curves: Cow<'a, [KmCurve]>,
     /// Each curve's median (for median lines), in the same order; may be empty.
     pub medians: Vec<Option<f64>>,
     /// The time-axis label, with its unit, e.g. "Time (months)".
@@ -56,13 +64,16 @@ pub struct KmFigure<'a> {
     pub ticks: Vec<f64>,
     /// What to show and how.
     pub options: FigureOptions,
+    /// Draw the cumulative hazard −ln S(t) of each curve instead of S (or 1 − S): with
+    /// [`KmFigure::cumulative_hazard`]'s curves, the Nelson–Aalen estimate and its band.
+    pub cumulative_hazard: bool,
 }
 
 impl<'a> KmFigure<'a> {
     /// The figure of an analysis: its curves, headline medians and annotation (HR and P).
     pub fn of(a: &'a Analysis, x_label: String, options: FigureOptions) -> KmFigure<'a> {
         KmFigure {
-            curves: &a.curves,
+            curves: Cow::Borrowed(&a.curves),
             medians: a
                 .summaries
                 .iter()
@@ -73,6 +84,63 @@ impl<'a> KmFigure<'a> {
             annotation: annotation(a),
             ticks: vec![],
             options,
+            cumulative_hazard: false,
+        }
+    }
+
+    /// The Nelson–Aalen cumulative hazard of an analysis (R `survfit(ctype = 1)$cumhaz`,
+    /// [`Analysis::cumulative_hazard`]) with a pointwise band, drawn as the Kaplan–Meier
+    /// figure is (the same legend, annotation and table).
+    ///
+    /// Each curve is the group's Kaplan–Meier curve with `surv` = exp(−H(t)) and the band
+    /// exp(−H_upper), exp(−H_lower), so that the figure's y = −ln(surv) is H itself; the
+    /// numbers at risk, events and censored are the group's own.
+    ///
+    /// # Formula
+    /// The vertical axis reads "Cumulative hazard (Nelson–Aalen)"; the band's level is the
+    /// Kaplan–Meier bands' (the methods paragraph states it).
+    ///
+    /// The band is log-transformed (as lifelines' `NelsonAalenFitter`), which keeps it
+    /// positive: H · exp(±z σ / H), σ = Aalen's standard error (R `std.chaz`),
+    /// z = Φ⁻¹(1 − α/2) at the analysis' Kaplan–Meier confidence level; none where H = 0.
+    pub fn cumulative_hazard(
+        a: &Analysis,
+        x_label: String,
+        options: FigureOptions,
+    ) -> KmFigure<'static> {
+        let level = a.options.km.conf_level;
+        let z = survcalc_core::numerics::qnorm(0.5 + level / 2.0);
+        let curves: Vec<KmCurve> = a
+            .curves
+            .iter()
+            .zip(&a.cumulative_hazard)
+            .map(|(c, h)| {
+                let mut c = c.clone();
+                c.surv = h.cumhaz.iter().map(|&x| (-x).exp()).collect();
+                let band = |sign: f64| -> Vec<Option<f64>> {
+                    h.cumhaz
+                        .iter()
+                        .zip(&h.std_chaz)
+                        .map(|(&x, &se)| {
+                            (x > 0.0 && se.is_finite())
+                                .then(|| (-(x * (sign * z * se / x).exp())).exp())
+                        })
+                        .collect()
+                };
+                c.lower = band(1.0);
+                c.upper = band(-1.0);
+                c
+            })
+            .collect();
+        KmFigure {
+            curves: Cow::Owned(curves),
+            medians: vec![],
+            x_label,
+            y_label: "Cumulative hazard (Nelson\u{2013}Aalen)".into(),
+            annotation: annotation(a),
+            ticks: vec![],
+            options,
+            cumulative_hazard: true,
         }
     }
 }
@@ -175,6 +243,8 @@ pub struct FigureOptions {
     /// The time-axis title; empty for the one from the unit ("Months since
     /// randomisation").
     pub x_title: String,
+    /// The height of a censor mark in points at the printed size (2–20; 6 by default).
+    pub censor_pt: f64,
 }
 
 impl Default for FigureOptions {
@@ -195,6 +265,7 @@ impl Default for FigureOptions {
             width_in: 7.2,
             y_title: String::new(),
             x_title: String::new(),
+            censor_pt: 6.0,
         }
     }
 }
@@ -205,6 +276,15 @@ impl FigureOptions {
     pub fn set_style(&mut self, style: FigureStyle) {
         self.style = style;
         self.ci_band = style == FigureStyle::Kmunicate;
+    }
+
+    /// The censor marks' height in points, within 2–20.
+    pub fn censor_height(&self) -> f64 {
+        if self.censor_pt.is_finite() {
+            self.censor_pt.clamp(2.0, 20.0)
+        } else {
+            6.0
+        }
     }
 
     /// The printed width, within 2–12 inches.
@@ -221,8 +301,9 @@ impl FigureOptions {
     pub fn size_px(&self, arms: usize) -> (u32, u32) {
         let w = self.print_width() * 96.0;
         let line = text_pt::TICKS * 4.0 / 3.0 * 1.45;
-        // A single-column figure needs a taller plot for its curves to read.
-        let plot = (w * 0.6).clamp(260.0, 520.0);
+        // A single-column figure needs a taller plot for its curves to read (the legend
+        // and the annotation often take lines above it there).
+        let plot = (w * 0.6).clamp(310.0, 520.0);
         let table = match self.style {
             FigureStyle::Minimal => 0.0,
             FigureStyle::Kmunicate => arms as f64 * (line * 4.0 + 6.0) + 8.0,
@@ -424,9 +505,9 @@ struct TableBlock<'a> {
 }
 
 /// The table the style draws under the plot.
-fn table_blocks<'a>(fig: &KmFigure<'a>) -> Vec<TableBlock<'a>> {
+fn table_blocks<'a>(fig: &'a KmFigure) -> Vec<TableBlock<'a>> {
     let o = &fig.options;
-    let curves = fig.curves;
+    let curves: &'a [KmCurve] = &fig.curves;
     match o.style {
         FigureStyle::Minimal => Vec::new(),
         FigureStyle::Kmunicate => curves
@@ -614,7 +695,39 @@ pub fn draw_km<DB: DrawingBackend>(
     let ticks: Vec<f64> = ticks.into_iter().filter(|&t| t <= x_end + 1e-9).collect();
     // A little room left of 0 so that the first table column clears the row labels.
     let x_start = -0.03 * x_end;
-    let y_top = o.y_of(if o.cumulative_incidence { 0.0 } else { 1.0 }) * 1.02;
+    let hazard = fig.cumulative_hazard;
+    // The plotted value of a curve's `surv`: −ln S for the cumulative hazard.
+    let y = |s: f64| {
+        if hazard {
+            -s.max(f64::MIN_POSITIVE).ln()
+        } else {
+            o.y_of(s)
+        }
+    };
+    let y_top = if hazard {
+        // Up to the highest curve or band drawn (within the time axis), rounded up.
+        let top = fig
+            .curves
+            .iter()
+            .flat_map(|c| {
+                // The band is drawn between one time and the next: none after the last.
+                let banded = c.time.len().saturating_sub(1);
+                c.time
+                    .iter()
+                    .zip(c.surv.iter().zip(&c.lower))
+                    .enumerate()
+                    .filter(|(_, (t, _))| **t <= x_end)
+                    .map(move |(j, (_, (s, lo)))| {
+                        let band = lo.filter(|_| j < banded).unwrap_or(*s);
+                        y(band).max(y(*s))
+                    })
+            })
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        hazard_axis_end(top)
+    } else {
+        o.y_of(if o.cumulative_incidence { 0.0 } else { 1.0 }) * 1.02
+    };
     let blocks = table_blocks(fig);
     let line_h = (em * 1.5).round() as u32;
     let caption_h = line_h + px(2.0);
@@ -652,7 +765,6 @@ pub fn draw_km<DB: DrawingBackend>(
         }
         builder.build_cartesian_2d(TickAxis::new(x_start..x_end, ticks.clone()), 0.0..y_top)
     };
-    let y = |s: f64| o.y_of(s);
     let curve_points: Vec<Vec<(f64, f64)>> = fig
         .curves
         .iter()
@@ -694,7 +806,7 @@ pub fn draw_km<DB: DrawingBackend>(
         }
         let mut obstacles = Vec::new();
         if o.ci_band {
-            for c in fig.curves {
+            for c in fig.curves.iter() {
                 for j in 0..c.time.len().saturating_sub(1) {
                     if let (Some(lo), Some(hi)) = (
                         c.lower.get(j).copied().flatten(),
@@ -714,7 +826,7 @@ pub fn draw_km<DB: DrawingBackend>(
         let corners = legend_corners(
             plot,
             (legend_w as i32, legend_h as i32),
-            o.cumulative_incidence,
+            o.cumulative_incidence || hazard,
         );
         let legend = corners.into_iter().find(|&b| {
             !obstacles.iter().any(|r| overlaps(b, *r))
@@ -778,7 +890,13 @@ pub fn draw_km<DB: DrawingBackend>(
         .x_label_formatter(&|v| tick_label(*v))
         .y_labels(6)
         .y_label_formatter(&|v| {
-            if percent {
+            if hazard {
+                if y_top < 1.0 {
+                    format!("{v:.2}")
+                } else {
+                    format!("{v:.1}")
+                }
+            } else if percent {
                 format!("{v:.0}")
             } else {
                 format!("{v:.1}")
@@ -803,7 +921,7 @@ pub fn draw_km<DB: DrawingBackend>(
             }))?;
         }
     }
-    if o.median_lines {
+    if o.median_lines && !hazard {
         let half = y(0.5);
         let style = BLACK.mix(0.55).stroke_width(px(0.6));
         // Only where the median is reached (an open-ended curve has none to draw).
@@ -822,7 +940,12 @@ pub fn draw_km<DB: DrawingBackend>(
             ))?;
         }
     }
-    let tick_h = 0.02 * y_top;
+    // Half a censor mark in data units: its height in points over the plot's pixels.
+    let plot_px = {
+        let (_, yr) = chart.plotting_area().get_pixel_range();
+        f64::from((yr.end - yr.start).max(1))
+    };
+    let tick_h = o.censor_height() / 2.0 * ppt / plot_px * y_top;
     let line_w = px(1.1);
     for (i, c) in fig.curves.iter().enumerate() {
         let color = group_color(i);
@@ -1019,6 +1142,21 @@ pub fn draw_km<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The end of a cumulative-hazard axis whose highest value is `top`: 1.05 × top rounded up
+/// to 1, 2 or 5 times a power of ten's tenth (0.1 at least).
+fn hazard_axis_end(top: f64) -> f64 {
+    let want = (top * 1.05).max(0.1);
+    let step = 10f64.powf(want.log10().floor()) / 10.0;
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        let s = step * m;
+        let end = (want / s).ceil() * s;
+        if end / want < 1.25 {
+            return end;
+        }
+    }
+    want
+}
+
 /// The figure as an SVG document of `width` × `height` pixels (its coordinates), sized
 /// in inches at the printed width ([`FigureOptions::width_in`]) so that a journal's
 /// system, Word or Illustrator places it at that size with its text in points.
@@ -1031,11 +1169,12 @@ pub fn km_svg(fig: &KmFigure, width: u32, height: u32) -> Result<String, String>
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw_km(&root, fig).map_err(|e| e.to_string())?;
     }
-    let w_in = fig.options.print_width();
-    let h_in = w_in * f64::from(height) / f64::from(width.max(1));
-    let from = format!("<svg width=\"{width}\" height=\"{height}\"");
-    let to = format!("<svg width=\"{w_in:.3}in\" height=\"{h_in:.3}in\"");
-    Ok(out.replacen(&from, &to, 1))
+    Ok(sheet::size_in_inches(
+        &out,
+        width,
+        height,
+        fig.options.print_width(),
+    ))
 }
 
 /// The figure as an SVG at its own size: [`FigureOptions::size_px`] for its arms.
@@ -1152,13 +1291,14 @@ pub fn endpoint_y_title(endpoint: &str, o: &FigureOptions) -> String {
     }
 }
 
-/// Several figures side by side as one SVG, labelled A, B, … in bold at their top left,
+/// Several figures side by side as one SVG, labelled A, B, … in bold at their top left
+/// (one figure alone has no letter),
 /// as trial papers print OS and PFS: each panel is [`km_svg_print`] at its own printed
 /// width, and the whole is as wide as they are together.
 ///
 /// # Errors
 /// As [`km_svg`].
-pub fn km_panels_svg(figs: &[KmFigure]) -> Result<String, String> {
+pub fn km_panels_svg(figs: &[KmFigure]) -> Result<SvgFigure, String> {
     let mut inner = String::new();
     let (mut x, mut height, mut width_in) = (0u32, 0u32, 0.0f64);
     let label_pt = text_pt::TITLE + 1.0;
@@ -1180,17 +1320,24 @@ pub fn km_panels_svg(figs: &[KmFigure]) -> Result<String, String> {
         let letter = char::from(b'A' + (k % 26) as u8);
         let size = label_pt * 96.0 / 72.0;
         inner.push_str(&body);
-        inner.push_str(&format!(
+        if figs.len() > 1 {
+            inner.push_str(&format!(
             "<text x=\"{}\" y=\"{:.1}\" font-family=\"sans-serif\" font-size=\"{size:.1}\" font-weight=\"bold\">{letter}</text>\n",
             x + 2,
             size
         ));
+        }
         x += w;
         height = height.max(h);
         width_in += fig.options.print_width();
     }
     let height_in = width_in * f64::from(height) / f64::from(x.max(1));
-    Ok(format!(
-        "<svg width=\"{width_in:.3}in\" height=\"{height_in:.3}in\" viewBox=\"0 0 {x} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect width=\"{x}\" height=\"{height}\" fill=\"#ffffff\"/>\n{inner}</svg>\n"
-    ))
+    Ok(SvgFigure {
+        svg: format!(
+            "<svg width=\"{width_in:.3}in\" height=\"{height_in:.3}in\" viewBox=\"0 0 {x} {height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<rect width=\"{x}\" height=\"{height}\" fill=\"#ffffff\"/>\n{inner}</svg>\n"
+        ),
+        width: x,
+        height,
+        width_in,
+    })
 }

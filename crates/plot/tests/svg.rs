@@ -31,13 +31,14 @@ fn classic() -> FigureOptions {
 
 fn figure_with(curves: &[survcalc_core::KmCurve], options: FigureOptions, name: &str) -> String {
     let fig = KmFigure {
-        curves,
+        curves: curves.into(),
         medians: vec![Some(7.35), Some(16.8)],
         x_label: "Time (months)".into(),
         y_label: String::new(),
         annotation: Some("HR 0.28".into()),
         ticks: vec![],
         options,
+        cumulative_hazard: false,
     };
     let svg = km_svg(&fig, 800, 600).expect("draws");
     let _ = std::fs::create_dir_all(concat!(env!("CARGO_TARGET_TMPDIR"), "/svg"));
@@ -152,6 +153,39 @@ fn censor_marks_at_censored_times() {
         let censored = c.censor_marks().count();
         assert!(censored > 0);
         assert_eq!(marks, censored, "group {}", c.group);
+    }
+}
+
+/// The censor marks' height follows `censor_pt`, in points at the printed size.
+#[test]
+fn censor_marks_are_as_tall_as_asked() {
+    let curves = example_curves();
+    for pt in [4.0, 6.0, 12.0] {
+        let o = FigureOptions {
+            censor_pt: pt,
+            ..FigureOptions::default()
+        };
+        // 800 px for 7.2 in: 800 / (7.2 · 72) pixels per point.
+        let svg = figure_with(&curves, o, &format!("censor-{pt}"));
+        let want = pt * 800.0 / (7.2 * 72.0);
+        let col = hex(group_color(0));
+        let heights: Vec<f64> = elements(&svg, "polyline")
+            .into_iter()
+            .filter(|e| {
+                e.contains(&format!("stroke=\"{col}\"")) && e.contains("stroke-width=\"1\"")
+            })
+            .map(|e| {
+                let p = points(e);
+                (p[1].1 - p[0].1).abs()
+            })
+            .collect();
+        assert!(!heights.is_empty());
+        for h in heights {
+            assert!(
+                (h - want).abs() <= 1.5,
+                "{pt} pt: a mark {h} px tall, want {want:.1}"
+            );
+        }
     }
 }
 
@@ -530,13 +564,14 @@ fn text_is_legible_at_every_printed_width() {
         };
         let (w, h) = o.size_px(curves.len());
         let fig = KmFigure {
-            curves: &curves,
+            curves: curves.as_slice().into(),
             medians: vec![],
             x_label: "Months since randomisation".into(),
             y_label: "Overall survival (%)".into(),
             annotation: Some("HR 0.28 (95% CI: 0.15, 0.53); log-rank P < .001".into()),
             ticks: vec![],
             options: o,
+            cumulative_hazard: false,
         };
         let svg = km_svg(&fig, w, h).expect("draws");
         let _ = std::fs::write(
@@ -658,18 +693,28 @@ fn the_annotation_never_covers_a_curve_or_band() {
     for (name, text, m) in &cases {
         let t = survcalc_core::Table::parse(text).expect("table");
         let a = analyze(&t, m, &AnalysisOptions::default()).expect("analysis");
-        for style in FigureStyle::ALL {
+        // Each style of the survival figure, and the cumulative hazard (which rises).
+        let figures = FigureStyle::ALL
+            .into_iter()
+            .map(|style| (style, false))
+            .chain([(FigureStyle::Kmunicate, true)]);
+        for (style, hazard) in figures {
             let mut o = FigureOptions::default();
             o.set_style(style);
-            let fig = KmFigure::of(&a, "Months since randomisation".into(), o.clone());
+            let fig = if hazard {
+                KmFigure::cumulative_hazard(&a, "Months since randomisation".into(), o.clone())
+            } else {
+                KmFigure::of(&a, "Months since randomisation".into(), o.clone())
+            };
             let note = fig.annotation.clone().expect("two arms: an annotation");
             let (w, h) = o.size_px(a.curves.len());
             let svg = km_svg(&fig, w, h).expect("draws");
             let _ = std::fs::write(
                 format!(
-                    "{}/svg/annotation-{name}-{}.svg",
+                    "{}/svg/annotation-{name}-{}{}.svg",
                     env!("CARGO_TARGET_TMPDIR"),
-                    style.key()
+                    style.key(),
+                    if hazard { "-hazard" } else { "" }
                 ),
                 &svg,
             );
@@ -754,7 +799,7 @@ fn panels_side_by_side_with_their_own_options() {
             f
         })
         .collect();
-    let svg = km_panels_svg(&figs).expect("draws");
+    let svg = km_panels_svg(&figs).expect("draws").svg;
     let _ = std::fs::write(
         format!("{}/svg/panels.svg", env!("CARGO_TARGET_TMPDIR")),
         &svg,
@@ -793,13 +838,14 @@ fn the_title_is_drawn_once() {
         let (w, h) = o.size_px(curves.len());
         let svg = km_svg(
             &KmFigure {
-                curves: &curves,
+                curves: curves.as_slice().into(),
                 medians: vec![],
                 x_label: "Months".into(),
                 y_label: String::new(),
                 annotation: Some("HR 0.28 (95% CI: 0.15, 0.53); log-rank P < .001".into()),
                 ticks: vec![],
                 options: o,
+                cumulative_hazard: false,
             },
             w,
             h,

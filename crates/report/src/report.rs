@@ -665,7 +665,7 @@ fn proportion_phrase(p: &survcalc_stats::binary::Proportion, style: TextStyle) -
 
 /// What a response column measures, in words: best overall response (`bor`,
 /// `best_response`, `orr`) is the objective response; any other name as its words.
-fn response_words(column: &str) -> String {
+pub fn response_words(column: &str) -> String {
     let n = column.to_lowercase().replace(['.', ' ', '-'], "_");
     if matches!(
         n.as_str(),

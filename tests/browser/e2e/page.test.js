@@ -1400,8 +1400,9 @@ test('each endpoint keeps its own figure title and axis; the y axis names the en
     await settle(page);
     assert.equal(await page.inputValue('[data-testid="fig-title"]'), 'PFS by arm');
     // OS and PFS side by side, A and B, each with its own title.
+    await page.selectOption('[data-testid="trial-figure"]', 'kaplan-meier-panels');
     const download = page.waitForEvent('download');
-    await page.click('[data-testid="save-panels"]');
+    await page.click('[data-testid="trial-figure-svg"]');
     const panels = fs.readFileSync(await (await download).path(), 'utf8');
     assert.equal((panels.match(/<svg /g) || []).length, 3, 'the whole and two panels');
     assert.ok(panels.includes('Overall survival by arm') && panels.includes('PFS by arm'));
@@ -1413,3 +1414,120 @@ test('each endpoint keeps its own figure title and axis; the y axis names the en
   }
 });
 
+
+// The ink of a PNG in greyscale, as horizontal runs ([length, x, y], longest first)
+// attributed to the arm whose colour the run's pixels had: with colour gone, the solid arm still draws long runs and the dashed
+// arm only dash-long ones (issue 14's greyscale check).
+async function greyRuns(page, b64, colours) {
+  return page.evaluate(async ({ data, colours }) => {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const c = document.createElement('canvas');
+    c.width = bitmap.width;
+    c.height = bitmap.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(bitmap, 0, 0);
+    const px = ctx.getImageData(0, 0, c.width, c.height).data;
+    const grey = (i) => 0.299 * px[i] + 0.587 * px[i + 1] + 0.114 * px[i + 2];
+    const arm = (i) => {
+      let best = -1, bestD = 45;
+      colours.forEach(([r, g, b], k) => {
+        const d = Math.hypot(px[i] - r, px[i + 1] - g, px[i + 2] - b);
+        if (d < bestD) { best = k; bestD = d; }
+      });
+      return best;
+    };
+    const runs = colours.map(() => []);
+    for (let y = 0; y < c.height; y++) {
+      let start = -1, votes = colours.map(() => 0);
+      for (let x = 0; x <= c.width; x++) {
+        const i = 4 * (y * c.width + x);
+        const ink = x < c.width && grey(i) < 170;
+        if (ink) {
+          if (start < 0) { start = x; votes = colours.map(() => 0); }
+          const k = arm(i);
+          if (k >= 0) votes[k]++;
+        } else if (start >= 0) {
+          const len = x - start;
+          const k = votes.indexOf(Math.max(...votes));
+          // Only runs of one arm's colour: where the curves coincide (both at 100% before
+          // the first event) the dashes lie over the solid line.
+          if (votes[k] >= 0.8 * len) runs[k].push([len, start, y]);
+          start = -1;
+        }
+      }
+    }
+    return { runs: runs.map((r) => r.sort((a, b) => b[0] - a[0]).slice(0, 20)), size: [c.width, c.height], greys: colours.map(([r, g, b]) => 0.299 * r + 0.587 * g + 0.114 * b) };
+  }, { data: b64, colours });
+}
+
+test('every figure of a trial paper downloads as SVG and PNG; in greyscale the arms stay apart by their dashes', async (t) => {
+  const { context, page, errors } = await openPage(browser, base);
+  const shots = path.join(ROOT, 'tests/browser/screenshots');
+  fs.mkdirSync(shots, { recursive: true });
+  try {
+    const download = async (testid) => {
+      const d = page.waitForEvent('download');
+      await page.click(`[data-testid="${testid}"]`);
+      const file = path.join(fs.mkdtempSync('/tmp/survcalc-fig-'), (await d).suggestedFilename());
+      await (await d).saveAs(file);
+      return file;
+    };
+    const expected = {
+      'kaplan-meier-panels': ['Overall survival (%)', 'Progression-free survival (%)', 'At risk'],
+      'cumulative-hazard': ['Cumulative hazard (Nelson\u2013Aalen)', 'At risk'],
+      'forest-hazard-ratios': ['HR (95% CI)', 'OS: Sorafenib+HAIC vs Sorafenib', 'PFS: Sorafenib+HAIC vs Sorafenib', 'Cox model, Efron ties, Wald CI'],
+      'response-by-arm': ['Response (%)', '1 of 32', '11 of 32', 'Clopper\u2013Pearson'],
+      'adverse-events-dot-and-bar': ['Hand\u2013foot syndrome', 'Risk difference, % points (95% CI)', 'Newcombe hybrid score'],
+    };
+    // The core's numbers on the forest plot: each endpoint's HR as the headline shows it.
+    const core = coreReport(exampleCsv());
+    const hr = core.cox.terms[0];
+    expected['forest-hazard-ratios'].push(`${hr.hr.toFixed(2)} (${hr.hr_lower.toFixed(2)}\u2013${hr.hr_upper.toFixed(2)})`);
+    for (const [key, texts] of Object.entries(expected)) {
+      await page.selectOption('[data-testid="trial-figure"]', key);
+      const file = await download('trial-figure-svg');
+      assert.equal(path.basename(file), `${key}.svg`);
+      const svg = fs.readFileSync(file, 'utf8');
+      assert.ok(svg.includes('width="7.200in"') || key.endsWith('panels') || key === 'cumulative-hazard', `${key}: printed width`);
+      for (const t of texts) assert.ok(svg.includes(t), `${key}: "${t}" in the SVG`);
+      // The page shows what was saved.
+      await page.waitForFunction(() => document.querySelector('[data-testid="trial-figure-preview"]')?.naturalWidth > 0);
+      await page.locator('[data-testid="trial-figure-preview"]').screenshot({ path: path.join(shots, `figure-${key}.png`) });
+    }
+    t.diagnostic('screenshots: tests/browser/screenshots/figure-*.png');
+    // A single-column PNG at 600 dpi: 3.5 in = 2100 px, recorded in pHYs.
+    await page.selectOption('[data-testid="trial-figure"]', 'forest-hazard-ratios');
+    await page.selectOption('[data-testid="trial-figure-width"]', '3.5');
+    const png = fs.readFileSync(await download('trial-figure-png-600'));
+    assert.equal(png.readUInt32BE(16), 2100);
+    assert.equal(png.readUInt32BE(png.indexOf(Buffer.from('pHYs')) + 4), 23622);
+    await page.locator('[data-testid="trial-figure"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'trial-figures-1440.png') });
+    // Each style of the Kaplan–Meier figure at single and double column, for review.
+    await page.click('[data-testid="figure-options"] summary');
+    for (const style of ['kmunicate', 'classic', 'minimal']) {
+      for (const width of ['3.5', '7.2']) {
+        await page.selectOption('[data-testid="fig-style"]', style);
+        await page.selectOption('[data-testid="fig-width"]', width);
+        await settle(page);
+        await page.locator('[data-testid="km-canvas"]').screenshot({ path: path.join(shots, `km-${style}-${width}in.png`) });
+      }
+    }
+    await page.selectOption('[data-testid="fig-style"]', 'kmunicate');
+    await page.selectOption('[data-testid="fig-width"]', '7.2');
+    await settle(page);
+    // Greyscale: the Kaplan–Meier PNG at 300 dpi (KMunicate, the default), its arms' runs.
+    const km = fs.readFileSync(await download('save-png')).toString('base64');
+    const { runs, greys } = await greyRuns(page, km, [[0, 114, 178], [213, 94, 0]]);
+    const dashPx = (5 / 72) * 300; // arm 2's dash: 5 pt at 300 dpi
+    assert.ok(runs[0].length > 0 && runs[1].length > 0, 'both arms have ink');
+    assert.ok(runs[0][0][0] > 5 * dashPx, `the solid arm draws long runs (${runs[0][0]})`);
+    assert.ok(runs[1][0][0] <= dashPx * 1.5, `the dashed arm's longest run is a dash (${runs[1][0]}; dash ${dashPx.toFixed(0)} px)`);
+    assert.ok(runs[1].length >= 20 && runs[1][19][0] >= dashPx * 0.8, 'the dashed arm draws whole dashes');
+    assert.ok(Math.abs(greys[0] - greys[1]) < 40, `in grey the colours are close (${greys.map((g) => g.toFixed(0))}): the dashes are what tells them apart`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

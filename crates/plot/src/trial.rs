@@ -1,0 +1,276 @@
+//! The figures of a trial paper, made from the whole trial ([`ReportInput`]): every
+//! endpoint's Kaplan–Meier curves side by side (A/B), the cumulative hazards, the forest
+//! plot of hazard ratios, the response by arm, and the adverse events' dot-and-bar
+//! figure. Each is an [`SvgFigure`] at a printed width, which the page saves as SVG or
+//! paints as PNG.
+
+use crate::adverse::{ae_dot_svg, AeDotFigure, AeDotRow, Difference};
+use crate::forest::{forest_svg, ForestFigure, ForestRow};
+use crate::html::ReportInput;
+use crate::response::{bars_svg, Bar, BarFigure};
+use crate::sheet::SvgFigure;
+use crate::{km_panels_svg, KmFigure};
+use survcalc_core::adverse::{AeLevel, AeTable};
+use survcalc_core::binary::{risk_difference, RiskDifferenceMethod, TwoByTwo};
+use survcalc_core::format::p_label;
+use survcalc_core::response::ResponseAnalysis;
+
+/// A figure of the trial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrialFigure {
+    /// Each endpoint's Kaplan–Meier figure (its own options), side by side, A, B, ….
+    KmPanels,
+    /// Each endpoint's Nelson–Aalen cumulative hazard with its band, side by side.
+    HazardPanels,
+    /// Hazard ratios of every endpoint, each arm versus the reference.
+    Forest,
+    /// The response rate by arm with exact intervals.
+    Response,
+    /// Adverse events: incidence by arm and the risk difference per term.
+    Adverse,
+}
+
+impl TrialFigure {
+    /// Every figure, in the order the page offers them.
+    pub const ALL: [TrialFigure; 5] = [
+        TrialFigure::KmPanels,
+        TrialFigure::HazardPanels,
+        TrialFigure::Forest,
+        TrialFigure::Response,
+        TrialFigure::Adverse,
+    ];
+
+    /// The figure's key (a file name's stem, a menu value).
+    pub fn key(self) -> &'static str {
+        match self {
+            TrialFigure::KmPanels => "kaplan-meier-panels",
+            TrialFigure::HazardPanels => "cumulative-hazard",
+            TrialFigure::Forest => "forest-hazard-ratios",
+            TrialFigure::Response => "response-by-arm",
+            TrialFigure::Adverse => "adverse-events-dot-and-bar",
+        }
+    }
+
+    /// The figure's name on the page.
+    pub fn label(self) -> &'static str {
+        match self {
+            TrialFigure::KmPanels => "Kaplan–Meier curves, every endpoint side by side (A, B)",
+            TrialFigure::HazardPanels => "Cumulative hazard (Nelson–Aalen), every endpoint",
+            TrialFigure::Forest => "Forest plot of hazard ratios",
+            TrialFigure::Response => "Response by arm (exact 95% CI)",
+            TrialFigure::Adverse => "Adverse events: incidence and risk difference (dot-and-bar)",
+        }
+    }
+}
+
+/// Each endpoint's figure for panels `width_in` wide together, each at least a single
+/// column (3.5 in) so that its legend and table keep their 9-pt text.
+fn panels(r: &ReportInput, width_in: f64, hazard: bool) -> Result<SvgFigure, String> {
+    if r.endpoints.is_empty() {
+        return Err("no endpoint could be analysed".into());
+    }
+    let each = (width_in / r.endpoints.len() as f64).max(3.5);
+    let figs: Vec<KmFigure> = r
+        .endpoints
+        .iter()
+        .map(|e| {
+            let mut o = e.figure.clone();
+            o.width_in = each;
+            if hazard {
+                KmFigure::cumulative_hazard(e.analysis, e.x_label.clone(), o)
+            } else {
+                let mut f = KmFigure::of(e.analysis, e.x_label.clone(), o);
+                f.y_label = crate::endpoint_y_title(&e.endpoint, &f.options);
+                f
+            }
+        })
+        .collect();
+    km_panels_svg(&figs)
+}
+
+/// The forest plot's rows: each endpoint's headline HR with two arms (the preset's
+/// method), or its Cox model's terms (each arm versus the reference) with more.
+pub fn forest_figure(r: &ReportInput, width_in: f64) -> Result<ForestFigure, String> {
+    let mut rows = Vec::new();
+    let mut methods: Vec<String> = Vec::new();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut level = 0.95;
+    for e in &r.endpoints {
+        let a = e.analysis;
+        if let Some(h) = a.headline_hr() {
+            rows.push(ForestRow {
+                label: format!("{}: {} vs {}", e.endpoint, h.group, h.reference),
+                hr: h.hr,
+                lower: h.lower,
+                upper: h.upper,
+            });
+            pairs.push((h.group.clone(), h.reference.clone()));
+            level = h.conf_level;
+            methods.push(h.method.clone());
+        } else if let Some(c) = a
+            .cox
+            .as_ref()
+            .filter(|c| c.is_reliable() && c.terms.len() > 1)
+        {
+            for t in &c.terms {
+                rows.push(ForestRow {
+                    label: format!("{}: {} vs {}", e.endpoint, t.level, c.reference),
+                    hr: t.hr,
+                    lower: t.hr_lower,
+                    upper: t.hr_upper,
+                });
+                pairs.push((t.level.clone(), c.reference.clone()));
+            }
+            level = c.options.conf_level;
+            methods.push(format!(
+                "Cox model, {} ties, Wald CI",
+                c.options.ties.name()
+            ));
+        }
+    }
+    if rows.is_empty() {
+        return Err(
+            "no endpoint has a hazard ratio (one group, or the Cox model did not converge)".into(),
+        );
+    }
+    methods.dedup();
+    let favours = pairs
+        .first()
+        .filter(|p| pairs.iter().all(|q| q == *p))
+        .cloned();
+    Ok(ForestFigure {
+        rows,
+        conf_level: level,
+        favours,
+        method: format!("Hazard ratios: {}.", methods.join("; ")),
+        width_in,
+    })
+}
+
+/// The response bars: each arm's proportion with its Clopper–Pearson interval, and the
+/// Fisher's exact P.
+pub fn response_figure(r: &ResponseAnalysis, width_in: f64) -> BarFigure {
+    let bars = r
+        .arms
+        .iter()
+        .map(|a| Bar {
+            label: a.group.clone(),
+            x: a.proportion.x,
+            n: a.proportion.n,
+            estimate: a.proportion.estimate,
+            lower: a.proportion.clopper_pearson.lower,
+            upper: a.proportion.clopper_pearson.upper,
+        })
+        .collect();
+    let p = match (r.comparisons.as_slice(), &r.overall) {
+        ([c], _) => Some(c.fisher.p_value),
+        (_, Some(o)) => Some(o.p_value),
+        _ => None,
+    };
+    let level = r
+        .arms
+        .first()
+        .map_or(0.95, |a| a.proportion.clopper_pearson.level);
+    let words = survcalc_core::report::response_words(&r.outcome);
+    let mut title: Vec<char> = words.chars().collect();
+    if let Some(c) = title.first_mut() {
+        *c = c.to_ascii_uppercase();
+    }
+    BarFigure {
+        bars,
+        y_title: format!("{} (%)", title.into_iter().collect::<String>()),
+        note: p.map(|p| format!("Fisher's exact test {}", p_label(p))),
+        method: format!(
+            "Whiskers: {}% CI, exact (Clopper\u{2013}Pearson).",
+            survcalc_core::analysis::fmt_level(level)
+        ),
+        width_in,
+    }
+}
+
+/// Most terms the adverse-event figure shows (the table keeps them all).
+pub const MAX_AE_TERMS: usize = 40;
+
+/// The dot-and-bar figure of the table's terms (all grades within its grade range):
+/// each arm's incidence, and each other arm's risk difference from the first with the
+/// Newcombe hybrid score interval (95%).
+pub fn ae_figure(t: &AeTable, width_in: f64) -> AeDotFigure {
+    let level = 0.95;
+    let rows = t
+        .rows
+        .iter()
+        .filter(|r| r.level == AeLevel::AllGrades)
+        .take(MAX_AE_TERMS)
+        .map(|r| {
+            let base = (r.counts.first().copied(), r.at_risk.first().copied());
+            let differences = (1..t.arms.len())
+                .map(|k| {
+                    let (Some(x2), Some(n2)) = base else {
+                        return None;
+                    };
+                    let table = TwoByTwo {
+                        x1: *r.counts.get(k)?,
+                        n1: *r.at_risk.get(k)?,
+                        x2,
+                        n2,
+                    };
+                    let d = risk_difference(&table, level, RiskDifferenceMethod::Newcombe).ok()?;
+                    Some(Difference {
+                        estimate: 100.0 * d.estimate,
+                        lower: 100.0 * d.conf_int.lower,
+                        upper: 100.0 * d.conf_int.upper,
+                    })
+                })
+                .collect();
+            AeDotRow {
+                term: r.term.clone(),
+                percent: r.percent.clone(),
+                differences,
+            }
+        })
+        .collect();
+    AeDotFigure {
+        arms: t.arms.clone(),
+        at_risk: t.at_risk.clone(),
+        rows,
+        conf_level: level,
+        method: format!(
+            "Patients with the event at any grade{}; differences with the {}.",
+            t.options
+                .grades
+                .map(|g| if g.min == g.max {
+                    format!(" (grade {})", g.min)
+                } else {
+                    format!(" (grades {}\u{2013}{})", g.min, g.max)
+                })
+                .unwrap_or_default(),
+            RiskDifferenceMethod::Newcombe.name()
+        ),
+        width_in,
+    }
+}
+
+/// One figure of the trial at `width_in` inches.
+///
+/// # Errors
+/// A sentence when the trial has nothing for the figure (no response column, no adverse
+/// event, a single arm) or plotters fails.
+pub fn trial_figure(
+    kind: TrialFigure,
+    r: &ReportInput,
+    width_in: f64,
+) -> Result<SvgFigure, String> {
+    match kind {
+        TrialFigure::KmPanels => panels(r, width_in, false),
+        TrialFigure::HazardPanels => panels(r, width_in, true),
+        TrialFigure::Forest => forest_svg(&forest_figure(r, width_in)?),
+        TrialFigure::Response => match r.response {
+            Some(resp) => bars_svg(&response_figure(resp, width_in)),
+            None => Err("the trial has no response column (one named response, bor or orr, or chosen under \u{201c}Choose the response and adverse-event columns\u{201d} on the page)".into()),
+        },
+        TrialFigure::Adverse => match r.ae {
+            Some(t) => ae_dot_svg(&ae_figure(t, width_in)),
+            None => Err("the trial has no adverse-event column (columns named ae_\u{2026} or \u{2026}_grade, or chosen under \u{201c}Choose the response and adverse-event columns\u{201d} on the page)".into()),
+        },
+    }
+}
