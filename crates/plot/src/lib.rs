@@ -728,7 +728,24 @@ pub fn draw_km<DB: DrawingBackend>(
     } else {
         o.y_of(if o.cumulative_incidence { 0.0 } else { 1.0 }) * 1.02
     };
-    let blocks = table_blocks(fig);
+    let mut blocks = table_blocks(fig);
+    // The left label area of the plot and the table: room for the y ticks and title, or
+    // for the table's longest row label (an arm in the classic table), up to 35% of the
+    // width; a label longer than that ends in "…".
+    let char_w = 0.56 * em;
+    let longest = blocks
+        .iter()
+        .flat_map(|b| b.rows.iter().map(|r| r.label.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let label_area = (f_tick * 3 + f_axis + px(6.0))
+        .max(((longest as f64 * char_w).ceil() as u32 + px(8.0)).min(w * 35 / 100));
+    let fits = ((f64::from(label_area.saturating_sub(px(8.0))) / char_w) as usize).max(2);
+    for row in blocks.iter_mut().flat_map(|b| b.rows.iter_mut()) {
+        if row.label.chars().count() > fits {
+            row.label = row.label.chars().take(fits - 1).chain(['…']).collect();
+        }
+    }
     let line_h = (em * 1.5).round() as u32;
     let caption_h = line_h + px(2.0);
     let table_h: u32 = blocks
@@ -758,7 +775,7 @@ pub fn draw_km<DB: DrawingBackend>(
         builder
             .margin(margin)
             .x_label_area_size(f_tick + f_axis + px(9.0))
-            .y_label_area_size(f_tick * 3 + f_axis + px(6.0));
+            .y_label_area_size(label_area);
         if !o.title.trim().is_empty() {
             let text = if probe { " " } else { o.title.trim() };
             builder.caption(text, ("sans-serif", f_title));
@@ -844,7 +861,7 @@ pub fn draw_km<DB: DrawingBackend>(
     drop(probe);
     let strip_line = (em * 1.9).round() as u32;
     // A legend above the plot: its entries side by side, or one a line when they do not fit.
-    let strip_x = (f_tick * 3 + f_axis + px(6.0) + margin) as i32;
+    let strip_x = (label_area + margin) as i32;
     let entry_w = |k: usize| {
         let c = &fig.curves[k];
         (em * (3.9
@@ -1059,7 +1076,7 @@ pub fn draw_km<DB: DrawingBackend>(
                 s.draw(&Text::new(
                     text.clone(),
                     (
-                        (f_tick * 3 + f_axis + px(6.0) + margin) as i32,
+                        (label_area + margin) as i32,
                         sh as i32 - strip_line as i32 + (strip_line as i32 - em as i32) / 2,
                     ),
                     font,
@@ -1095,7 +1112,7 @@ pub fn draw_km<DB: DrawingBackend>(
                 .margin_bottom(px(2.0))
                 .margin_top(caption_h)
                 .x_label_area_size(0)
-                .y_label_area_size(f_tick * 3 + f_axis + px(6.0))
+                .y_label_area_size(label_area)
                 .build_cartesian_2d(
                     TickAxis::new(x_start..x_end, ticks.clone()),
                     TickAxis::new(0.0..n_rows as f64, row_keys.clone()),

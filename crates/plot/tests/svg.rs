@@ -858,3 +858,54 @@ fn the_title_is_drawn_once() {
         );
     }
 }
+
+/// The classic table's row labels (the arms) fit inside the figure at every printed
+/// width: the label area grows for them (up to 35% of the width, then "…").
+#[test]
+fn classic_row_labels_are_not_cut_at_the_left() {
+    let curves = example_curves();
+    for (width_in, _) in PRINT_WIDTHS {
+        let mut o = classic();
+        o.width_in = width_in;
+        let (w, h) = o.size_px(curves.len());
+        let fig = KmFigure {
+            curves: curves.as_slice().into(),
+            medians: vec![],
+            x_label: "Months since randomisation".into(),
+            y_label: String::new(),
+            annotation: None,
+            ticks: vec![],
+            options: o,
+            cumulative_hazard: false,
+        };
+        let svg = km_svg(&fig, w, h).expect("draws");
+        let _ = std::fs::write(
+            format!(
+                "{}/svg/classic-labels-{width_in}.svg",
+                env!("CARGO_TARGET_TMPDIR")
+            ),
+            &svg,
+        );
+        let labels: Vec<(&str, String)> = text_elements(&svg)
+            .into_iter()
+            .filter(|(tag, t)| {
+                tag.contains("text-anchor=\"end\"") && curves.iter().any(|c| c.group == *t)
+            })
+            .collect();
+        assert_eq!(labels.len(), curves.len(), "{width_in} in: a row per arm");
+        for (tag, text) in labels {
+            let num = |a: &str| -> f64 {
+                tag.split(&format!(" {a}=\""))
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(f64::NAN)
+            };
+            let left = num("x") - text.chars().count() as f64 * 0.56 * num("font-size");
+            assert!(
+                left >= 0.0,
+                "{width_in} in: \"{text}\" starts at x = {left:.1}"
+            );
+        }
+    }
+}
