@@ -3,7 +3,8 @@
 # that break survival software, computed by survcalc's core and by R's survival, compared
 # number by number; prints the largest relative error per family and lists the cases
 # over the project's tolerances (KM/log-rank 1e-10, Cox 1e-8). Installs R and survival
-# from Debian when missing (CI runs only a small smoke, and only where R is installed).
+# from Debian when missing, through scripts/install-tools.sh r (CI runs only a small
+# smoke, and only where R is installed).
 #
 #     scripts/diff-r.sh [N=1000] [SEED=20261201]
 set -euo pipefail
@@ -11,12 +12,7 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 n=${1:-1000}
 seed=${2:-20261201}
-if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(survival)' >/dev/null 2>&1; then
-  echo "[diff-r] installing R and survival from Debian"
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo=sudo; fi
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival >/dev/null
-fi
+scripts/install-tools.sh r
 dir=$(mktemp -d /tmp/survcalc-diff-r.XXXXXX)
 cargo build -q --release -p survcalc-bench --bin survcalc-diff-r --locked
 target/release/survcalc-diff-r generate "$dir" "$n" "$seed"

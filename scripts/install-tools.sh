@@ -5,7 +5,13 @@
 # Debian's binaryen 108 breaks release builds), playwright-core, Debian's Chromium and
 # poppler-utils (pdftotext, for the printed report's test).
 # Nothing is downloaded from anywhere else; Trunk itself runs with offline = true.
+#
+#   scripts/install-tools.sh          what the build and the tests need
+#   scripts/install-tools.sh r        also R and survival (Debian), for scripts/diff-r.sh
+#   scripts/install-tools.sh peers    also R, and lifelines + scikit-survival (PyPI) in the
+#                                     venv .tools/bench-venv, for scripts/bench-peers.sh
 set -euo pipefail
+mode=${1:-}
 cd "$(dirname "$0")/.."
 
 say() { printf '[install-tools] %s\n' "$*"; }
@@ -59,5 +65,21 @@ if [ ! -x tests/browser/node_modules/.bin/wasm-opt ] ||
   [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
   say "installing npm packages in tests/browser"
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+# The peers of the benchmark and the differential test, only when asked for.
+if [ "$mode" = "r" ] || [ "$mode" = "peers" ]; then
+  if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(survival)' >/dev/null 2>&1; then
+    say "installing R and survival from Debian"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival >/dev/null
+  fi
+fi
+if [ "$mode" = "peers" ]; then
+  venv=.tools/bench-venv
+  if ! "$venv/bin/python" -c 'import lifelines, sksurv' >/dev/null 2>&1; then
+    say "installing lifelines and scikit-survival from PyPI in $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'lifelines==0.30.*' 'scikit-survival==0.*'
+  fi
 fi
 say "ready: $(trunk --version), wasm-bindgen $wbg, $(tests/browser/node_modules/.bin/wasm-opt --version), $(chromium --version 2>/dev/null | head -1)"

@@ -12,6 +12,8 @@
 //!
 //! Figures, not a test: nothing here passes or fails.
 
+mod peers;
+
 use std::time::Instant;
 use survcalc_core::mapping::{guess, prepare};
 use survcalc_core::{Table, TableOptions};
@@ -107,18 +109,38 @@ fn import(rows: usize) -> Result<(), String> {
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let rows = match args.get(1).map(|r| r.parse::<usize>()) {
-        None => Ok(1_000_000),
+    let count = |k: usize, default: usize| match args.get(k).map(|r| r.parse::<usize>()) {
+        None => Ok(default),
         Some(Ok(n)) if n > 0 => Ok(n),
-        Some(_) => Err(format!(
-            "ROWS must be a positive whole number, not {:?}",
-            args[1]
-        )),
+        Some(_) => Err(format!("{:?} must be a positive whole number", args[k])),
     };
-    let result = match (args.first().map(String::as_str), rows) {
-        (Some("import"), Ok(n)) => import(n),
-        (_, Err(e)) => Err(e),
-        _ => Err("usage: survcalc-bench import [ROWS]".to_string()),
+    let result = match args.first().map(String::as_str) {
+        Some("import") => count(1, 1_000_000).and_then(import),
+        Some(cmd @ ("peers-data" | "peers-gen-steps")) => (|| {
+            let rows = count(1, 1_000_000)?;
+            let arms = count(2, 2)?;
+            let ties = match args.get(3).map(String::as_str) {
+                None | Some("continuous") => false,
+                Some("ties") => true,
+                Some(other) => return Err(format!("TIES is continuous or ties, not {other:?}")),
+            };
+            let seed = count(4, 2026)? as u64;
+            let csv = peers::data(rows, arms, ties, seed);
+            if cmd == "peers-data" {
+                print!("{csv}");
+                Ok(())
+            } else {
+                let tool = if cfg!(target_arch = "wasm32") { "survcalc-wasm" } else { "survcalc" };
+                peers::steps(tool, csv.as_bytes())
+            }
+        })(),
+        Some("peers-steps") => match args.get(1) {
+            Some(path) => std::fs::read(path)
+                .map_err(|e| format!("{path}: {e}"))
+                .and_then(|b| peers::steps("survcalc", &b)),
+            None => Err("usage: survcalc-bench peers-steps FILE".into()),
+        },
+        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE | peers-gen-steps ROWS ARMS continuous|ties SEED".to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -8,12 +8,25 @@ use crate::error::DataError;
 ///
 /// Levels are kept in the order given; the first level is the reference for the Cox model
 /// (as R's `factor` makes its first level the reference).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SurvData {
     time: Vec<f64>,
     event: Vec<bool>,
     group: Vec<usize>,
     levels: Vec<String>,
+    /// The observations in time order, sorted once on first use: every estimator and
+    /// test of a report walks the data in this order (sorting a million rows again for
+    /// each took half of the whole report's time, issue 15).
+    order: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl PartialEq for SurvData {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time
+            && self.event == other.event
+            && self.group == other.group
+            && self.levels == other.levels
+    }
 }
 
 impl SurvData {
@@ -58,6 +71,7 @@ impl SurvData {
             event,
             group,
             levels,
+            order: std::sync::OnceLock::new(),
         })
     }
 
@@ -142,6 +156,7 @@ impl SurvData {
             Some(t) => {
                 let changed = t.iter().zip(&self.time).filter(|(a, b)| a != b).count();
                 self.time = t;
+                self.order = std::sync::OnceLock::new();
                 (self, changed)
             }
             None => (self, 0),
@@ -183,17 +198,66 @@ impl SurvData {
         self.levels.len()
     }
 
-    /// Indices of the observations sorted by time (stable, so ties keep data order).
-    pub(crate) fn order_by_time(&self) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..self.len()).collect();
-        idx.sort_by(|&a, &b| self.time[a].total_cmp(&self.time[b]));
-        idx
+    /// Indices of the observations sorted by time, ties in data order (what a stable
+    /// sort gives), computed once.
+    pub(crate) fn order_by_time(&self) -> &[usize] {
+        self.order.get_or_init(|| order_by(&self.time))
     }
+}
+
+/// Indices of `time` in increasing order, ties in index order: the order of a stable sort
+/// by time, found by sorting (time, index) pairs, which keeps the comparisons in cache
+/// (three to four times faster on a million rows than sorting indices by `time[i]`).
+pub(crate) fn order_by(time: &[f64]) -> Vec<usize> {
+    let mut pairs: Vec<(f64, usize)> = time.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Indices ordered by stratum, then by time (increasing, or decreasing with
+/// `descending`), ties in index order: R's `order(strata, time)` / `order(strata, -time)`,
+/// by a sort of (stratum, time, index) triples (see [`order_by`]).
+pub(crate) fn order_by_strata_time(strata: &[usize], time: &[f64], descending: bool) -> Vec<usize> {
+    let mut keys: Vec<(usize, f64, usize)> = strata
+        .iter()
+        .zip(time)
+        .zip(0..)
+        .map(|((&s, &t), i)| (s, t, i))
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        let by_time = if descending {
+            b.1.total_cmp(&a.1)
+        } else {
+            a.1.total_cmp(&b.1)
+        };
+        a.0.cmp(&b.0).then(by_time).then(a.2.cmp(&b.2))
+    });
+    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strata_order_is_rs_order() {
+        let strata = [1, 0, 1, 0, 0];
+        let time: [f64; 5] = [2.0, 5.0, 2.0, 1.0, 5.0];
+        let mut want: Vec<usize> = (0..5).collect();
+        want.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[a].total_cmp(&time[b])));
+        assert_eq!(order_by_strata_time(&strata, &time, false), want);
+        want.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[b].total_cmp(&time[a])));
+        assert_eq!(order_by_strata_time(&strata, &time, true), want);
+    }
+
+    #[test]
+    fn order_is_a_stable_sort_by_time() {
+        let time: [f64; 6] = [3.0, 1.0, 3.0, 0.0, 1.0, 3.0];
+        let mut stable: Vec<usize> = (0..time.len()).collect();
+        stable.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+        assert_eq!(order_by(&time), stable);
+        assert_eq!(order_by(&time), vec![3, 1, 4, 0, 2, 5]);
+    }
 
     #[test]
     fn rejects_negative_time() {

@@ -9,7 +9,7 @@ use survcalc_io::table::Table;
 use survcalc_io::table::{is_missing, parse_number};
 use survcalc_stats::compare::stratified_log_rank;
 use survcalc_stats::compare::{
-    log_rank_trend, max_combo, pairwise_log_rank, weighted_log_rank, LogRankTrend, MaxCombo,
+    log_rank_trend, max_combo, pairwise_log_rank, weighted_log_ranks, LogRankTrend, MaxCombo,
     MaxComboOptions, PairwiseLogRank, PairwiseOptions, TrendOptions, Weight, WeightedLogRank,
     WeightedLogRankOptions,
 };
@@ -341,8 +341,9 @@ pub fn analyze(
         };
         warnings.extend(cox.warnings.iter().map(|w| format!("Cox model: {w}")));
         report(Step::Analysing("log-rank and weighted tests"));
-        for weight in test_family(options.test) {
-            match weighted_log_rank(&data, &WeightedLogRankOptions { weight }) {
+        let family = test_family(options.test);
+        for (weight, r) in family.iter().zip(weighted_log_ranks(&data, &family)) {
+            match r {
                 Ok(t) => tests.push(t),
                 Err(e) => warnings.push(format!("{}: {e}", weight.describe())),
             }

@@ -305,6 +305,34 @@ mod tests {
         assert!((lr.chisq - tr.chisq).abs() < 1e-12 * lr.chisq);
     }
 
+    /// The family from one risk table equals each test on its own, and a bad weight is
+    /// an error of its own test only.
+    #[test]
+    fn the_family_at_once_equals_each_test() {
+        let d = data(
+            &[1.0, 3.0, 2.0, 4.0, 5.0, 0.5, 6.0, 2.0],
+            &[true, true, true, false, true, true, false, true],
+            &["a", "a", "b", "b", "a", "b", "c", "c"],
+        );
+        let weights = [
+            Weight::LogRank,
+            Weight::PetoPeto,
+            Weight::TaroneWare,
+            Weight::FlemingHarrington {
+                rho: -1.0,
+                gamma: 0.0,
+            },
+        ];
+        let all = weighted_log_ranks(&d, &weights);
+        for (w, r) in weights.iter().zip(&all) {
+            assert_eq!(
+                r,
+                &weighted_log_rank(&d, &WeightedLogRankOptions { weight: *w })
+            );
+        }
+        assert!(all[3].is_err() && all[0].is_ok());
+    }
+
     #[test]
     fn one_stratum_is_unstratified() {
         let d = data(

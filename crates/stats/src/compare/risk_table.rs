@@ -202,8 +202,7 @@ pub(super) fn stratum_orders(
     data: &SurvData,
     strata: Option<&[usize]>,
 ) -> Result<Vec<Vec<usize>>, CompareError> {
-    let mut order: Vec<usize> = (0..data.len()).collect();
-    order.sort_by(|&a, &b| data.time()[a].total_cmp(&data.time()[b]));
+    let order: Vec<usize> = data.order_by_time().to_vec();
     let Some(strata) = strata else {
         return Ok(vec![order]);
     };

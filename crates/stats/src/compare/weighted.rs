@@ -51,13 +51,23 @@ pub(super) fn weighted_impl(
 ) -> Result<WeightedLogRank, CompareError> {
     options.weight.validate()?;
     let tables = tables(data, strata)?;
-    let (s, n, events) = pooled_sums(&tables, data.n_groups(), options.weight);
+    Ok(from_tables(data, &tables, strata.is_some(), options))
+}
+
+/// The test from the risk tables of its strata.
+fn from_tables(
+    data: &SurvData,
+    tables: &[super::risk_table::RiskTable],
+    stratified: bool,
+    options: &WeightedLogRankOptions,
+) -> WeightedLogRank {
+    let (s, n, events) = pooled_sums(tables, data.n_groups(), options.weight);
     let (chisq, df) = s.chisq();
     let mut method = options.weight.describe();
-    if strata.is_some() {
+    if stratified {
         method = format!("stratified {method}, {} strata", tables.len());
     }
-    Ok(WeightedLogRank {
+    WeightedLogRank {
         method,
         weight: options.weight,
         groups: data.levels().to_vec(),
@@ -70,7 +80,7 @@ pub(super) fn weighted_impl(
         chisq,
         df,
         strata: tables.len(),
-    })
+    }
 }
 
 /// A weighted log-rank test of k ≥ 2 groups: R `survdiff(Surv(time, status) ~ group,
@@ -85,6 +95,33 @@ pub fn weighted_log_rank(
     options: &WeightedLogRankOptions,
 ) -> Result<WeightedLogRank, CompareError> {
     weighted_impl(data, None, options)
+}
+
+/// [`weighted_log_rank`] for each of `weights`, from one pass over the data: the risk
+/// table is built once for all of them (each test alone walks every row again).
+///
+/// # Errors
+/// Each test's [`CompareError::InvalidWeight`], as [`weighted_log_rank`].
+pub fn weighted_log_ranks(
+    data: &SurvData,
+    weights: &[super::Weight],
+) -> Vec<Result<WeightedLogRank, CompareError>> {
+    let tables = match tables(data, None) {
+        Ok(t) => t,
+        Err(e) => return weights.iter().map(|_| Err(e.clone())).collect(),
+    };
+    weights
+        .iter()
+        .map(|&weight| {
+            weight.validate()?;
+            Ok(from_tables(
+                data,
+                &tables,
+                false,
+                &WeightedLogRankOptions { weight },
+            ))
+        })
+        .collect()
 }
 
 /// The stratified weighted log-rank test: O − E and V summed over strata, each stratum with

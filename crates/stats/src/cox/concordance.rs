@@ -119,7 +119,14 @@ fn addin(nwt: &mut [f64], twt: &mut [f64], mut index: usize, wt: f64) {
 
 /// `concordance3.c` for one stratum (all weights 1, timewt "n"): counts (concordant,
 /// discordant, tied.x, tied.y, tied.xy) and the per-subject influence matrix (n × 5).
-fn concordance3(time: &[f64], status: &[bool], risk: &[f64]) -> ([f64; 5], Vec<[f64; 5]>) {
+///
+/// `by_time_desc`: the rows (0..n) by decreasing time, ties in row order.
+fn concordance3(
+    time: &[f64],
+    status: &[bool],
+    risk: &[f64],
+    by_time_desc: Vec<usize>,
+) -> ([f64; 5], Vec<[f64; 5]>) {
     let n = time.len();
     let mut count = [0.0; 5];
     let mut imat = vec![[0.0; 5]; n];
@@ -127,16 +134,28 @@ fn concordance3(time: &[f64], status: &[bool], risk: &[f64]) -> ([f64; 5], Vec<[
         return (count, imat);
     }
     // sort.stop <- order(-time, status, risk)
-    let mut sort2: Vec<usize> = (0..n).collect();
-    sort2.sort_by(|&a, &b| {
-        time[b]
-            .total_cmp(&time[a])
-            .then(status[a].cmp(&status[b]))
-            .then(risk[a].total_cmp(&risk[b]))
-    });
+    // (From the rows by decreasing time, each run of one time sorted by status, risk and
+    // row: the order of R's stable `order`, without sorting all n again.)
+    let mut sort2 = by_time_desc;
+    let mut k = 0;
+    while k < n {
+        let mut j = k + 1;
+        while j < n && time[sort2[j]] == time[sort2[k]] {
+            j += 1;
+        }
+        if j - k > 1 {
+            sort2[k..j].sort_by(|&a, &b| {
+                status[a]
+                    .cmp(&status[b])
+                    .then(risk[a].total_cmp(&risk[b]))
+                    .then(a.cmp(&b))
+            });
+        }
+        k = j;
+    }
     // utemp <- match(risk, sort(unique(risk))); x <- btree(max(utemp))[utemp]
     let mut uniq: Vec<f64> = risk.to_vec();
-    uniq.sort_by(f64::total_cmp);
+    uniq.sort_unstable_by(f64::total_cmp);
     uniq.dedup();
     let tree = btree(uniq.len());
     let x: Vec<usize> = risk
@@ -231,7 +250,11 @@ fn concordance3(time: &[f64], status: &[bool], risk: &[f64]) -> ([f64; 5], Vec<[
 
 /// The concordance of `risk` (the linear predictor) with (`time`, `status`) within
 /// strata, reversed as `coxph` reverses it (a higher risk score predicts a shorter time).
+///
+/// `desc`: the rows by stratum, then decreasing time, ties in row order (R's
+/// `order(strata, -time)`, the model frame's).
 pub(crate) fn concordance(
+    desc: &[usize],
     time: &[f64],
     status: &[bool],
     strata: &[usize],
@@ -242,17 +265,25 @@ pub(crate) fn concordance(
     let mut count = [0.0; 5];
     let mut imat = vec![[0.0; 5]; n];
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); nstrat];
+    // Each row's position within its stratum's rows.
+    let mut local = vec![0usize; n];
     for (i, &s) in strata.iter().enumerate() {
+        local[i] = rows[s].len();
         rows[s].push(i);
     }
-    for idx in rows {
+    let mut by_stratum: Vec<Vec<usize>> =
+        rows.iter().map(|r| Vec::with_capacity(r.len())).collect();
+    for &i in desc {
+        by_stratum[strata[i]].push(local[i]);
+    }
+    for (idx, order) in rows.into_iter().zip(by_stratum) {
         if idx.is_empty() {
             continue;
         }
         let t: Vec<f64> = idx.iter().map(|&i| time[i]).collect();
         let st: Vec<bool> = idx.iter().map(|&i| status[i]).collect();
         let r: Vec<f64> = idx.iter().map(|&i| risk[i]).collect();
-        let (c, im) = concordance3(&t, &st, &r);
+        let (c, im) = concordance3(&t, &st, &r, order);
         for k in 0..5 {
             count[k] += c[k];
         }
@@ -304,7 +335,8 @@ mod tests {
             true, true, false, true, true, true, false, true, true, true, false, true,
         ];
         let risk = [0.5, 1.0, -0.2, 1.0, 0.1, 0.5, -1.0, 2.0, 0.0, 0.3, 0.3, 0.1];
-        let c = concordance(&time, &status, &[0; 12], &risk);
+        let desc = crate::data::order_by_strata_time(&[0; 12], &time, true);
+        let c = concordance(&desc, &time, &status, &[0; 12], &risk);
         let (mut conc, mut disc, mut tx) = (0.0, 0.0, 0.0);
         for i in 0..12 {
             if !status[i] {

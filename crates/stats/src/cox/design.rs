@@ -303,7 +303,7 @@ pub(crate) struct TermInfo {
 }
 
 /// The rows of the data used by the model and their model matrix.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct ModelFrame {
     /// Index in the data of each row kept.
     pub rows: Vec<usize>,
@@ -325,6 +325,61 @@ pub(crate) struct ModelFrame {
     pub strata_name: Option<String>,
     /// Rows left out for missing values.
     pub excluded: Vec<ExcludedRow>,
+    /// The kept rows by stratum, then increasing time, ties in row order (R's
+    /// `order(strata, time)`), sorted once: the fit, the separation check, the
+    /// concordance and cox.zph all walk it (issue 15).
+    pub order: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl PartialEq for ModelFrame {
+    fn eq(&self, o: &Self) -> bool {
+        (&self.rows, &self.time, &self.status, &self.x, &self.strata)
+            == (&o.rows, &o.time, &o.status, &o.x, &o.strata)
+            && (
+                &self.columns,
+                &self.terms,
+                &self.strata_levels,
+                &self.strata_name,
+            ) == (&o.columns, &o.terms, &o.strata_levels, &o.strata_name)
+            && self.excluded == o.excluded
+    }
+}
+
+impl ModelFrame {
+    /// [`ModelFrame::order`], sorted on first use.
+    pub(crate) fn order(&self) -> &[usize] {
+        self.order
+            .get_or_init(|| crate::data::order_by_strata_time(&self.strata, &self.time, false))
+    }
+
+    /// The rows by stratum, then decreasing time, ties in row order (R's
+    /// `order(strata, -time)`): [`ModelFrame::order`] with each stratum's runs of equal
+    /// times taken from the last to the first. O(n).
+    pub(crate) fn order_desc(&self) -> Vec<usize> {
+        let asc = self.order();
+        let mut out = Vec::with_capacity(asc.len());
+        let mut start = 0;
+        while start < asc.len() {
+            let s = self.strata[asc[start]];
+            let mut end = start;
+            while end < asc.len() && self.strata[asc[end]] == s {
+                end += 1;
+            }
+            // The stratum's runs of one time, last run first, each in row order.
+            let mut hi = end;
+            while hi > start {
+                let t = self.time[asc[hi - 1]];
+                let mut lo = hi - 1;
+                while lo > start && self.time[asc[lo - 1]] == t {
+                    lo -= 1;
+                }
+                out.extend_from_slice(&asc[lo..hi]);
+                hi = lo;
+            }
+            start = end;
+        }
+        out
+    }
 }
 
 /// Levels in R's `factor()` order: numeric when every label parses as a number,
@@ -591,6 +646,11 @@ pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFr
         _ => (vec![0; rows.len()], Vec::new(), None),
     };
 
+    // Every row kept and no strata: the data's own time order (sorted once per data).
+    let order = std::sync::OnceLock::new();
+    if rows.len() == data.len() && strata_name.is_none() {
+        let _ = order.set(data.order_by_time().to_vec());
+    }
     Ok(ModelFrame {
         time: rows.iter().map(|&i| data.time()[i]).collect(),
         status: rows.iter().map(|&i| data.event()[i]).collect(),
@@ -602,6 +662,7 @@ pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFr
         strata_levels,
         strata_name,
         excluded,
+        order,
     })
 }
 
@@ -615,6 +676,43 @@ mod tests {
         assert_eq!(l, vec!["1", "2", "10"]);
         let l = r_factor_levels(["b", "a", "B"].into_iter());
         assert_eq!(l, vec!["B", "a", "b"]);
+    }
+
+    /// The frame's orders equal R's `order(strata, time)` and `order(strata, -time)`
+    /// whether they come from the data's cached order or are sorted for the frame.
+    #[test]
+    fn frame_orders_are_rs() {
+        let time = vec![3.0, 1.0, 3.0, 2.0, 1.0, 3.0, 2.0];
+        let data = SurvData::from_labels(
+            time.clone(),
+            vec![true; 7],
+            &["a", "b", "a", "b", "a", "b", "a"],
+        )
+        .expect("valid data");
+        let sites = [
+            Some("x"),
+            Some("y"),
+            Some("x"),
+            Some("y"),
+            Some("y"),
+            Some("x"),
+            Some("x"),
+        ];
+        for strata in [None, Some(Strata::new("site", &sites))] {
+            let design = CoxDesign {
+                terms: vec![Term::group("arm")],
+                strata,
+            };
+            let f = model_frame(&data, &design).expect("frame");
+            assert_eq!(
+                f.order(),
+                crate::data::order_by_strata_time(&f.strata, &f.time, false)
+            );
+            assert_eq!(
+                f.order_desc(),
+                crate::data::order_by_strata_time(&f.strata, &f.time, true)
+            );
+        }
     }
 
     #[test]

@@ -193,8 +193,7 @@ pub(crate) fn coxexact(
     let n = time.len();
     let p = x.len();
     // R: sorted <- order(strata, -time).
-    let mut sorted: Vec<usize> = (0..n).collect();
-    sorted.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[b].total_cmp(&time[a])));
+    let sorted = crate::data::order_by_strata_time(strata, time, true);
     let stime: Vec<f64> = sorted.iter().map(|&i| time[i]).collect();
     let sstat: Vec<bool> = sorted.iter().map(|&i| status[i]).collect();
 

@@ -25,6 +25,7 @@ pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
                 &frame.x,
                 options.ties == Ties::Efron,
                 options,
+                frame.order(),
             );
             let mut lp = vec![0.0; n];
             let shift: f64 = (0..p).map(|k| r.beta[k] * r.means[k]).sum();
@@ -184,7 +185,13 @@ pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
 
     let events = frame.status.iter().filter(|&&e| e).count();
     let concordance = if events > 0 {
-        let c = concordance::concordance(&frame.time, &frame.status, &frame.strata, &lp);
+        let c = concordance::concordance(
+            &frame.order_desc(),
+            &frame.time,
+            &frame.status,
+            &frame.strata,
+            &lp,
+        );
         let npair = c.concordant + c.discordant + c.tied_x;
         (npair > 0.0).then_some(c)
     } else {
@@ -323,7 +330,12 @@ pub(super) fn monotone_diagnostics(
     if p == 0 || !frame.status.iter().any(|&e| e) {
         return (out, diverges);
     }
-    let order = RiskOrder::new(&frame.time, &frame.status, &frame.strata);
+    let order = RiskOrder::from_order(
+        frame.order_desc(),
+        &frame.time,
+        &frame.status,
+        &frame.strata,
+    );
     let dir = |up: bool| {
         if up {
             Divergence::PlusInfinity

@@ -423,7 +423,9 @@ fn unscale(imat: &mut [Vec<f64>], u: &mut [f64], beta: &mut [f64], scale: &[f64]
 
 /// Fits the model: `coxph.fit` + `coxfit6`.
 ///
-/// `x` is column-major (`x[k][i]`), rows in data order; `strata[i]` is the stratum index.
+/// `x` is column-major (`x[k][i]`), rows in data order; `strata[i]` is the stratum index;
+/// `sorted` is R's `order(strata, time)` ([`crate::data::order_by_strata_time`], which the
+/// model frame keeps).
 pub(crate) fn coxfit6(
     time: &[f64],
     status: &[bool],
@@ -431,12 +433,13 @@ pub(crate) fn coxfit6(
     x: &[Vec<f64>],
     efron: bool,
     opt: &CoxOptions,
+    sorted: &[usize],
 ) -> RawFit {
     let n = time.len();
     let p = x.len();
-    // R: sorted <- order(strata, time); newstrat marks the last row of each stratum.
-    let mut sorted: Vec<usize> = (0..n).collect();
-    sorted.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[a].total_cmp(&time[b])));
+    // R: sorted <- order(strata, time) (the caller's, sorted once); newstrat marks the
+    // last row of each stratum.
+    debug_assert_eq!(sorted.len(), n);
     let last_of_stratum: Vec<bool> = (0..n)
         .map(|k| k + 1 == n || strata[sorted[k + 1]] != strata[sorted[k]])
         .collect();
@@ -626,14 +629,31 @@ mod tests {
                 .map(|g| group.iter().map(|&h| f64::from(u8::from(h == g))).collect())
                 .collect();
             for efron in [true, false] {
-                let fast = coxfit6(&time, &status, &strata, &x, efron, &CoxOptions::default());
+                let order = crate::data::order_by_strata_time(&strata, &time, false);
+                let fast = coxfit6(
+                    &time,
+                    &status,
+                    &strata,
+                    &x,
+                    efron,
+                    &CoxOptions::default(),
+                    &order,
+                );
                 // The same data with the last column negated to -1/0 takes the dense path
                 // (not an indicator design) and flips that coefficient's sign only.
                 let mut xd = x.clone();
                 for v in xd[k - 2].iter_mut() {
                     *v = -*v;
                 }
-                let dense = coxfit6(&time, &status, &strata, &xd, efron, &CoxOptions::default());
+                let dense = coxfit6(
+                    &time,
+                    &status,
+                    &strata,
+                    &xd,
+                    efron,
+                    &CoxOptions::default(),
+                    &order,
+                );
                 let sign = |j: usize| if j == k - 2 { -1.0 } else { 1.0 };
                 let close = |a: f64, b: f64| (a - b).abs() <= 1e-10 * b.abs().max(1e-3);
                 assert_eq!(fast.iter, dense.iter, "case {case}, efron {efron}");

@@ -464,6 +464,7 @@ pub fn cox_fit(data: &SurvData, options: &CoxOptions) -> CoxFit {
             strata_levels: Vec::new(),
             strata_name: None,
             excluded: Vec::new(),
+            order: std::sync::OnceLock::new(),
         },
     };
     let m = fit_frame(&frame, options);
@@ -568,6 +569,7 @@ mod tests {
                 std::slice::from_ref(&age),
                 efron,
                 &CoxOptions::default(),
+                &crate::data::order_by_strata_time(&status_strata, &time, false),
             );
             assert!(r.u[0].abs() < 1e-6, "score {}", r.u[0]);
         }

@@ -27,9 +27,20 @@ pub(crate) struct RiskOrder<'a> {
 
 impl<'a> RiskOrder<'a> {
     /// Sorts once: O(n log n).
+    #[cfg(test)]
     pub(crate) fn new(time: &'a [f64], status: &'a [bool], strata: &'a [usize]) -> Self {
-        let mut order: Vec<usize> = (0..time.len()).collect();
-        order.sort_by(|&a, &b| strata[a].cmp(&strata[b]).then(time[b].total_cmp(&time[a])));
+        let order = crate::data::order_by_strata_time(strata, time, true);
+        Self::from_order(order, time, status, strata)
+    }
+
+    /// From rows already in R's `order(strata, -time)` (the model frame's
+    /// [`super::design::ModelFrame::order_desc`]).
+    pub(crate) fn from_order(
+        order: Vec<usize>,
+        time: &'a [f64],
+        status: &'a [bool],
+        strata: &'a [usize],
+    ) -> Self {
         RiskOrder {
             order,
             time,

@@ -377,13 +377,19 @@ fn quad_solve(a: &[Vec<f64>], u: &[f64]) -> Result<f64, ZphError> {
 }
 
 /// The transformed times g(t) of every row.
-fn transform_times(time: &[f64], status: &[bool], transform: ZphTransform) -> Vec<f64> {
+///
+/// `by_time`: the rows by increasing time, ties in row order.
+fn transform_times(
+    time: &[f64],
+    status: &[bool],
+    transform: ZphTransform,
+    by_time: &[usize],
+) -> Vec<f64> {
     let n = time.len();
     match transform {
         ZphTransform::Identity => time.to_vec(),
         ZphTransform::Rank => {
-            let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+            let idx = by_time;
             let mut rank = vec![0.0; n];
             let mut k = 0;
             while k < n {
@@ -402,8 +408,7 @@ fn transform_times(time: &[f64], status: &[bool], transform: ZphTransform) -> Ve
         }
         ZphTransform::Km => {
             // Kaplan–Meier of all rows at each distinct time; g(t) = 1 − Ŝ(t−).
-            let mut idx: Vec<usize> = (0..n).collect();
-            idx.sort_by(|&a, &b| time[a].total_cmp(&time[b]));
+            let idx = by_time;
             let mut out = vec![0.0; n];
             let mut surv_before = 1.0; // Ŝ just before the current distinct time
             let mut at_risk = n;
@@ -497,19 +502,22 @@ pub fn cox_zph(
         })
         .collect();
 
-    let ttimes = transform_times(&frame.time, &frame.status, transform);
+    // The frame's order (by stratum, then time) is the order by time without strata.
+    let by_time_owned;
+    let by_time: &[usize] = if frame.strata_name.is_none() {
+        frame.order()
+    } else {
+        by_time_owned = crate::data::order_by(&frame.time);
+        &by_time_owned
+    };
+    let ttimes = transform_times(&frame.time, &frame.status, transform, by_time);
     let (sum, count) = (0..n)
         .filter(|&i| frame.status[i])
         .fold((0.0, 0usize), |(s, c), i| (s + ttimes[i], c + 1));
     let mean_event = sum / count as f64;
     let gtime: Vec<f64> = ttimes.iter().map(|t| t - mean_event).collect();
 
-    let mut ord: Vec<usize> = (0..n).collect();
-    ord.sort_by(|&a, &b| {
-        frame.strata[a]
-            .cmp(&frame.strata[b])
-            .then(frame.time[a].total_cmp(&frame.time[b]))
-    });
+    let ord = frame.order();
     let r = zph1(
         &gtime,
         &frame.time,
@@ -518,7 +526,7 @@ pub fn cox_zph(
         &eta,
         &frame.strata,
         fit.options.ties == Ties::Efron,
-        &ord,
+        ord,
     );
 
     // Tests.
