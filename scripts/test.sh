@@ -26,6 +26,9 @@ else
   echo "skipped: R with survival is not installed (scripts/diff-r.sh installs it and runs 1000)"
 fi
 
+echo "== peer benchmark smoke (10^4 rows; R and lifelines only where installed)"
+scripts/bench-peers.sh --smoke
+
 echo "== release build of the page (dist/, relative URLs)"
 trunk build --release --public-url ./
 

@@ -25,7 +25,7 @@ for key in sorted(results, key=lambda k: (k[1], k[2], k[0])):
     rows, arms, ties = key
     r = results[key]
     tools = [t for t in TOOLS if any((t, s) in r for s in STEPS)]
-    print(f"\n{rows:,} rows, {arms} arms, {ties} times")
+    print(f"\n{rows:,} rows, {arms} arms, {ties} times\n")
     head = ["step"] + tools + ["fastest peer / survcalc"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
