@@ -323,6 +323,13 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     set=move |v: String| session.update(|s| s.set_id(v))
                 />
                 <Choice
+                    label="Patients per row (an aggregated table)"
+                    id="count-col"
+                    options=columns_or(session, "one patient per row")
+                    current=Signal::derive(move || session.with(|s| s.mapping.count.clone().unwrap_or_default()))
+                    set=move |v: String| session.update(|s| s.mapping.count = (!v.is_empty()).then_some(v))
+                />
+                <Choice
                     label="Group (arm)"
                     id="group-col"
                     options=group_columns

@@ -221,6 +221,11 @@ struct AnalyzeArgs {
     /// like id, USUBJID, patient_id).
     #[arg(long)]
     id: Option<String>,
+    /// An aggregated table: the column holding how many patients each row stands for
+    /// (guessed from a column named n, count, freq, weight, …); `none` reads a patient per
+    /// row.
+    #[arg(long)]
+    count: Option<String>,
     /// The unit of the time column: days, weeks, months, years (default: read from its
     /// name, e.g. os_months).
     #[arg(long)]
@@ -474,6 +479,11 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
     mapping.group_order = args.group_order.clone();
     if let Some(l) = &args.group_labels {
         mapping.group_labels = parse_group_labels(l).map_err(|e| format!("--group-labels: {e}"))?;
+    }
+    match args.count.as_deref() {
+        Some("none") => mapping.count = None,
+        Some(c) => mapping.count = Some(c.to_string()),
+        None => {}
     }
     if args.id.is_some() {
         mapping.id = args.id.clone();

@@ -426,3 +426,29 @@ fn trial_figures_as_svg() {
         "{err}"
     );
 }
+
+/// `--count`: an aggregated table gives the expanded rows' numbers; `--count none`
+/// reads a patient per row.
+#[test]
+fn aggregated_table_with_a_count_column() {
+    let long = temp_file(
+        "long.csv",
+        "time,status,arm\n5,1,A\n5,1,A\n5,0,A\n8,1,A\n3,1,B\n9,0,B\n9,0,B\n12,1,B\n",
+    );
+    let agg = temp_file(
+        "aggregated.csv",
+        "time,status,arm,patients\n5,1,A,2\n5,0,A,1\n8,1,A,1\n3,1,B,1\n9,0,B,2\n12,1,B,1\n",
+    );
+    let json = |args: &[&str]| -> serde_json::Value {
+        let (ok, out, err) = run(args);
+        assert!(ok, "{err}");
+        serde_json::from_str(&out).expect("json")
+    };
+    let a = json(&["analyze", &long, "--format", "json"]);
+    let b = json(&["analyze", &agg, "--format", "json", "--count", "patients"]);
+    assert_eq!(b["n_used"], 8);
+    assert_eq!(a["curves"], b["curves"]);
+    assert_eq!(a["log_rank"]["chisq"], b["log_rank"]["chisq"]);
+    let c = json(&["analyze", &agg, "--format", "json", "--count", "none"]);
+    assert_eq!(c["n_used"], 6);
+}

@@ -45,3 +45,6 @@ mod progress;
 // The architecture's rules: which crate may depend on which.
 #[path = "suite/architecture.rs"]
 mod architecture;
+// Aggregated tables (a patient count per row) equal to their expanded rows.
+#[path = "suite/aggregated.rs"]
+mod aggregated;

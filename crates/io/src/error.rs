@@ -88,6 +88,15 @@ pub enum MappingError {
         /// The columns present.
         available: Vec<String>,
     },
+    /// An aggregated table stands for more patients than survcalc expands.
+    TooManyPatients {
+        /// The patient-count column.
+        column: String,
+        /// Patients counted when the limit was passed.
+        patients: u64,
+        /// The limit ([`crate::mapping::MAX_PATIENTS`]).
+        limit: u64,
+    },
 }
 
 impl fmt::Display for MappingError {
@@ -118,6 +127,14 @@ impl fmt::Display for MappingError {
                 f,
                 "the column \"{column}\" is chosen as both the {} and the {} column: choose another column for the {}",
                 roles.0, roles.1, roles.1
+            ),
+            MappingError::TooManyPatients {
+                column,
+                patients,
+                limit,
+            } => write!(
+                f,
+                "the patient counts in \"{column}\" add up to more than {limit} patients ({patients} so far): survcalc expands an aggregated table to one row per patient and holds at most {limit}; aggregate to coarser times (e.g. days or months), or analyse a sample"
             ),
             MappingError::MissingColumn { role, available } => {
                 if available.len() < 2 {

@@ -1531,3 +1531,31 @@ test('every figure of a trial paper downloads as SVG and PNG; in greyscale the a
     await context.close();
   }
 });
+
+test('an aggregated table (a patient count per row) gives the numbers of its patients, and says so', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const long = 'time,status,arm\n5,1,A\n5,1,A\n5,0,A\n8,1,A\n3,1,B\n9,0,B\n9,0,B\n12,1,B\n';
+    const agg = 'time,status,arm,n\n5,1,A,2\n5,0,A,1\n8,1,A,1\n3,1,B,1\n9,0,B,2\n12,1,B,1\n';
+    const headline = async () => ({
+      n: await page.textContent('[data-testid="n-0"]'),
+      medians: await page.$$eval('[data-testid^="median-"]', (tds) => tds.map((t) => t.dataset.value)),
+    });
+    await paste(page, long);
+    await settle(page);
+    const want = await headline();
+    await paste(page, agg);
+    await page.waitForFunction(() => document.querySelector('[data-testid="count-col"]')?.value === 'n');
+    await settle(page);
+    assert.deepEqual(await headline(), want);
+    assert.equal(want.n, '4');
+    assert.match(await page.textContent('[data-testid="notes"]'), /6 rows stand for 8 patients/);
+    // "One patient per row" reads the rows as patients again.
+    await page.selectOption('[data-testid="count-col"]', '');
+    await settle(page);
+    assert.equal(await page.textContent('[data-testid="n-0"]'), '3');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -266,7 +266,49 @@ pub fn guess(table: &Table) -> Mapping {
                 .map(|c| table.columns[c].clone())
         });
     mapping.id = table.columns.iter().find(|c| is_id_name(c)).cloned();
+    mapping.count = guess_count(table, &mapping);
     mapping
+}
+
+/// Names a column of patient counts goes by in aggregated tables (SQL `count(*) AS n`,
+/// SEER*Stat, Stata's `fweight`).
+const COUNT_NAMES: [&str; 11] = [
+    "n",
+    "count",
+    "counts",
+    "freq",
+    "frequency",
+    "fweight",
+    "weight",
+    "weights",
+    "patients",
+    "n_patients",
+    "npatients",
+];
+
+/// The column of patient counts of an aggregated table: named so ([`COUNT_NAMES`]), not
+/// another role's, every value a whole number ≥ 0 and some above 1. A patient-level table
+/// with a column `n` of 0/1 flags is not taken for one.
+fn guess_count(table: &Table, m: &Mapping) -> Option<String> {
+    let taken = |c: &str| c == m.time || c == m.event || m.group.as_deref() == Some(c);
+    (0..table.columns.len()).find_map(|c| {
+        let name = &table.columns[c];
+        if taken(name) || !COUNT_NAMES.contains(&name.trim().to_lowercase().as_str()) {
+            return None;
+        }
+        let mut above_one = false;
+        for r in 0..table.n_rows().min(10_000) {
+            let v = table.cell(r, c);
+            if is_missing(v) {
+                continue;
+            }
+            match parse_number(v, table.decimal_comma) {
+                Some(x) if x >= 0.0 && x.fract() == 0.0 => above_one |= x > 1.0,
+                _ => return None,
+            }
+        }
+        above_one.then(|| name.clone())
+    })
 }
 
 /// Start and end among date columns: by name when the names say, else first and last.

@@ -78,7 +78,17 @@ pub struct Mapping {
     /// Labels shown for group values (e.g. "1" → "Sorafenib"). Two values given the same
     /// label are one group.
     pub group_labels: Vec<GroupLabel>,
+    /// A column holding how many patients each row stands for: an aggregated table, as a
+    /// registry extract or `SELECT time, arm, status, count(*) AS n … GROUP BY 1, 2, 3`
+    /// gives it. Each row counts as that many patients with its time, event and group
+    /// (R `survfit(…, weights = n)` with whole-number weights equals the expanded rows).
+    /// `None`: a patient per row.
+    pub count: Option<String>,
 }
+
+/// Most patients an aggregated table (see [`Mapping::count`]) may stand for: its rows
+/// are expanded to one observation per patient, about 25 bytes each.
+pub const MAX_PATIENTS: u64 = 20_000_000;
 
 /// Follow-up time as the days from a start date to an end date.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -13,6 +13,7 @@ pub(super) struct Columns {
     pub(super) group: Option<usize>,
     pub(super) id: Option<usize>,
     pub(super) filter: Option<(usize, String)>,
+    pub(super) count: Option<usize>,
 }
 
 pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, MappingError> {
@@ -70,7 +71,18 @@ pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, Mappi
         Some(f) => Some((col("filter", &f.column)?, f.value.clone())),
         None => None,
     };
+    let count = match &mapping.count {
+        Some(c) => {
+            same(("event", &mapping.event), ("patient count", c))?;
+            if mapping.dates.is_none() {
+                same(("time", &mapping.time), ("patient count", c))?;
+            }
+            Some(col("patient count", c)?)
+        }
+        None => None,
+    };
     Ok(Columns {
+        count,
         time,
         start,
         end,
@@ -343,6 +355,24 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     let mut kept_rows: Vec<usize> = Vec::with_capacity(n_rows);
     let mut excluded = Vec::new();
     let (mut n_zero, mut zero_lines) = (0usize, Vec::new());
+    // An aggregated table: the patients it stands for, counted before any is expanded.
+    if let Some(kc) = cols.count {
+        let mut patients = 0u64;
+        for r in rows() {
+            if let Some(v) = parse_number(table.cell(r, kc), table.decimal_comma) {
+                if v >= 0.0 && v.fract() == 0.0 {
+                    patients = patients.saturating_add(v.min(u64::MAX as f64) as u64);
+                }
+            }
+            if patients > MAX_PATIENTS {
+                return Err(MappingError::TooManyPatients {
+                    column: mapping.count.clone().unwrap_or_default(),
+                    patients,
+                    limit: MAX_PATIENTS,
+                });
+            }
+        }
+    }
 
     for r in rows() {
         let line = table.lines.get(r).copied().unwrap_or(0);
@@ -396,10 +426,37 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                 }
             }
         };
+        // Patients the row stands for (1 without a count column).
+        let k = match cols.count {
+            None => Ok(1u64),
+            Some(kc) => {
+                let kv = table.cell(r, kc);
+                let name = mapping.count.as_deref().unwrap_or_default();
+                match parse_number(kv, table.decimal_comma) {
+                    Some(v) if v >= 0.0 && v.fract() == 0.0 => Ok(v as u64),
+                    _ if is_missing(kv) => Err(exclude(
+                        name,
+                        kv,
+                        "missing patient count: give how many patients the row stands for".into(),
+                    )),
+                    _ => Err(exclude(
+                        name,
+                        kv,
+                        "the patient count must be a whole number of patients (0, 1, 2, …)".into(),
+                    )),
+                }
+            }
+        };
+        // The count's problem first: the row is left out for it.
+        let (k, t) = match k {
+            Ok(k) => (k, t),
+            Err(x) => (0, Err(x)),
+        };
         match (t, e, g) {
+            (Ok(_), Ok(_), Ok(_)) if k == 0 => {}
             (Ok(t), Ok(e), Ok(g)) => {
                 if t == 0.0 && e {
-                    n_zero += 1;
+                    n_zero += k as usize;
                     if zero_lines.len() < EXAMPLES {
                         zero_lines.push(line);
                     }
@@ -408,10 +465,12 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                     first_valid.resize(g + 1, None);
                 }
                 first_valid[g].get_or_insert(time.len());
-                time.push(t);
-                event.push(e);
-                label_of_row.push(g as u32);
-                kept_rows.push(r);
+                for _ in 0..k {
+                    time.push(t);
+                    event.push(e);
+                    label_of_row.push(g as u32);
+                    kept_rows.push(r);
+                }
             }
             (t, e, g) => {
                 // Report the first problem of the row (time, then event, then group).
@@ -420,6 +479,13 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                 }
             }
         }
+    }
+    if let (Some(name), Some(_)) = (&mapping.count, cols.count) {
+        notes.push(format!(
+            "each row counted as the number of patients in \"{name}\" (an aggregated table): {} rows stand for {} patients",
+            n_rows,
+            time.len()
+        ));
     }
     if time.is_empty() {
         return Err(MappingError::NoValidRows {

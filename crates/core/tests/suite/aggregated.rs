@@ -1,0 +1,143 @@
+//! An aggregated table — one row per (time, arm, status) with the number of patients,
+//! as `SELECT time, arm, status, count(*) AS n … GROUP BY 1, 2, 3` returns it — gives the
+//! numbers of the patient-level rows it came from (issue 15).
+
+use survcalc_core::mapping::{guess, prepare, MAX_PATIENTS};
+use survcalc_core::MappingError;
+use survcalc_core::{analyze, AnalysisOptions, Table};
+
+/// R's veteran data (137 patients, many tied times) and its aggregation by
+/// (time, trt, status), with the count column `n` and a row of count 0.
+fn veteran_and_aggregated() -> (String, String) {
+    let csv = include_str!("../../../../tests/fixtures/veteran.csv");
+    let t = Table::parse(csv).expect("veteran parses");
+    let (ct, cs, cg) = (
+        t.column_index("time").expect("time"),
+        t.column_index("status").expect("status"),
+        t.column_index("trt").expect("trt"),
+    );
+    let mut long = String::from("time,status,trt\n");
+    let mut counts: Vec<((String, String, String), u64)> = Vec::new();
+    for r in 0..t.n_rows() {
+        let key = (
+            t.cell(r, ct).to_string(),
+            t.cell(r, cs).to_string(),
+            t.cell(r, cg).to_string(),
+        );
+        long.push_str(&format!("{},{},{}\n", key.0, key.1, key.2));
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    // Reversed, so that the aggregated rows are in another order than the patients.
+    let mut agg = String::from("trt,time,status,n\n");
+    for ((time, status, trt), n) in counts.iter().rev() {
+        agg.push_str(&format!("{trt},{time},{status},{n}\n"));
+    }
+    agg.push_str("1,999,1,0\n");
+    (long, agg)
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.0
+    } else {
+        (a - b).abs() / a.abs().max(b.abs())
+    }
+}
+
+#[test]
+fn aggregated_rows_give_the_expanded_numbers() {
+    let (long, agg) = veteran_and_aggregated();
+    let run = |csv: &str| {
+        let t = Table::parse(csv).expect("parses");
+        let mut m = guess(&t);
+        // The aggregated rows are shuffled: the arms in one order for both.
+        m.group_order = vec!["1".into(), "2".into()];
+        (
+            m.clone(),
+            analyze(&t, &m, &AnalysisOptions::default()).expect("analysis"),
+        )
+    };
+    let (ml, a) = run(&long);
+    let (mg, b) = run(&agg);
+    assert_eq!(ml.count, None);
+    assert_eq!(
+        mg.count.as_deref(),
+        Some("n"),
+        "the count column is recognised"
+    );
+    assert_eq!(b.n_used, 137);
+    assert!(
+        b.notes
+            .iter()
+            .any(|n| n.contains("rows stand for 137 patients")),
+        "{:?}",
+        b.notes
+    );
+    // Curves: the same distinct times, numbers at risk, events, survival and bands.
+    for (ca, cb) in a.curves.iter().zip(&b.curves) {
+        assert_eq!(
+            (&ca.group, &ca.time, &ca.n_risk, &ca.n_event, &ca.n_censor),
+            (&cb.group, &cb.time, &cb.n_risk, &cb.n_event, &cb.n_censor)
+        );
+        for (x, y) in ca.surv.iter().zip(&cb.surv) {
+            assert!(rel(*x, *y) < 1e-14);
+        }
+    }
+    let (la, lb) = (
+        a.log_rank.as_ref().expect("lr"),
+        b.log_rank.as_ref().expect("lr"),
+    );
+    assert!(
+        rel(la.chisq, lb.chisq) < 1e-12,
+        "{} vs {}",
+        la.chisq,
+        lb.chisq
+    );
+    let (xa, xb) = (a.cox.as_ref().expect("cox"), b.cox.as_ref().expect("cox"));
+    for (ta, tb) in xa.terms.iter().zip(&xb.terms) {
+        assert!(
+            rel(ta.coef, tb.coef) < 1e-10 && rel(ta.se, tb.se) < 1e-10,
+            "{ta:?} vs {tb:?}"
+        );
+    }
+    for (sa, sb) in a.summaries.iter().zip(&b.summaries) {
+        assert_eq!(a.headline_median(sa), b.headline_median(sb));
+    }
+}
+
+#[test]
+fn bad_counts_are_named_and_too_many_patients_refused() {
+    let t = Table::parse("time,status,arm,n\n5,1,A,2\n6,0,A,2.5\n7,1,B,\n8,1,B,-1\n9,0,B,3\n")
+        .expect("parses");
+    let mut m = guess(&t);
+    m.count = Some("n".into());
+    let p = prepare(&t, &m).expect("prepares");
+    assert_eq!(p.data.len(), 5, "2 + 3 patients");
+    let reasons: Vec<(u64, String)> = p
+        .excluded
+        .iter()
+        .map(|e| (e.line, e.reason.clone()))
+        .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(reasons[0].1.contains("whole number of patients") && reasons[0].0 == 3);
+    assert!(reasons[1].1.contains("missing patient count"));
+    let huge = Table::parse(&format!(
+        "time,status,arm,n\n5,1,A,{}\n6,1,B,{}\n",
+        MAX_PATIENTS, 5
+    ))
+    .expect("parses");
+    let mut m = guess(&huge);
+    m.count = Some("n".into());
+    match prepare(&huge, &m) {
+        Err(e @ MappingError::TooManyPatients { .. }) => {
+            assert!(e.to_string().contains("aggregate to coarser times"), "{e}");
+        }
+        other => panic!("expected TooManyPatients, got {other:?}"),
+    }
+    // A 0/1 column named n in a patient-level table is not a count.
+    let flags = Table::parse("time,status,arm,n\n5,1,A,1\n6,0,B,0\n").expect("parses");
+    assert_eq!(guess(&flags).count, None);
+}
