@@ -452,3 +452,85 @@ fn aggregated_table_with_a_count_column() {
     let c = json(&["analyze", &agg, "--format", "json", "--count", "none"]);
     assert_eq!(c["n_used"], 6);
 }
+
+/// `survcalc competing`: causes written as words, Gray's test per cause equal to cmprsk on
+/// survival::mgus2 (tests/fixtures/competing/mgus2.json: pcm χ² 1.1945…, death 11.651…).
+#[test]
+fn competing_risks_equal_cmprsk() {
+    let f: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/competing/mgus2.json"
+    )))
+    .expect("fixture");
+    let mut csv = String::from("time,event,sex\n");
+    let words = ["censored", "progression", "death"];
+    for ((t, c), g) in f["time"]
+        .as_array()
+        .expect("time")
+        .iter()
+        .zip(f["cause"].as_array().expect("cause"))
+        .zip(f["group"].as_array().expect("group"))
+    {
+        let c = c.as_u64().expect("code") as usize;
+        csv.push_str(&format!(
+            "{},{},{}\n",
+            t,
+            words[c],
+            g.as_str().expect("sex")
+        ));
+    }
+    csv.push_str("NA,death,F\n");
+    let path = temp_file("mgus2-competing.csv", csv);
+    let (ok, out, err) = run(&[
+        "competing",
+        &path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--group",
+        "sex",
+    ]);
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(a["n_used"], 1384);
+    assert_eq!(a["excluded"][0]["reason"], "missing time");
+    let code = |label: &str| {
+        a["causes"]
+            .as_array()
+            .expect("causes")
+            .iter()
+            .find(|c| c["label"] == label)
+            .map(|c| c["code"].clone())
+            .expect("cause")
+    };
+    for (label, want) in [
+        ("progression", 1.194507825075515),
+        ("death", 11.651259012127738),
+    ] {
+        let t = a["tests"]
+            .as_array()
+            .expect("tests")
+            .iter()
+            .find(|t| t["cause"] == code(label))
+            .expect("test");
+        let got = t["statistic"].as_f64().expect("χ²");
+        assert!(
+            ((got - want) / want).abs() < 1e-10,
+            "{label}: {got} vs {want}"
+        );
+    }
+    let (ok, _, err) = run(&[
+        "competing",
+        &path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--rho=-1",
+    ]);
+    assert!(
+        !ok && err.contains("--rho -1: give a power of 0 or more"),
+        "{err}"
+    );
+}

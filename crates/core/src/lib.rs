@@ -14,7 +14,9 @@
 #[cfg(feature = "spreadsheet")]
 pub use survcalc_io::spreadsheet;
 pub use survcalc_io::{dates, encoding, endpoint, mapping, table, units};
-pub use survcalc_report::{analysis, convention, example, format, report, response, ticks, trial};
+pub use survcalc_report::{
+    analysis, competing_risks, convention, example, format, report, response, ticks, trial,
+};
 
 /// Typed errors of all three crates, where they have always been.
 pub mod error {

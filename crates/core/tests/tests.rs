@@ -48,3 +48,6 @@ mod architecture;
 // Aggregated tables (a patient count per row) equal to their expanded rows.
 #[path = "suite/aggregated.rs"]
 mod aggregated;
+// Competing risks: cumulative incidence and Gray's test against cmprsk (cuminc.R).
+#[path = "suite/competing.rs"]
+mod competing;

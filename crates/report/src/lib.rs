@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod analysis;
+pub mod competing_risks;
 pub mod convention;
 pub mod error;
 pub mod example;

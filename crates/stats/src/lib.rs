@@ -15,6 +15,7 @@
 
 pub mod binary;
 pub mod compare;
+pub mod competing;
 pub mod cox;
 pub mod data;
 pub mod error;
