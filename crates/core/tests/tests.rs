@@ -51,3 +51,6 @@ mod aggregated;
 // Competing risks: cumulative incidence and Gray's test against cmprsk (cuminc.R).
 #[path = "suite/competing.rs"]
 mod competing;
+// Subgroups: Cox within each level and the interaction test (subgroup.R).
+#[path = "suite/subgroup.rs"]
+mod subgroup;

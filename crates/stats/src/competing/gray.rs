@@ -69,7 +69,7 @@ pub fn gray_test(data: &CompetingData, cause: u32, rho: f64) -> GrayTest {
     let statistic = if ng1 == 0 {
         None
     } else {
-        quadratic_form(&score, &var)
+        crate::numerics::quadratic_form(&score, &var)
     };
     GrayTest {
         cause,
@@ -81,48 +81,6 @@ pub fn gray_test(data: &CompetingData, cause: u32, rho: f64) -> GrayTest {
         df: ng1,
         strata: n_strata,
     }
-}
-
-/// sᵀ V⁻¹ s by Gaussian elimination with partial pivoting; `None` when V is singular
-/// (R's `qr` rank check).
-fn quadratic_form(s: &[f64], v: &[Vec<f64>]) -> Option<f64> {
-    let n = s.len();
-    let scale = v
-        .iter()
-        .flatten()
-        .fold(0.0f64, |m, x| m.max(x.abs()))
-        .max(f64::MIN_POSITIVE);
-    let mut a: Vec<Vec<f64>> = v
-        .iter()
-        .zip(s)
-        .map(|(row, &b)| {
-            let mut r = row.clone();
-            r.push(b);
-            r
-        })
-        .collect();
-    for col in 0..n {
-        let p = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
-        if a[p][col].abs() <= 1e-7 * scale {
-            return None;
-        }
-        a.swap(col, p);
-        for r in col + 1..n {
-            let m = a[r][col] / a[col][col];
-            for c in col..=n {
-                a[r][c] -= m * a[col][c];
-            }
-        }
-    }
-    let mut x = vec![0.0; n];
-    for r in (0..n).rev() {
-        let mut t = a[r][n];
-        for c in r + 1..n {
-            t -= a[r][c] * x[c];
-        }
-        x[r] = t / a[r][r];
-    }
-    Some(s.iter().zip(&x).map(|(a, b)| a * b).sum())
 }
 
 /// The score and its variance (lower triangle) of one stratum; `rows` in time order.

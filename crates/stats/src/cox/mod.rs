@@ -35,6 +35,7 @@ mod fit;
 mod fit6;
 mod linalg;
 mod monotone;
+pub mod subgroup;
 pub mod zph;
 
 use fit::*;

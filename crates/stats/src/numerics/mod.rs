@@ -218,6 +218,49 @@ impl SplitMix64 {
     }
 }
 
+/// sᵀ V⁻¹ s for a symmetric V, by Gaussian elimination with partial pivoting: the χ² of
+/// a score or Wald test (Gray's test, an interaction's Wald test). `None` when V is
+/// singular: a pivot below 1e-7 of V's largest entry (R's `qr` rank tolerance).
+pub fn quadratic_form(s: &[f64], v: &[Vec<f64>]) -> Option<f64> {
+    let n = s.len();
+    let scale = v
+        .iter()
+        .flatten()
+        .fold(0.0f64, |m, x| m.max(x.abs()))
+        .max(f64::MIN_POSITIVE);
+    let mut a: Vec<Vec<f64>> = v
+        .iter()
+        .zip(s)
+        .map(|(row, &b)| {
+            let mut r = row.clone();
+            r.push(b);
+            r
+        })
+        .collect();
+    for col in 0..n {
+        let p = (col..n).max_by(|&x, &y| a[x][col].abs().total_cmp(&a[y][col].abs()))?;
+        if a[p][col].abs() <= 1e-7 * scale {
+            return None;
+        }
+        a.swap(col, p);
+        for r in col + 1..n {
+            let m = a[r][col] / a[col][col];
+            for c in col..=n {
+                a[r][c] -= m * a[col][c];
+            }
+        }
+    }
+    let mut x = vec![0.0; n];
+    for r in (0..n).rev() {
+        let mut t = a[r][n];
+        for c in r + 1..n {
+            t -= a[r][c] * x[c];
+        }
+        x[r] = t / a[r][r];
+    }
+    Some(s.iter().zip(&x).map(|(a, b)| a * b).sum())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
