@@ -320,6 +320,11 @@ struct AnalyzeArgs {
     /// double column).
     #[arg(long, default_value_t = 7.2)]
     width_in: f64,
+    /// Subgroup variables for `--format subgroups` and `--figure forest-subgroups`:
+    /// columns, a numeric one cut at a value (`age:65`), `!` marks a prespecified one
+    /// (`sex!`), e.g. `--subgroups sex!,age:65,ecog`.
+    #[arg(long, value_delimiter = ',')]
+    subgroups: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -329,6 +334,8 @@ enum FigureArg {
     ForestHazardRatios,
     ResponseByArm,
     AdverseEventsDotAndBar,
+    /// The subgroups of `--subgroups` for this endpoint.
+    ForestSubgroups,
 }
 
 impl From<FigureArg> for survcalc_plot::trial::TrialFigure {
@@ -340,6 +347,8 @@ impl From<FigureArg> for survcalc_plot::trial::TrialFigure {
             FigureArg::ForestHazardRatios => T::Forest,
             FigureArg::ResponseByArm => T::Response,
             FigureArg::AdverseEventsDotAndBar => T::Adverse,
+            // Drawn from the subgroup report, not the trial (see `run`).
+            FigureArg::ForestSubgroups => T::Forest,
         }
     }
 }
@@ -397,6 +406,9 @@ enum Format {
     Html,
     /// One figure of the trial as SVG (`--figure`, `--width-in`), as the page's.
     Svg,
+    /// The subgroup analyses of `--subgroups` (JSON): HR within each level, interaction
+    /// tests.
+    Subgroups,
 }
 
 fn main() -> ExitCode {
@@ -706,7 +718,26 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
             })
             .collect()
     };
+    let subgroups = || -> Result<survcalc_core::subgroups::SubgroupReport, String> {
+        if args.subgroups.is_empty() {
+            return Err(
+                "name the subgroup columns with --subgroups, e.g. --subgroups sex,age:65".into(),
+            );
+        }
+        let specs = args
+            .subgroups
+            .iter()
+            .map(|s| survcalc_core::subgroups::SubgroupSpec::parse(s))
+            .collect::<Result<Vec<_>, _>>()?;
+        survcalc_core::subgroups::subgroup_report(&table, &mapping, &specs, &options)
+    };
+    if matches!(args.format, Format::Svg) && matches!(args.figure, FigureArg::ForestSubgroups) {
+        let r = subgroups()?;
+        let f = survcalc_plot::trial::subgroup_forest(&r, &analysis.groups, args.width_in);
+        return survcalc_plot::forest::forest_svg(&f).map(|f| f.svg);
+    }
     match args.format {
+        Format::Subgroups => serde_json::to_string_pretty(&subgroups()?).map_err(|e| e.to_string()),
         Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
         Format::Csv => {
             let all = whole_trial()?;

@@ -534,3 +534,67 @@ fn competing_risks_equal_cmprsk() {
         "{err}"
     );
 }
+
+/// `--format subgroups` and `--figure forest-subgroups`: veteran by cell type and by
+/// Karnofsky score cut at 60; the interaction P of cell type equals R's (subgroup.R:
+/// LR 8.21622904065623 on 3 df).
+#[test]
+fn subgroups_as_json_and_forest() {
+    let csv = format!("{ROOT}/tests/fixtures/veteran.csv");
+    let base = [
+        "analyze", &csv, "--time", "time", "--event", "status", "--group", "trt",
+    ];
+    let (ok, out, err) = run(&[
+        &base[..],
+        &["--format", "subgroups", "--subgroups", "celltype,karno:60!"],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let r: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let lr = &r["subgroups"][0]["interaction"]["likelihood_ratio"];
+    assert!((lr["chisq"].as_f64().expect("chisq") - 8.21622904065623).abs() < 1e-8 * 8.2);
+    assert_eq!(lr["df"], 3);
+    let levels: Vec<&str> = r["subgroups"][1]["levels"]
+        .as_array()
+        .expect("levels")
+        .iter()
+        .map(|l| l["level"].as_str().expect("level"))
+        .collect();
+    assert_eq!(levels, ["< 60", "≥ 60"]);
+    assert!(r["method"]
+        .as_str()
+        .expect("method")
+        .contains("1 prespecified, the others exploratory"));
+    let (ok, svg, err) = run(&[
+        &base[..],
+        &[
+            "--format",
+            "svg",
+            "--figure",
+            "forest-subgroups",
+            "--subgroups",
+            "celltype",
+        ],
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    assert!(
+        svg.contains("All patients")
+            && svg.contains("interaction P = .04")
+            && svg.contains("squamous (31 events / 35)")
+    );
+    let (ok, _, err) = run(&[&base[..], &["--format", "subgroups"]].concat());
+    assert!(
+        !ok && err.contains("name the subgroup columns with --subgroups"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&[
+        &base[..],
+        &["--format", "subgroups", "--subgroups", "nosuch"],
+    ]
+    .concat());
+    assert!(
+        !ok && err.contains("the subgroup column \"nosuch\" is not in the table"),
+        "{err}"
+    );
+}

@@ -19,6 +19,33 @@ pub struct ForestRow {
     pub lower: f64,
     /// Upper confidence limit.
     pub upper: f64,
+    /// Written at the right instead of the HR, with no marker: a heading row (a subgroup
+    /// variable with its interaction P).
+    pub note: Option<String>,
+}
+
+impl ForestRow {
+    /// A row with an HR and its interval.
+    pub fn hr(label: String, hr: f64, lower: f64, upper: f64) -> ForestRow {
+        ForestRow {
+            label,
+            hr,
+            lower,
+            upper,
+            note: None,
+        }
+    }
+
+    /// A heading row: a label and a note, no estimate.
+    pub fn heading(label: String, note: String) -> ForestRow {
+        ForestRow {
+            label,
+            hr: f64::NAN,
+            lower: f64::NAN,
+            upper: f64::NAN,
+            note: Some(note),
+        }
+    }
 }
 
 /// Everything the forest plot shows.
@@ -39,7 +66,9 @@ pub struct ForestFigure {
 
 /// The row's text at the right: "0.28 (0.15–0.53)", or "not estimable".
 pub fn hr_text(r: &ForestRow) -> String {
-    if r.hr.is_finite() && r.lower.is_finite() && r.upper.is_finite() && r.hr > 0.0 {
+    if let Some(n) = &r.note {
+        n.clone()
+    } else if r.hr.is_finite() && r.lower.is_finite() && r.upper.is_finite() && r.hr > 0.0 {
         format!("{:.2} ({:.2}\u{2013}{:.2})", r.hr, r.lower, r.upper)
     } else {
         "not estimable".into()
@@ -116,7 +145,12 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
     let top = margin + em * 2.2;
     let rows_end = top + row_h * f.rows.len() as f64;
     let axis_y = rows_end + em * 0.3;
-    let h = axis_y + em * 6.4 + margin;
+    // The method under the axis, wrapped to the width.
+    let method = wrap(
+        &f.method,
+        ((s.w - 2.0 * margin) / (0.56 * s.px(small))) as usize,
+    );
+    let h = axis_y + em * 5.4 + em * 1.25 * method.len() as f64 + margin;
     let (lo, hi) = axis_range(&f.rows);
     let (llo, lhi) = (lo.ln(), hi.ln());
     let x = |v: f64| pl + (v.clamp(lo, hi).ln() - llo) / (lhi - llo) * (pr - pl);
@@ -148,7 +182,7 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
                 (margin, centre + label_dy),
                 pt,
                 BLACK,
-                false,
+                r.note.is_some(),
                 left,
             )?;
             s.text(area, &texts[k], (pr + em, yk), pt, BLACK, false, left)?;
@@ -251,15 +285,37 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
                 (HPos::Left, VPos::Top),
             )?;
         }
-        s.text(
-            area,
-            &f.method,
-            (margin, axis_y + em * 5.0),
-            small,
-            RGBColor(68, 68, 68),
-            false,
-            (HPos::Left, VPos::Top),
-        )?;
+        for (k, line) in method.iter().enumerate() {
+            s.text(
+                area,
+                line,
+                (margin, axis_y + em * (5.0 + 1.25 * k as f64)),
+                small,
+                RGBColor(68, 68, 68),
+                false,
+                (HPos::Left, VPos::Top),
+            )?;
+        }
         Ok(())
     })
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a longer word keeps its
+/// own line).
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width.max(1) {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

@@ -98,12 +98,12 @@ pub fn forest_figure(r: &ReportInput, width_in: f64) -> Result<ForestFigure, Str
     for e in &r.endpoints {
         let a = e.analysis;
         if let Some(h) = a.headline_hr() {
-            rows.push(ForestRow {
-                label: format!("{}: {} vs {}", e.endpoint, h.group, h.reference),
-                hr: h.hr,
-                lower: h.lower,
-                upper: h.upper,
-            });
+            rows.push(ForestRow::hr(
+                format!("{}: {} vs {}", e.endpoint, h.group, h.reference),
+                h.hr,
+                h.lower,
+                h.upper,
+            ));
             pairs.push((h.group.clone(), h.reference.clone()));
             level = h.conf_level;
             methods.push(h.method.clone());
@@ -113,12 +113,12 @@ pub fn forest_figure(r: &ReportInput, width_in: f64) -> Result<ForestFigure, Str
             .filter(|c| c.is_reliable() && c.terms.len() > 1)
         {
             for t in &c.terms {
-                rows.push(ForestRow {
-                    label: format!("{}: {} vs {}", e.endpoint, t.level, c.reference),
-                    hr: t.hr,
-                    lower: t.hr_lower,
-                    upper: t.hr_upper,
-                });
+                rows.push(ForestRow::hr(
+                    format!("{}: {} vs {}", e.endpoint, t.level, c.reference),
+                    t.hr,
+                    t.hr_lower,
+                    t.hr_upper,
+                ));
                 pairs.push((t.level.clone(), c.reference.clone()));
             }
             level = c.options.conf_level;
@@ -272,5 +272,54 @@ pub fn trial_figure(
             Some(t) => ae_dot_svg(&ae_figure(t, width_in)),
             None => Err("the trial has no adverse-event column (columns named ae_\u{2026} or \u{2026}_grade, or chosen under \u{201c}Choose the response and adverse-event columns\u{201d} on the page)".into()),
         },
+    }
+}
+
+/// The forest plot of a subgroup report: "All patients", then each subgroup variable as a
+/// heading with its P for interaction (likelihood ratio) and a row per level with its
+/// patients and events ("not estimable" where the level's model is not). Two arms: the
+/// HR of the second versus the first.
+pub fn subgroup_forest(
+    r: &survcalc_core::subgroups::SubgroupReport,
+    arms: &[String],
+    width_in: f64,
+) -> ForestFigure {
+    let first = |terms: &[survcalc_core::cox::CoxTerm]| {
+        terms.first().map_or((f64::NAN, f64::NAN, f64::NAN), |t| {
+            (t.hr, t.hr_lower, t.hr_upper)
+        })
+    };
+    let (hr, lo, hi) = first(&r.overall);
+    let mut rows = vec![ForestRow::hr("All patients".into(), hr, lo, hi)];
+    for s in &r.subgroups {
+        let p = s
+            .interaction
+            .as_ref()
+            .map_or("P for interaction not computed".to_string(), |i| {
+                format!("interaction {}", p_label(i.likelihood_ratio.p_value))
+            });
+        rows.push(ForestRow::heading(s.name.clone(), p));
+        for l in &s.levels {
+            let (hr, lo, hi) = first(&l.terms);
+            let n: usize = l.n.iter().sum();
+            let ev: usize = l.events.iter().sum();
+            rows.push(ForestRow::hr(
+                format!("\u{2003}{} ({ev} events / {n})", l.level),
+                hr,
+                lo,
+                hi,
+            ));
+        }
+    }
+    let favours = match arms {
+        [reference, other] => Some((other.clone(), reference.clone())),
+        _ => None,
+    };
+    ForestFigure {
+        rows,
+        conf_level: 0.95,
+        favours,
+        method: r.method.clone(),
+        width_in,
     }
 }

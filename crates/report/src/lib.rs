@@ -19,6 +19,7 @@ pub mod example;
 pub mod format;
 pub mod report;
 pub mod response;
+pub mod subgroups;
 pub mod ticks;
 pub mod trial;
 
