@@ -15,6 +15,7 @@ use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns_labelled, analyze_response, ResponseAnalysis, ResponseMapping,
 };
+use survcalc_core::subgroups::{subgroup_report, SubgroupReport, SubgroupSpec};
 use survcalc_core::table::Source;
 use survcalc_core::trial::trial_mappings;
 use survcalc_core::{analyze, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
@@ -107,6 +108,10 @@ pub struct AnalysisRequest {
     /// One AE row per worst grade under each term.
     #[serde(default)]
     pub ae_by_grade: bool,
+    /// Subgroup variables for the trial's subgroup forest plot (analysed only for the
+    /// whole trial, on the current endpoint).
+    #[serde(default)]
+    pub subgroups: Vec<SubgroupSpec>,
 }
 
 /// The results of one [`AnalysisRequest`].
@@ -156,6 +161,8 @@ pub struct TrialComputed {
     pub parts: Vec<TrialPart>,
     /// Response and adverse events (and the current endpoint's report).
     pub current: Computed,
+    /// The current endpoint's subgroup analyses, when subgroups are named.
+    pub subgroups: Option<Result<SubgroupReport, String>>,
 }
 
 /// The engine's answer.
@@ -234,7 +241,15 @@ impl Engine {
                 }
             })
             .collect();
-        TrialComputed { parts, current }
+        let subgroups = (!req.subgroups.is_empty()).then(|| match &self.table {
+            Some(t) => subgroup_report(t, &req.mapping, &req.subgroups, &req.options),
+            None => Err("no table has been read".into()),
+        });
+        TrialComputed {
+            parts,
+            current,
+            subgroups,
+        }
     }
 
     fn analyze(&self, req: &AnalysisRequest) -> Computed {

@@ -154,15 +154,23 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     response,
                     ae,
                     data_csv: data.as_deref(),
+                    subgroups: t.subgroups.as_ref().and_then(|r| r.as_ref().ok()),
                 };
-                let failed: Vec<String> = t
+                let mut failed: Vec<String> = t
                     .parts
                     .iter()
                     .filter_map(|p| p.outcome.as_ref().err().map(|e| format!("{}: {e}", p.name)))
                     .collect();
+                if let Some(Err(e)) = &t.subgroups {
+                    failed.push(format!("subgroups: {e}"));
+                }
                 let r = then(&input);
                 status.set(match (r, failed.is_empty()) {
-                    (Err(e), _) => Some(e),
+                    (Err(e), true) => Some(e),
+                    (Err(e), false) => Some(format!(
+                        "{e}. Could not be analysed: {}.",
+                        failed.join("; ")
+                    )),
                     (Ok(()), false) => Some(format!(
                         "Left out (could not be analysed): {}.",
                         failed.join("; ")
@@ -337,7 +345,17 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             <option value=w.to_string() prop:selected=move || (figure_width.get() - w).abs() < 1e-9>{label}</option>
                         }).collect_view()}
                     </select>
+                    <label for="subgroups">"Subgroups"</label>
+                    <input id="subgroups" data-testid="subgroups"
+                        placeholder="columns, e.g. sex, age:65 (cut at 65), ecog! (prespecified)"
+                        prop:value=move || session.with(|s| s.subgroups.clone())
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            session.update(|s| s.subgroups = v);
+                            preview.set(None);
+                        } />
                 </div>
+                {move || session.with(|s| s.subgroup_specs().err()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="row">
                     <button data-testid="trial-figure-show" on:click=move |_| with_figure(FigureAction::Show)>"Show"</button>
                     <button class="secondary" data-testid="trial-figure-svg" on:click=move |_| with_figure(FigureAction::Svg)>"Download SVG"</button>

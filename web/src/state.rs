@@ -43,6 +43,8 @@ pub struct Session {
     pub ae_labels: Vec<(String, String)>,
     /// One AE row per worst grade under each term.
     pub ae_by_grade: bool,
+    /// The subgroup variables as typed ("sex, age:65, ecog!"), for the subgroup forest.
+    pub subgroups: String,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -107,6 +109,7 @@ impl Session {
             response_values: Vec::new(),
             ae_labels: Vec::new(),
             ae_by_grade: false,
+            subgroups: String::new(),
             read,
             sheets,
             sheet,
@@ -221,7 +224,16 @@ impl Session {
             response_values: self.response_values.clone(),
             ae_labels: self.ae_labels.clone(),
             ae_by_grade: self.ae_by_grade,
+            subgroups: self.subgroup_specs().unwrap_or_default(),
         }
+    }
+
+    /// The subgroup variables typed, parsed; the first problem otherwise.
+    pub fn subgroup_specs(&self) -> Result<Vec<survcalc_core::subgroups::SubgroupSpec>, String> {
+        split_list(&self.subgroups)
+            .iter()
+            .map(|s| survcalc_core::subgroups::SubgroupSpec::parse(s))
+            .collect()
     }
 
     /// Sets the response column (empty: none) and recognises its values again.

@@ -780,6 +780,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 response: response.as_ref(),
                 ae: ae.as_ref(),
                 data_csv: data.as_deref(),
+                subgroups: None,
             };
             if matches!(args.format, Format::Svg) {
                 survcalc_plot::trial::trial_figure(args.figure.into(), &input, args.width_in)

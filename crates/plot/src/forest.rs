@@ -150,8 +150,23 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
         &f.method,
         ((s.w - 2.0 * margin) / (0.56 * s.px(small))) as usize,
     );
-    let h = axis_y + em * 5.4 + em * 1.25 * method.len() as f64 + margin;
     let (lo, hi) = axis_range(&f.rows);
+    let favours = f.favours.as_ref().map(|(l, r)| {
+        (
+            format!("\u{2190} Favours {}", crate::figure_label(l)),
+            format!("Favours {} \u{2192}", crate::figure_label(r)),
+        )
+    });
+    let one = {
+        let (llo, lhi) = (lo.ln(), hi.ln());
+        pl + (0.0 - llo) / (lhi - llo) * (pr - pl)
+    };
+    let favours_fit = favours.as_ref().is_none_or(|(l, r)| {
+        one - em * 0.5 - s.text_w(l, small) >= margin
+            && one + em * 0.5 + s.text_w(r, small) <= s.w - margin
+    });
+    let method_y = axis_y + em * if favours_fit { 5.0 } else { 6.2 };
+    let h = method_y + em * 0.4 + em * 1.25 * method.len() as f64 + margin;
     let (llo, lhi) = (lo.ln(), hi.ln());
     let x = |v: f64| pl + (v.clamp(lo, hi).ln() - llo) / (lhi - llo) * (pr - pl);
     let w = s.w as u32;
@@ -263,33 +278,55 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
             false,
             (HPos::Center, VPos::Top),
         )?;
-        if let Some((l, r)) = &f.favours {
+        if let Some((left, right)) = &favours {
             let y = axis_y + em * 3.5;
             let grey = RGBColor(68, 68, 68);
-            s.text(
-                area,
-                &format!("\u{2190} Favours {}", crate::figure_label(l)),
-                (x(1.0) - em * 0.5, y),
-                small,
-                grey,
-                false,
-                (HPos::Right, VPos::Top),
-            )?;
-            s.text(
-                area,
-                &format!("Favours {} \u{2192}", crate::figure_label(r)),
-                (x(1.0) + em * 0.5, y),
-                small,
-                grey,
-                false,
-                (HPos::Left, VPos::Top),
-            )?;
+            if favours_fit {
+                s.text(
+                    area,
+                    left,
+                    (x(1.0) - em * 0.5, y),
+                    small,
+                    grey,
+                    false,
+                    (HPos::Right, VPos::Top),
+                )?;
+                s.text(
+                    area,
+                    right,
+                    (x(1.0) + em * 0.5, y),
+                    small,
+                    grey,
+                    false,
+                    (HPos::Left, VPos::Top),
+                )?;
+            } else {
+                // Too long for either side of 1: one a line, from the left margin.
+                s.text(
+                    area,
+                    left,
+                    (margin, y),
+                    small,
+                    grey,
+                    false,
+                    (HPos::Left, VPos::Top),
+                )?;
+                s.text(
+                    area,
+                    right,
+                    (margin, y + em * 1.2),
+                    small,
+                    grey,
+                    false,
+                    (HPos::Left, VPos::Top),
+                )?;
+            }
         }
         for (k, line) in method.iter().enumerate() {
             s.text(
                 area,
                 line,
-                (margin, axis_y + em * (5.0 + 1.25 * k as f64)),
+                (margin, method_y + em * 1.25 * k as f64),
                 small,
                 RGBColor(68, 68, 68),
                 false,

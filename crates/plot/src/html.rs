@@ -59,6 +59,8 @@ pub struct ReportInput<'a> {
     pub ae: Option<&'a AeTable>,
     /// The data as CSV, only when the user asks for it to be in the report.
     pub data_csv: Option<&'a str>,
+    /// The current endpoint's subgroup analyses, for the subgroup forest plot.
+    pub subgroups: Option<&'a survcalc_core::subgroups::SubgroupReport>,
 }
 
 impl ReportInput<'_> {

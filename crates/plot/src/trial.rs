@@ -28,14 +28,17 @@ pub enum TrialFigure {
     Response,
     /// Adverse events: incidence by arm and the risk difference per term.
     Adverse,
+    /// The current endpoint's hazard ratios within subgroups, with the P for interaction.
+    Subgroups,
 }
 
 impl TrialFigure {
     /// Every figure, in the order the page offers them.
-    pub const ALL: [TrialFigure; 5] = [
+    pub const ALL: [TrialFigure; 6] = [
         TrialFigure::KmPanels,
         TrialFigure::HazardPanels,
         TrialFigure::Forest,
+        TrialFigure::Subgroups,
         TrialFigure::Response,
         TrialFigure::Adverse,
     ];
@@ -48,6 +51,7 @@ impl TrialFigure {
             TrialFigure::Forest => "forest-hazard-ratios",
             TrialFigure::Response => "response-by-arm",
             TrialFigure::Adverse => "adverse-events-dot-and-bar",
+            TrialFigure::Subgroups => "forest-subgroups",
         }
     }
 
@@ -59,6 +63,7 @@ impl TrialFigure {
             TrialFigure::Forest => "Forest plot of hazard ratios",
             TrialFigure::Response => "Response by arm (exact 95% CI)",
             TrialFigure::Adverse => "Adverse events: incidence and risk difference (dot-and-bar)",
+            TrialFigure::Subgroups => "Forest plot of subgroups (this endpoint)",
         }
     }
 }
@@ -267,6 +272,13 @@ pub fn trial_figure(
         TrialFigure::Response => match r.response {
             Some(resp) => bars_svg(&response_figure(resp, width_in)),
             None => Err("the trial has no response column (one named response, bor or orr, or chosen under \u{201c}Choose the response and adverse-event columns\u{201d} on the page)".into()),
+        },
+        TrialFigure::Subgroups => match r.subgroups {
+            Some(s) => {
+                let arms = s.subgroups.first().map(|a| a.arms.clone()).unwrap_or_default();
+                forest_svg(&subgroup_forest(s, &arms, width_in))
+            }
+            None => Err("name the subgroup variables first (\u{201c}Subgroups\u{201d}: columns, e.g. sex, age:65)".into()),
         },
         TrialFigure::Adverse => match r.ae {
             Some(t) => ae_dot_svg(&ae_figure(t, width_in)),

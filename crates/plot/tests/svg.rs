@@ -410,6 +410,7 @@ fn html_report_is_self_contained_and_escaped() {
             response: None,
             ae: None,
             data_csv: data,
+            subgroups: None,
         })
         .expect("a report")
     };

@@ -24,6 +24,7 @@ struct Example {
     analyses: Vec<(String, survcalc_core::Mapping, Analysis)>,
     response: survcalc_core::response::ResponseAnalysis,
     ae: survcalc_core::adverse::AeTable,
+    subgroups: survcalc_core::subgroups::SubgroupReport,
 }
 
 fn example() -> Example {
@@ -58,11 +59,20 @@ fn example() -> Example {
         },
     )
     .expect("AE table");
+    // Subgroups of the example: responders, and hand–foot syndrome of grade 3 or more.
+    let specs = ["response", "ae_hand_foot:3"]
+        .iter()
+        .map(|s| survcalc_core::subgroups::SubgroupSpec::parse(s).expect("spec"))
+        .collect::<Vec<_>>();
+    let subgroups =
+        survcalc_core::subgroups::subgroup_report(&table, &m, &specs, &AnalysisOptions::default())
+            .expect("subgroups");
     Example {
         table,
         analyses,
         response,
         ae,
+        subgroups,
     }
 }
 
@@ -86,6 +96,7 @@ fn input(e: &Example) -> ReportInput<'_> {
         response: Some(&e.response),
         ae: Some(&e.ae),
         data_csv: None,
+        subgroups: Some(&e.subgroups),
     }
 }
 

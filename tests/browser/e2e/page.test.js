@@ -1559,3 +1559,36 @@ test('an aggregated table (a patient count per row) gives the numbers of its pat
     await context.close();
   }
 });
+
+test('subgroups named on the page give their forest plot with the P for interaction, equal to R', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    const veteran = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8');
+    await paste(page, veteran);
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    await settle(page);
+    await page.fill('[data-testid="subgroups"]', 'celltype, karno:60!');
+    await page.press('[data-testid="subgroups"]', 'Tab');
+    await settle(page);
+    await page.selectOption('[data-testid="trial-figure"]', 'forest-subgroups');
+    const d = page.waitForEvent('download');
+    await page.click('[data-testid="trial-figure-svg"]');
+    const svg = fs.readFileSync(await (await d).path(), 'utf8');
+    // R (tests/fixtures/subgroup/veteran_celltype.json): LR 8.216 on 3 df, P = .042;
+    // squamous HR 0.544 (31 events of 35 patients).
+    // The figure's text, its wrapped lines joined.
+    const text = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim()).join(' ');
+    for (const t of ['All patients', 'celltype', 'interaction P = .04', 'squamous (31 events / 35)', '0.54 (0.25\u20131.18)', '&lt; 60', '1 prespecified, the others exploratory']) {
+      assert.ok(text.includes(t), `"${t}" in the subgroup forest: ${text}`);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="trial-figure-preview"]')?.naturalWidth > 0);
+    // A subgroup that is not a column says so.
+    await page.fill('[data-testid="subgroups"]', 'nosuch');
+    await page.press('[data-testid="subgroups"]', 'Tab');
+    await page.click('[data-testid="trial-figure-show"]');
+    await page.waitForFunction(() => /subgroup column "nosuch" is not in the table/.test(document.querySelector('[data-testid="paper-status"]')?.textContent ?? ''));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
