@@ -11,6 +11,9 @@
 use serde::{Deserialize, Serialize};
 use survcalc_core::adverse::{AeOptions, AeTable, GradeRange};
 use survcalc_core::binary::BinaryOptions;
+use survcalc_core::competing_risks::{
+    analyze_competing, CompetingAnalysis, CompetingMapping, CompetingOptions,
+};
 use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns_labelled, analyze_response, ResponseAnalysis, ResponseMapping,
@@ -112,6 +115,10 @@ pub struct AnalysisRequest {
     /// whole trial, on the current endpoint).
     #[serde(default)]
     pub subgroups: Vec<SubgroupSpec>,
+    /// An event column coding the cause of failure (0 = censored, 1, 2, … or words), for
+    /// the competing-risks figure (analysed only for the whole trial).
+    #[serde(default)]
+    pub competing_event: Option<String>,
 }
 
 /// The results of one [`AnalysisRequest`].
@@ -163,6 +170,8 @@ pub struct TrialComputed {
     pub current: Computed,
     /// The current endpoint's subgroup analyses, when subgroups are named.
     pub subgroups: Option<Result<SubgroupReport, String>>,
+    /// The competing-risks analysis, when its event column is chosen.
+    pub competing: Option<Result<CompetingAnalysis, String>>,
 }
 
 /// The engine's answer.
@@ -245,10 +254,23 @@ impl Engine {
             Some(t) => subgroup_report(t, &req.mapping, &req.subgroups, &req.options),
             None => Err("no table has been read".into()),
         });
+        let competing = req.competing_event.clone().map(|event| match &self.table {
+            Some(t) => {
+                let m = CompetingMapping {
+                    time: req.mapping.time.clone(),
+                    event,
+                    group: req.mapping.group.clone(),
+                    ..CompetingMapping::default()
+                };
+                analyze_competing(t, &m, &CompetingOptions::default()).map_err(|e| e.to_string())
+            }
+            None => Err("no table has been read".into()),
+        });
         TrialComputed {
             parts,
             current,
             subgroups,
+            competing,
         }
     }
 

@@ -155,6 +155,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     ae,
                     data_csv: data.as_deref(),
                     subgroups: t.subgroups.as_ref().and_then(|r| r.as_ref().ok()),
+                    competing: t.competing.as_ref().and_then(|r| r.as_ref().ok()),
                 };
                 let mut failed: Vec<String> = t
                     .parts
@@ -163,6 +164,9 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     .collect();
                 if let Some(Err(e)) = &t.subgroups {
                     failed.push(format!("subgroups: {e}"));
+                }
+                if let Some(Err(e)) = &t.competing {
+                    failed.push(format!("competing risks: {e}"));
                 }
                 let r = then(&input);
                 status.set(match (r, failed.is_empty()) {
@@ -345,6 +349,20 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             <option value=w.to_string() prop:selected=move || (figure_width.get() - w).abs() < 1e-9>{label}</option>
                         }).collect_view()}
                     </select>
+                    <Choice
+                        label="Competing risks: event column (0 = censored, 1, 2, … = causes)"
+                        id="competing-event"
+                        options=Signal::derive(move || {
+                            let mut v = vec![(String::new(), "none".to_string())];
+                            v.extend(session.with(|s| s.columns()).into_iter().map(|c| (c.clone(), c)));
+                            v
+                        })
+                        current=Signal::derive(move || session.with(|s| s.competing_event.clone().unwrap_or_default()))
+                        set=move |v: String| {
+                            session.update(|s| s.competing_event = (!v.is_empty()).then_some(v));
+                            preview.set(None);
+                        }
+                    />
                     <label for="subgroups">"Subgroups"</label>
                     <input id="subgroups" data-testid="subgroups"
                         placeholder="columns, e.g. sex, age:65 (cut at 65), ecog! (prespecified)"

@@ -45,6 +45,8 @@ pub struct Session {
     pub ae_by_grade: bool,
     /// The subgroup variables as typed ("sex, age:65, ecog!"), for the subgroup forest.
     pub subgroups: String,
+    /// The event column coding causes of failure, for the competing-risks figure.
+    pub competing_event: Option<String>,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -110,6 +112,7 @@ impl Session {
             ae_labels: Vec::new(),
             ae_by_grade: false,
             subgroups: String::new(),
+            competing_event: None,
             read,
             sheets,
             sheet,
@@ -225,6 +228,7 @@ impl Session {
             ae_labels: self.ae_labels.clone(),
             ae_by_grade: self.ae_by_grade,
             subgroups: self.subgroup_specs().unwrap_or_default(),
+            competing_event: self.competing_event.clone(),
         }
     }
 

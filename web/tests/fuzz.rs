@@ -216,6 +216,7 @@ fn the_worker_job_handler_never_panics() {
             ae_labels: Vec::new(),
             ae_by_grade: rng.below(2) == 0,
             subgroups: Vec::new(),
+            competing_event: None,
         };
         let t = Instant::now();
         if let Reply::Analyzed(c) = engine.handle(Job::Analyze(Box::new(request)), None) {

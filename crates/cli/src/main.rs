@@ -781,6 +781,7 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 ae: ae.as_ref(),
                 data_csv: data.as_deref(),
                 subgroups: None,
+                competing: None,
             };
             if matches!(args.format, Format::Svg) {
                 survcalc_plot::trial::trial_figure(args.figure.into(), &input, args.width_in)

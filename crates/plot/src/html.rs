@@ -61,6 +61,8 @@ pub struct ReportInput<'a> {
     pub data_csv: Option<&'a str>,
     /// The current endpoint's subgroup analyses, for the subgroup forest plot.
     pub subgroups: Option<&'a survcalc_core::subgroups::SubgroupReport>,
+    /// The current endpoint's competing-risks analysis, for the cumulative incidence.
+    pub competing: Option<&'a survcalc_core::competing_risks::CompetingAnalysis>,
 }
 
 impl ReportInput<'_> {

@@ -9,7 +9,7 @@ use crate::forest::{forest_svg, ForestFigure, ForestRow};
 use crate::html::ReportInput;
 use crate::response::{bars_svg, Bar, BarFigure};
 use crate::sheet::SvgFigure;
-use crate::{km_panels_svg, KmFigure};
+use crate::{km_panels_svg, FigureOptions, KmFigure};
 use survcalc_core::adverse::{AeLevel, AeTable};
 use survcalc_core::binary::{risk_difference, RiskDifferenceMethod, TwoByTwo};
 use survcalc_core::format::p_label;
@@ -30,13 +30,17 @@ pub enum TrialFigure {
     Adverse,
     /// The current endpoint's hazard ratios within subgroups, with the P for interaction.
     Subgroups,
+    /// Competing risks: the cumulative incidence of each cause by arm, a panel per cause,
+    /// with Gray's test.
+    CumulativeIncidence,
 }
 
 impl TrialFigure {
     /// Every figure, in the order the page offers them.
-    pub const ALL: [TrialFigure; 6] = [
+    pub const ALL: [TrialFigure; 7] = [
         TrialFigure::KmPanels,
         TrialFigure::HazardPanels,
+        TrialFigure::CumulativeIncidence,
         TrialFigure::Forest,
         TrialFigure::Subgroups,
         TrialFigure::Response,
@@ -52,6 +56,7 @@ impl TrialFigure {
             TrialFigure::Response => "response-by-arm",
             TrialFigure::Adverse => "adverse-events-dot-and-bar",
             TrialFigure::Subgroups => "forest-subgroups",
+            TrialFigure::CumulativeIncidence => "cumulative-incidence-competing-risks",
         }
     }
 
@@ -64,6 +69,9 @@ impl TrialFigure {
             TrialFigure::Response => "Response by arm (exact 95% CI)",
             TrialFigure::Adverse => "Adverse events: incidence and risk difference (dot-and-bar)",
             TrialFigure::Subgroups => "Forest plot of subgroups (this endpoint)",
+            TrialFigure::CumulativeIncidence => {
+                "Cumulative incidence with competing risks (Gray's test)"
+            }
         }
     }
 }
@@ -272,6 +280,26 @@ pub fn trial_figure(
         TrialFigure::Response => match r.response {
             Some(resp) => bars_svg(&response_figure(resp, width_in)),
             None => Err("the trial has no response column (one named response, bor or orr, or chosen under \u{201c}Choose the response and adverse-event columns\u{201d} on the page)".into()),
+        },
+        TrialFigure::CumulativeIncidence => match r.competing {
+            Some(c) if !c.causes.is_empty() => {
+                let each = (width_in / c.causes.len() as f64).max(3.5);
+                let x_label = r.endpoints.first().map(|e| e.x_label.clone()).unwrap_or_default();
+                let figs: Vec<KmFigure> = c
+                    .causes
+                    .iter()
+                    .map(|k| {
+                        let o = FigureOptions {
+                            width_in: each,
+                            ..FigureOptions::default()
+                        };
+                        KmFigure::cumulative_incidence(c, k.code, x_label.clone(), o)
+                    })
+                    .collect();
+                km_panels_svg(&figs)
+            }
+            Some(_) => Err("the competing-risks event column has no failure of any cause".into()),
+            None => Err("choose the competing-risks event column first (\u{201c}Competing risks\u{201d}: 0 = censored, 1, 2, … or words for the causes)".into()),
         },
         TrialFigure::Subgroups => match r.subgroups {
             Some(s) => {

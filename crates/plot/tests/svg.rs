@@ -411,6 +411,7 @@ fn html_report_is_self_contained_and_escaped() {
             ae: None,
             data_csv: data,
             subgroups: None,
+            competing: None,
         })
         .expect("a report")
     };

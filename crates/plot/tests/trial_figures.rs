@@ -25,6 +25,36 @@ struct Example {
     response: survcalc_core::response::ResponseAnalysis,
     ae: survcalc_core::adverse::AeTable,
     subgroups: survcalc_core::subgroups::SubgroupReport,
+    competing: survcalc_core::competing_risks::CompetingAnalysis,
+}
+
+/// survival::mgus2 (tests/fixtures/competing/mgus2.json) as a table: progression and
+/// death as words, by sex.
+fn mgus2_competing() -> survcalc_core::competing_risks::CompetingAnalysis {
+    let f: serde_json::Value =
+        serde_json::from_str(include_str!("../../../tests/fixtures/competing/mgus2.json"))
+            .expect("fixture");
+    let words = ["censored", "progression", "death"];
+    let mut csv = String::from("months,event,sex\n");
+    for ((t, c), g) in f["time"]
+        .as_array()
+        .expect("time")
+        .iter()
+        .zip(f["cause"].as_array().expect("cause"))
+        .zip(f["group"].as_array().expect("group"))
+    {
+        let c = c.as_u64().expect("cause") as usize;
+        csv.push_str(&format!("{t},{},{}\n", words[c], g.as_str().expect("sex")));
+    }
+    let table = Table::parse(&csv).expect("parses");
+    let m = survcalc_core::competing_risks::CompetingMapping {
+        time: "months".into(),
+        event: "event".into(),
+        group: Some("sex".into()),
+        ..Default::default()
+    };
+    survcalc_core::competing_risks::analyze_competing(&table, &m, &Default::default())
+        .expect("competing analysis")
 }
 
 fn example() -> Example {
@@ -73,6 +103,7 @@ fn example() -> Example {
         response,
         ae,
         subgroups,
+        competing: mgus2_competing(),
     }
 }
 
@@ -97,6 +128,7 @@ fn input(e: &Example) -> ReportInput<'_> {
         ae: Some(&e.ae),
         data_csv: None,
         subgroups: Some(&e.subgroups),
+        competing: Some(&e.competing),
     }
 }
 
@@ -308,4 +340,44 @@ fn every_trial_figure_keeps_its_text_in_points() {
         }
     }
     let _ = &e.table;
+}
+
+/// The cumulative incidence figure: a panel per cause, F = 1 − surv at the arm's times,
+/// Gray's P on each panel, the numbers at risk (any cause) under the plot.
+#[test]
+fn cumulative_incidence_panels_carry_grays_test() {
+    let a = mgus2_competing();
+    let death = a
+        .causes
+        .iter()
+        .find(|c| c.label == "death")
+        .expect("death")
+        .code;
+    let fig = KmFigure::cumulative_incidence(&a, death, "Months".into(), FigureOptions::default());
+    assert_eq!(fig.y_label, "Cumulative incidence of death (%)");
+    // R: Gray's test for death, χ² 11.651, P = .0006.
+    assert_eq!(fig.annotation.as_deref(), Some("Gray's test P < .001"));
+    for (c, km) in fig.curves.iter().zip(&a.any_event) {
+        let cif = a
+            .curves
+            .iter()
+            .find(|x| x.cause == death && x.group == c.group)
+            .expect("cif");
+        for (k, &t) in c.time.iter().enumerate() {
+            let (f, _) = cif.at(t).expect("within follow-up");
+            assert!((1.0 - c.surv[k] - f).abs() < 1e-15);
+        }
+        assert_eq!(c.n_risk, km.n_risk, "the table is the any-cause risk set");
+    }
+    let r = {
+        let e = example();
+        let svg = trial_figure(TrialFigure::CumulativeIncidence, &input(&e), 7.2).expect("draws");
+        svg.svg
+    };
+    save("cumulative-incidence", &r);
+    assert!(
+        r.contains("Cumulative incidence of progression (%)")
+            && r.contains("Cumulative incidence of death (%)")
+    );
+    assert!(r.contains("Number at risk"));
 }

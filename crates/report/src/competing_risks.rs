@@ -69,6 +69,9 @@ pub struct CompetingAnalysis {
     pub curves: Vec<CifCurve>,
     /// Gray's test of each cause (two or more arms).
     pub tests: Vec<GrayTest>,
+    /// Each arm's Kaplan–Meier curve of failure from any cause: its numbers at risk,
+    /// events and censorings are the figure's table and censor marks.
+    pub any_event: Vec<survcalc_stats::KmCurve>,
     /// How the numbers were made, for a methods section.
     pub method: String,
 }
@@ -242,7 +245,18 @@ pub fn analyze_competing(
         options.rho,
         if sc.is_some() { ", stratified" } else { "" }
     );
+    let any_event = survcalc_stats::SurvData::new(
+        rows.iter().map(|r| r.0).collect(),
+        rows.iter().map(|r| code_of(&r.1) > 0).collect(),
+        rows.iter()
+            .map(|r| groups.iter().position(|g| *g == r.2).unwrap_or(0))
+            .collect(),
+        groups.clone(),
+    )
+    .map(|d| survcalc_stats::kaplan_meier(&d, &survcalc_stats::KmOptions::default()))
+    .unwrap_or_default();
     Ok(CompetingAnalysis {
+        any_event,
         n_rows: table.n_rows(),
         n_used: rows.len(),
         excluded,

@@ -1592,3 +1592,32 @@ test('subgroups named on the page give their forest plot with the P for interact
     await context.close();
   }
 });
+
+test('competing risks on the page: a cause-of-failure column gives the cumulative incidence of each cause and Gray\'s test, equal to cmprsk', async () => {
+  const { context, page, errors } = await openPage(browser, base);
+  try {
+    // survival::mgus2: progression vs death by sex (tests/fixtures/competing/mgus2.json).
+    const f = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/competing/mgus2.json'), 'utf8'));
+    const words = ['censored', 'progression', 'death'];
+    // A time, a 0/1 status (any event) for the survival endpoint, and the cause.
+    let csv = 'months,status,sex,cause\n';
+    f.time.forEach((t, i) => { csv += `${t},${f.cause[i] > 0 ? 1 : 0},${f.group[i]},${words[f.cause[i]]}\n`; });
+    await paste(page, csv);
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    await settle(page);
+    await page.selectOption('[data-testid="competing-event"]', 'cause');
+    await page.selectOption('[data-testid="trial-figure"]', 'cumulative-incidence-competing-risks');
+    const d = page.waitForEvent('download');
+    await page.click('[data-testid="trial-figure-svg"]');
+    const svg = fs.readFileSync(await (await d).path(), 'utf8');
+    const text = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim()).join(' ');
+    // cmprsk: Gray's χ² 1.1945 (P = .27) for progression, 11.651 (P < .001) for death.
+    for (const t of ['Cumulative incidence of progression (%)', 'Cumulative incidence of death (%)', 'Gray&apos;s test P = .27', 'Gray&apos;s test P &lt; .001', 'Number at risk', 'F (n = 631)']) {
+      assert.ok(text.includes(t), `"${t}" in the figure: ${text.slice(0, 400)}`);
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="trial-figure-preview"]')?.naturalWidth > 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
