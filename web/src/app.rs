@@ -186,7 +186,7 @@ pub fn App() -> impl IntoView {
         let example = survcalc_core::example::example_csv();
         client.load(
             EXAMPLE_SOURCE,
-            js_sys::Uint8Array::from(example.as_bytes()),
+            js_sys::Uint8Array::from(example.as_bytes()).into(),
             true,
         );
     };
@@ -199,7 +199,7 @@ pub fn App() -> impl IntoView {
             let read = state.read.clone();
             client.load_with(
                 &name,
-                js_sys::Uint8Array::from(&bytes[..]),
+                js_sys::Uint8Array::from(&bytes[..]).into(),
                 false,
                 read,
                 Some(Box::new(state)),
@@ -211,7 +211,7 @@ pub fn App() -> impl IntoView {
             let read = state.read.clone();
             client.load_with(
                 EXAMPLE_SOURCE,
-                js_sys::Uint8Array::from(example.as_bytes()),
+                js_sys::Uint8Array::from(example.as_bytes()).into(),
                 true,
                 read,
                 Some(Box::new(state)),

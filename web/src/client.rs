@@ -126,7 +126,7 @@ impl Client {
         STATE.with_borrow_mut(|s| s.worker = Some(worker));
     }
 
-    fn post(self, job: &Job, bytes: Option<js_sys::Uint8Array>, busy: &'static str) -> Option<u32> {
+    fn post(self, job: &Job, bytes: Option<JsValue>, busy: &'static str) -> Option<u32> {
         let job = serde_wasm_bindgen::to_value(job).ok()?;
         let msg = js_sys::Object::new();
         let id = STATE.with_borrow_mut(|s| {
@@ -137,8 +137,12 @@ impl Client {
         let _ = js_sys::Reflect::set(&msg, &"id".into(), &id.into());
         let _ = js_sys::Reflect::set(&msg, &"job".into(), &job);
         let transfer = js_sys::Array::new();
+        // New data: bytes (moved to the worker, not copied), or a file the worker reads
+        // itself, so that the page's thread never holds a large file.
         if let Some(b) = bytes {
-            transfer.push(&b.buffer());
+            if let Some(u) = b.dyn_ref::<js_sys::Uint8Array>() {
+                transfer.push(&u.buffer());
+            }
             let _ = js_sys::Reflect::set(&msg, &"bytes".into(), &b);
         }
         let sent = STATE.with_borrow(|s| {
@@ -156,7 +160,7 @@ impl Client {
 
     /// Reads new data (a file's bytes, pasted text, the example). A share link's state
     /// waiting for its data is restored on it (not on the example).
-    pub fn load(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
+    pub fn load(self, source: &str, bytes: JsValue, example: bool) {
         let restore = if example {
             None
         } else {
@@ -170,7 +174,7 @@ impl Client {
 
     /// Reads data the user gave (pasted, chosen, dropped, or the example on request), and
     /// shows the results once they arrive.
-    pub fn load_by_user(self, source: &str, bytes: js_sys::Uint8Array, example: bool) {
+    pub fn load_by_user(self, source: &str, bytes: JsValue, example: bool) {
         // New data makes the running job pointless: stop it rather than queue behind it.
         if STATE.with_borrow(|s| !s.busy_ids.is_empty()) {
             self.restart_worker();
@@ -183,7 +187,7 @@ impl Client {
     pub fn load_with(
         self,
         source: &str,
-        bytes: js_sys::Uint8Array,
+        bytes: JsValue,
         example: bool,
         read: TableOptions,
         restore: Option<Box<ShareState>>,

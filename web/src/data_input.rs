@@ -6,27 +6,15 @@ use crate::client::Client;
 use crate::mapping_panel::Choice;
 use crate::state::{Session, EXAMPLE_SOURCE};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use survcalc_core::table::{delimiter_name, parse_delimiter, DELIMITERS};
 use survcalc_core::{TableOptions, TextEncoding};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
+/// Hands a chosen or dropped file to the worker, which reads it: the page's thread never
+/// holds its bytes (a 400 MB file read here stopped the page for a second, issue 15).
 fn load_file(client: Client, file: web_sys::File) {
     let name = file.name();
-    spawn_local(async move {
-        match JsFuture::from(file.array_buffer()).await {
-            Ok(buf) => client.load_by_user(&name, js_sys::Uint8Array::new(&buf), false),
-            Err(e) => {
-                client.reveal.set(true);
-                client.session.set(Session::from_info(
-                    &name,
-                    Err(format!("the browser could not read the file ({e:?})")),
-                    TableOptions::default(),
-                ));
-            }
-        }
-    });
+    client.load_by_user(&name, file.into(), false);
 }
 
 /// A detect/force choice: `""` is "detect", else one of `values`.
@@ -184,7 +172,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                     data-testid="analyze-pasted"
                     on:click=move |_| {
                         let text = pasted.get_untracked();
-                        client.load_by_user("pasted text", js_sys::Uint8Array::from(text.as_bytes()), false);
+                        client.load_by_user("pasted text", js_sys::Uint8Array::from(text.as_bytes()).into(), false);
                     }
                 >
                     "Analyse pasted data"
@@ -196,7 +184,7 @@ pub fn DataInput(session: RwSignal<Session>) -> impl IntoView {
                 <span class="hint">"… or drop a file here."</span>
                 <button class="secondary" on:click=move |_| {
                     let text = survcalc_core::example::example_csv();
-                    client.load_by_user(EXAMPLE_SOURCE, js_sys::Uint8Array::from(text.as_bytes()), true);
+                    client.load_by_user(EXAMPLE_SOURCE, js_sys::Uint8Array::from(text.as_bytes()).into(), true);
                 }>
                     "Load the example"
                 </button>

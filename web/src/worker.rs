@@ -20,9 +20,26 @@ pub fn handle(job: JsValue, bytes: JsValue) -> Result<JsValue, JsValue> {
     init();
     survcalc_core::progress::set_reporter(Some(post_progress));
     let job: Job = serde_wasm_bindgen::from_value(job)?;
-    let bytes = bytes
-        .dyn_ref::<js_sys::Uint8Array>()
-        .map(js_sys::Uint8Array::to_vec);
+    let bytes = if let Some(u) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+        Some(u.to_vec())
+    } else if let Some(blob) = bytes.dyn_ref::<web_sys::Blob>() {
+        // A file the page handed over: read here, synchronously (workers may).
+        let read = web_sys::FileReaderSync::new()
+            .and_then(|r| r.read_as_array_buffer(blob))
+            .map(|buf| js_sys::Uint8Array::new(&buf).to_vec());
+        match read {
+            Ok(b) => Some(b),
+            Err(e) => {
+                let reply = crate::engine::Reply::Read(Box::new(Err(format!(
+                    "the browser could not read the file ({})",
+                    e.as_string().unwrap_or_else(|| "no reason given".into())
+                ))));
+                return Ok(serde_wasm_bindgen::to_value(&reply)?);
+            }
+        }
+    } else {
+        None
+    };
     let reply = ENGINE.with_borrow_mut(|e| e.handle(job, bytes));
     Ok(serde_wasm_bindgen::to_value(&reply)?)
 }
