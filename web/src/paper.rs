@@ -350,10 +350,10 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         }).collect_view()}
                     </select>
                     <Choice
-                        label="Competing risks: event column (0 = censored, 1, 2, … = causes)"
+                        label="Competing risks"
                         id="competing-event"
                         options=Signal::derive(move || {
-                            let mut v = vec![(String::new(), "none".to_string())];
+                            let mut v = vec![(String::new(), "none (a column coding 0 = censored, 1, 2, … = causes)".to_string())];
                             v.extend(session.with(|s| s.columns()).into_iter().map(|c| (c.clone(), c)));
                             v
                         })
