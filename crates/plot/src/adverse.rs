@@ -249,40 +249,10 @@ pub fn ae_dot_svg(f: &AeDotFigure) -> Result<SvgFigure, String> {
         }
         let under = (HPos::Center, VPos::Top);
         for t in &t1 {
-            s.line(
-                area,
-                (x1(*t), bottom),
-                (x1(*t), bottom + em * 0.35),
-                BLACK,
-                0.6,
-            )?;
-            s.text(
-                area,
-                &tick_text(*t),
-                (x1(*t), bottom + em * 0.5),
-                pt,
-                BLACK,
-                false,
-                under,
-            )?;
+            s.x_tick(area, x1(*t), bottom, &tick_text(*t))?;
         }
         for t in &t2 {
-            s.line(
-                area,
-                (x2(*t), bottom),
-                (x2(*t), bottom + em * 0.35),
-                BLACK,
-                0.6,
-            )?;
-            s.text(
-                area,
-                &tick_text(*t),
-                (x2(*t), bottom + em * 0.5),
-                pt,
-                BLACK,
-                false,
-                under,
-            )?;
+            s.x_tick(area, x2(*t), bottom, &tick_text(*t))?;
         }
         s.text(
             area,
@@ -302,15 +272,7 @@ pub fn ae_dot_svg(f: &AeDotFigure) -> Result<SvgFigure, String> {
             false,
             under,
         )?;
-        s.text(
-            area,
-            &f.method,
-            (margin, bottom + em * 4.0),
-            8.0,
-            RGBColor(68, 68, 68),
-            false,
-            (HPos::Left, VPos::Top),
-        )?;
+        s.note(area, &f.method, (margin, bottom + em * 4.0))?;
         Ok(())
     })
 }

@@ -104,7 +104,7 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
     }
     let s = Sheet::new(f.width_in);
     let em = s.em();
-    let (pt, small) = (text_pt::TICKS, 8.0);
+    let (pt, small) = (text_pt::TICKS, crate::sheet::NOTE_PT);
     let margin = s.px(5.0);
     let row_h = em * 1.9;
     let labels: Vec<String> = f
@@ -157,18 +157,15 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
             format!("Favours {} \u{2192}", crate::figure_label(r)),
         )
     });
-    let one = {
-        let (llo, lhi) = (lo.ln(), hi.ln());
-        pl + (0.0 - llo) / (lhi - llo) * (pr - pl)
-    };
+    let (llo, lhi) = (lo.ln(), hi.ln());
+    let x = |v: f64| pl + (v.clamp(lo, hi).ln() - llo) / (lhi - llo) * (pr - pl);
+    let one = x(1.0);
     let favours_fit = favours.as_ref().is_none_or(|(l, r)| {
         one - em * 0.5 - s.text_w(l, small) >= margin
             && one + em * 0.5 + s.text_w(r, small) <= s.w - margin
     });
     let method_y = axis_y + em * if favours_fit { 5.0 } else { 6.2 };
     let h = method_y + em * 0.4 + em * 1.25 * method.len() as f64 + margin;
-    let (llo, lhi) = (lo.ln(), hi.ln());
-    let x = |v: f64| pl + (v.clamp(lo, hi).ln() - llo) / (lhi - llo) * (pr - pl);
     let w = s.w as u32;
     svg_document(w, h.ceil() as u32, f.width_in, |area| {
         let left = (HPos::Left, VPos::Center);
@@ -251,22 +248,7 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
                 .collect();
         }
         for t in &ticks {
-            s.line(
-                area,
-                (x(*t), axis_y),
-                (x(*t), axis_y + em * 0.35),
-                BLACK,
-                0.6,
-            )?;
-            s.text(
-                area,
-                &crate::sheet::tick_text(*t),
-                (x(*t), axis_y + em * 0.5),
-                pt,
-                BLACK,
-                false,
-                (HPos::Center, VPos::Top),
-            )?;
+            s.x_tick(area, x(*t), axis_y, &crate::sheet::tick_text(*t))?;
         }
         let centre = (pl + pr) / 2.0;
         s.text(
@@ -280,7 +262,7 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
         )?;
         if let Some((left, right)) = &favours {
             let y = axis_y + em * 3.5;
-            let grey = RGBColor(68, 68, 68);
+            let grey = crate::sheet::NOTE_GREY;
             if favours_fit {
                 s.text(
                     area,
@@ -323,15 +305,7 @@ pub fn forest_svg(f: &ForestFigure) -> Result<SvgFigure, String> {
             }
         }
         for (k, line) in method.iter().enumerate() {
-            s.text(
-                area,
-                line,
-                (margin, method_y + em * 1.25 * k as f64),
-                small,
-                RGBColor(68, 68, 68),
-                false,
-                (HPos::Left, VPos::Top),
-            )?;
+            s.note(area, line, (margin, method_y + em * 1.25 * k as f64))?;
         }
         Ok(())
     })

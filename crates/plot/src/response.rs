@@ -142,20 +142,12 @@ pub fn bars_svg(f: &BarFigure) -> Result<SvgFigure, String> {
                 &format!("{} of {}", b.x, b.n),
                 (c, pb + em * 1.9),
                 pt,
-                RGBColor(68, 68, 68),
+                crate::sheet::NOTE_GREY,
                 false,
                 (HPos::Center, VPos::Top),
             )?;
         }
-        s.text(
-            area,
-            &f.method,
-            (pl, pb + em * 3.8),
-            8.0,
-            RGBColor(68, 68, 68),
-            false,
-            (HPos::Left, VPos::Top),
-        )?;
+        s.note(area, &f.method, (pl, pb + em * 3.8))?;
         Ok(())
     })
 }

@@ -121,6 +121,48 @@ impl Sheet {
     }
 }
 
+impl Sheet {
+    /// A tick of a horizontal axis at `x` on the axis line at `y`, its label under it.
+    pub fn x_tick(
+        &self,
+        area: &DrawingArea<SVGBackend, Shift>,
+        x: f64,
+        y: f64,
+        label: &str,
+    ) -> Drawn {
+        let em = self.em();
+        self.line(area, (x, y), (x, y + em * 0.35), BLACK, 0.6)?;
+        self.text(
+            area,
+            label,
+            (x, y + em * 0.5),
+            text_pt::TICKS,
+            BLACK,
+            false,
+            (HPos::Center, VPos::Top),
+        )
+    }
+
+    /// A line of small grey text from (x, y) — the method statement under a figure.
+    pub fn note(&self, area: &DrawingArea<SVGBackend, Shift>, text: &str, at: (f64, f64)) -> Drawn {
+        self.text(
+            area,
+            text,
+            at,
+            NOTE_PT,
+            NOTE_GREY,
+            false,
+            (HPos::Left, VPos::Top),
+        )
+    }
+}
+
+/// The size of the method statement under a figure (points): journals' minimum.
+pub(crate) const NOTE_PT: f64 = 8.0;
+
+/// Its colour, and the colour of secondary text ("x of n", "Favours …").
+pub(crate) const NOTE_GREY: RGBColor = RGBColor(68, 68, 68);
+
 /// The SVG of a `width` × `height` pixel drawing, sized in inches at `width_in`, so that
 /// a journal's system, Word or Illustrator places it at that size with its text in points.
 ///

@@ -76,13 +76,18 @@ impl TrialFigure {
     }
 }
 
-/// Each endpoint's figure for panels `width_in` wide together, each at least a single
-/// column (3.5 in) so that its legend and table keep their 9-pt text.
+/// The width of each of `n` panels `width_in` wide together: at least a single column
+/// (3.5 in) each, so that a panel's legend and table keep their 9-pt text.
+fn panel_width(width_in: f64, n: usize) -> f64 {
+    (width_in / n.max(1) as f64).max(3.5)
+}
+
+/// Each endpoint's figure, side by side ([`panel_width`]).
 fn panels(r: &ReportInput, width_in: f64, hazard: bool) -> Result<SvgFigure, String> {
     if r.endpoints.is_empty() {
         return Err("no endpoint could be analysed".into());
     }
-    let each = (width_in / r.endpoints.len() as f64).max(3.5);
+    let each = panel_width(width_in, r.endpoints.len());
     let figs: Vec<KmFigure> = r
         .endpoints
         .iter()
@@ -283,7 +288,7 @@ pub fn trial_figure(
         },
         TrialFigure::CumulativeIncidence => match r.competing {
             Some(c) if !c.causes.is_empty() => {
-                let each = (width_in / c.causes.len() as f64).max(3.5);
+                let each = panel_width(width_in, c.causes.len());
                 let x_label = r.endpoints.first().map(|e| e.x_label.clone()).unwrap_or_default();
                 let figs: Vec<KmFigure> = c
                     .causes
