@@ -3,6 +3,7 @@
 //! (cmprsk's estimate and variance) and Gray's test of each cause between arms. Every row
 //! that cannot be used is listed, as for survival endpoints.
 
+use crate::response::column;
 use survcalc_io::error::MappingError;
 use survcalc_io::mapping::Exclusion;
 use survcalc_io::table::{is_missing, parse_number, Table};
@@ -74,16 +75,6 @@ pub struct CompetingAnalysis {
     pub any_event: Vec<survcalc_stats::KmCurve>,
     /// How the numbers were made, for a methods section.
     pub method: String,
-}
-
-fn column(table: &Table, role: &str, name: &str) -> Result<usize, MappingError> {
-    table
-        .column_index(name)
-        .ok_or_else(|| MappingError::UnknownColumn {
-            role: role.to_string(),
-            name: name.to_string(),
-            available: table.columns.clone(),
-        })
 }
 
 /// The cumulative incidence of every cause by arm, and Gray's test of each.
@@ -203,12 +194,17 @@ pub fn analyze_competing(
     let mut strata_levels: Vec<String> = rows.iter().map(|r| r.3.clone()).collect();
     strata_levels.sort();
     strata_levels.dedup();
+    // Each row's arm and cause, found once for the data and the any-cause curves.
+    let group_of: Vec<usize> = rows
+        .iter()
+        .map(|r| groups.binary_search(&r.2).unwrap_or(0))
+        .collect();
+    let codes: Vec<u32> = rows.iter().map(|r| code_of(&r.1)).collect();
+    let times: Vec<f64> = rows.iter().map(|r| r.0).collect();
     let data = CompetingData::new(
-        rows.iter().map(|r| r.0).collect(),
-        rows.iter().map(|r| code_of(&r.1)).collect(),
-        rows.iter()
-            .map(|r| groups.iter().position(|g| *g == r.2).unwrap_or(0))
-            .collect(),
+        times.clone(),
+        codes.clone(),
+        group_of.clone(),
         groups.clone(),
     )
     .map_err(|_| MappingError::NoValidRows {
@@ -218,7 +214,7 @@ pub fn analyze_competing(
     let data = if sc.is_some() {
         data.with_strata(
             rows.iter()
-                .map(|r| strata_levels.iter().position(|s| *s == r.3).unwrap_or(0))
+                .map(|r| strata_levels.binary_search(&r.3).unwrap_or(0))
                 .collect(),
         )
         .map_err(|_| MappingError::NoValidRows {
@@ -246,11 +242,9 @@ pub fn analyze_competing(
         if sc.is_some() { ", stratified" } else { "" }
     );
     let any_event = survcalc_stats::SurvData::new(
-        rows.iter().map(|r| r.0).collect(),
-        rows.iter().map(|r| code_of(&r.1) > 0).collect(),
-        rows.iter()
-            .map(|r| groups.iter().position(|g| *g == r.2).unwrap_or(0))
-            .collect(),
+        times,
+        codes.iter().map(|&c| c > 0).collect(),
+        group_of,
         groups.clone(),
     )
     .map(|d| survcalc_stats::kaplan_meier(&d, &survcalc_stats::KmOptions::default()))

@@ -91,7 +91,8 @@ fn norm(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
 
-fn column(table: &Table, role: &str, name: &str) -> Result<usize, MappingError> {
+/// The index of the column `name` for `role`, or the error naming the columns there are.
+pub(crate) fn column(table: &Table, role: &str, name: &str) -> Result<usize, MappingError> {
     table
         .column_index(name)
         .ok_or_else(|| MappingError::UnknownColumn {

@@ -42,30 +42,7 @@ impl SurvData {
         group: Vec<usize>,
         levels: Vec<String>,
     ) -> Result<Self, DataError> {
-        if time.len() != event.len() || time.len() != group.len() {
-            return Err(DataError::LengthMismatch {
-                time: time.len(),
-                event: event.len(),
-                group: group.len(),
-            });
-        }
-        if time.is_empty() {
-            return Err(DataError::Empty);
-        }
-        if let Some((index, &value)) = time
-            .iter()
-            .enumerate()
-            .find(|(_, t)| !(t.is_finite() && **t >= 0.0))
-        {
-            return Err(DataError::InvalidTime { index, value });
-        }
-        if let Some((index, &g)) = group.iter().enumerate().find(|(_, g)| **g >= levels.len()) {
-            return Err(DataError::InvalidGroup {
-                index,
-                group: g,
-                levels: levels.len(),
-            });
-        }
+        validate(&time, event.len(), &group, levels.len())?;
         Ok(SurvData {
             time,
             event,
@@ -203,6 +180,42 @@ impl SurvData {
     pub(crate) fn order_by_time(&self) -> &[usize] {
         self.order.get_or_init(|| order_by(&self.time))
     }
+}
+
+/// The checks of [`SurvData::new`] (and of competing-risks data, whose events are causes):
+/// equal lengths, at least one observation, times finite and ≥ 0, group indices below
+/// `levels`.
+pub(crate) fn validate(
+    time: &[f64],
+    events: usize,
+    group: &[usize],
+    levels: usize,
+) -> Result<(), DataError> {
+    if time.len() != events || time.len() != group.len() {
+        return Err(DataError::LengthMismatch {
+            time: time.len(),
+            event: events,
+            group: group.len(),
+        });
+    }
+    if time.is_empty() {
+        return Err(DataError::Empty);
+    }
+    if let Some((index, &value)) = time
+        .iter()
+        .enumerate()
+        .find(|(_, t)| !(t.is_finite() && **t >= 0.0))
+    {
+        return Err(DataError::InvalidTime { index, value });
+    }
+    if let Some((index, &g)) = group.iter().enumerate().find(|(_, g)| **g >= levels) {
+        return Err(DataError::InvalidGroup {
+            index,
+            group: g,
+            levels,
+        });
+    }
+    Ok(())
 }
 
 /// Indices of `time` in increasing order, ties in index order: the order of a stable sort

@@ -24,13 +24,27 @@ use crate::error::DataError;
 
 /// Validated competing-risks data: each observation's time, its cause (0 = censored,
 /// 1, 2, … = the cause of failure) and its group, with an optional stratum for the test.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct CompetingData {
     time: Vec<f64>,
     cause: Vec<u32>,
     group: Vec<usize>,
     levels: Vec<String>,
     strata: Option<Vec<usize>>,
+    /// The observations in time order, sorted once (every cause and group walks it).
+    order: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl PartialEq for CompetingData {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            &self.time,
+            &self.cause,
+            &self.group,
+            &self.levels,
+            &self.strata,
+        ) == (&o.time, &o.cause, &o.group, &o.levels, &o.strata)
+    }
 }
 
 impl CompetingData {
@@ -46,22 +60,14 @@ impl CompetingData {
         group: Vec<usize>,
         levels: Vec<String>,
     ) -> Result<Self, DataError> {
-        // The same checks as right-censored data, with "any cause" as the event.
-        let events: Vec<bool> = cause.iter().map(|&c| c > 0).collect();
-        if cause.len() != time.len() {
-            return Err(DataError::LengthMismatch {
-                time: time.len(),
-                event: cause.len(),
-                group: group.len(),
-            });
-        }
-        crate::SurvData::new(time.clone(), events, group.clone(), levels.clone())?;
+        crate::data::validate(&time, cause.len(), &group, levels.len())?;
         Ok(CompetingData {
             time,
             cause,
             group,
             levels,
             strata: None,
+            order: std::sync::OnceLock::new(),
         })
     }
 
@@ -108,8 +114,10 @@ impl CompetingData {
     /// Indices of the observations of group `g` (all groups for `None`) in time order,
     /// ties in data order.
     fn sorted(&self, g: Option<usize>) -> Vec<usize> {
-        crate::data::order_by(&self.time)
-            .into_iter()
+        self.order
+            .get_or_init(|| crate::data::order_by(&self.time))
+            .iter()
+            .copied()
             .filter(|&i| g.is_none_or(|g| self.group[i] == g))
             .collect()
     }
