@@ -2,6 +2,7 @@
 
 use crate::binary_panel::BinaryPanel;
 use crate::client::Client;
+use crate::competing_panel::CompetingPanel;
 use crate::data_input::DataInput;
 use crate::figure::Figure;
 use crate::mapping_panel::{MappingPanel, PairingQuestion};
@@ -316,6 +317,10 @@ pub fn App() -> impl IntoView {
             <section class="panel binary" aria-labelledby="bin-h" class:hidden=move || session.with(|s| s.table.is_err())>
                 <h2 id="bin-h">"Response and adverse events"</h2>
                 <BinaryPanel session=session />
+            </section>
+            <section class="panel competing" aria-labelledby="cr-h" class:hidden=move || session.with(|s| s.table.is_err())>
+                <h2 id="cr-h">"Competing risks"</h2>
+                <CompetingPanel session=session />
             </section>
             <section class="panel data" id="data" aria-labelledby="data-h">
                 <h2 id="data-h">"Your data"</h2>

@@ -318,6 +318,7 @@ impl Client {
                         outcome: Err(msg),
                         response: None,
                         ae: None,
+                        competing: None,
                     })),
                 }
             }

@@ -116,9 +116,12 @@ pub struct AnalysisRequest {
     #[serde(default)]
     pub subgroups: Vec<SubgroupSpec>,
     /// An event column coding the cause of failure (0 = censored, 1, 2, … or words), for
-    /// the competing-risks figure (analysed only for the whole trial).
+    /// the competing-risks analysis (with the endpoint's time and arm).
     #[serde(default)]
     pub competing_event: Option<String>,
+    /// The cause of interest in it (code, value or name).
+    #[serde(default)]
+    pub competing_cause: Option<String>,
 }
 
 /// The results of one [`AnalysisRequest`].
@@ -130,6 +133,9 @@ pub struct Computed {
     pub response: Option<Result<ResponseAnalysis, String>>,
     /// The adverse-event table, when AE columns and a group are set.
     pub ae: Option<Result<AeTable, String>>,
+    /// The competing-risks analysis, when its event column is chosen.
+    #[serde(default)]
+    pub competing: Option<Result<CompetingAnalysis, String>>,
 }
 
 /// A message to the engine.
@@ -254,18 +260,7 @@ impl Engine {
             Some(t) => subgroup_report(t, &req.mapping, &req.subgroups, &req.options),
             None => Err("no table has been read".into()),
         });
-        let competing = req.competing_event.clone().map(|event| match &self.table {
-            Some(t) => {
-                let m = CompetingMapping {
-                    time: req.mapping.time.clone(),
-                    event,
-                    group: req.mapping.group.clone(),
-                    ..CompetingMapping::default()
-                };
-                analyze_competing(t, &m, &CompetingOptions::default()).map_err(|e| e.to_string())
-            }
-            None => Err("no table has been read".into()),
-        });
+        let competing = current.competing.clone();
         TrialComputed {
             parts,
             current,
@@ -280,6 +275,7 @@ impl Engine {
                 outcome: Err("no table has been read".into()),
                 response: None,
                 ae: None,
+                competing: None,
             };
         };
         let outcome = analyze(table, &req.mapping, &req.options).map_err(|e| e.to_string());
@@ -305,10 +301,26 @@ impl Engine {
             };
             ae_from_columns_labelled(table, &group, &req.ae_columns, &req.ae_labels, &options)
         });
+        let competing = req.competing_event.clone().map(|event| {
+            let m = CompetingMapping {
+                time: req.mapping.time.clone(),
+                event,
+                group: req.mapping.group.clone(),
+                ..CompetingMapping::default()
+            };
+            let o = CompetingOptions {
+                cause: req.competing_cause.clone(),
+                times: req.options.landmarks.clone(),
+                conf_level: req.options.km.conf_level,
+                ..CompetingOptions::default()
+            };
+            analyze_competing(table, &m, &o).map_err(|e| e.to_string())
+        });
         Computed {
             outcome,
             response,
             ae,
+            competing,
         }
     }
 }

@@ -12,6 +12,7 @@
 pub mod app;
 pub mod binary_panel;
 pub mod client;
+pub mod competing_panel;
 pub mod data_input;
 pub mod download;
 pub mod engine;

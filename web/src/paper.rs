@@ -349,20 +349,6 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             <option value=w.to_string() prop:selected=move || (figure_width.get() - w).abs() < 1e-9>{label}</option>
                         }).collect_view()}
                     </select>
-                    <Choice
-                        label="Competing risks"
-                        id="competing-event"
-                        options=Signal::derive(move || {
-                            let mut v = vec![(String::new(), "none (a column coding 0 = censored, 1, 2, … = causes)".to_string())];
-                            v.extend(session.with(|s| s.columns()).into_iter().map(|c| (c.clone(), c)));
-                            v
-                        })
-                        current=Signal::derive(move || session.with(|s| s.competing_event.clone().unwrap_or_default()))
-                        set=move |v: String| {
-                            session.update(|s| s.competing_event = (!v.is_empty()).then_some(v));
-                            preview.set(None);
-                        }
-                    />
                     <label for="subgroups">"Subgroups"</label>
                     <input id="subgroups" data-testid="subgroups"
                         placeholder="columns, e.g. sex, age:65 (cut at 65), ecog! (prespecified)"

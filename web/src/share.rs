@@ -80,6 +80,12 @@ pub struct ShareState {
     /// Each endpoint's time and event columns as the user paired them (older links: the
     /// table's own pairing).
     pub endpoints: Vec<Endpoint>,
+    /// The subgroup variables as typed ("sex, age:65, ecog!").
+    pub subgroups: String,
+    /// The competing-risks event column (older links: none).
+    pub competing_event: Option<String>,
+    /// The cause of interest in it.
+    pub competing_cause: Option<String>,
 }
 
 /// A link's content once read.
@@ -233,7 +239,10 @@ fn check_sizes(s: &ShareState) -> Result<(), String> {
         .map(String::as_str)
         .chain(s.mapping.group_labels.iter().map(|l| l.label.as_str()))
         .chain(s.mapping.group_order.iter().map(String::as_str))
-        .chain(s.ae_labels.iter().map(|(_, l)| l.as_str()));
+        .chain(s.ae_labels.iter().map(|(_, l)| l.as_str()))
+        .chain(std::iter::once(s.subgroups.as_str()))
+        .chain(s.competing_event.iter().map(String::as_str))
+        .chain(s.competing_cause.iter().map(String::as_str));
     if texts.into_iter().any(|t| t.chars().count() > MAX_LINK_TEXT) {
         return Err(format!(
             "the link holds a label longer than {MAX_LINK_TEXT} characters"

@@ -45,8 +45,10 @@ pub struct Session {
     pub ae_by_grade: bool,
     /// The subgroup variables as typed ("sex, age:65, ecog!"), for the subgroup forest.
     pub subgroups: String,
-    /// The event column coding causes of failure, for the competing-risks figure.
+    /// The event column coding causes of failure, for the competing-risks analysis.
     pub competing_event: Option<String>,
+    /// The cause of interest in that column (code, value or name); `None`: the lowest.
+    pub competing_cause: Option<String>,
     /// The reading options the user forced (`None` fields are detected).
     pub read: TableOptions,
     /// The workbook's sheets (empty for text).
@@ -113,6 +115,7 @@ impl Session {
             ae_by_grade: false,
             subgroups: String::new(),
             competing_event: None,
+            competing_cause: None,
             read,
             sheets,
             sheet,
@@ -184,6 +187,9 @@ impl Session {
             figure: self.figure.clone(),
             figures: self.figures.clone(),
             endpoints: self.endpoints.clone(),
+            subgroups: self.subgroups.clone(),
+            competing_event: self.competing_event.clone(),
+            competing_cause: self.competing_cause.clone(),
         })
     }
 
@@ -203,6 +209,9 @@ impl Session {
         self.text_style = s.text_style;
         self.figure = s.figure.clone();
         self.figures = s.figures.clone();
+        self.subgroups = s.subgroups.clone();
+        self.competing_event = s.competing_event.clone();
+        self.competing_cause = s.competing_cause.clone();
         // The pairings the user chose, for the endpoints this table still has.
         for e in &mut self.endpoints {
             if let Some(chosen) = s
@@ -229,6 +238,7 @@ impl Session {
             ae_by_grade: self.ae_by_grade,
             subgroups: self.subgroup_specs().unwrap_or_default(),
             competing_event: self.competing_event.clone(),
+            competing_cause: self.competing_cause.clone(),
         }
     }
 
@@ -653,6 +663,7 @@ mod tests {
                     outcome: Err("the engine answered an analysis with a table".into()),
                     response: None,
                     ae: None,
+                    competing: None,
                 },
             }
         }

@@ -216,7 +216,11 @@ fn the_worker_job_handler_never_panics() {
             ae_labels: Vec::new(),
             ae_by_grade: rng.below(2) == 0,
             subgroups: Vec::new(),
-            competing_event: None,
+            // Sometimes a competing-risks analysis on any column, with any cause named.
+            competing_event: (rng.below(4) == 0)
+                .then(|| rng.pick(&["status", "arm", "time", "x", ""]).to_string()),
+            competing_cause: (rng.below(3) == 0)
+                .then(|| rng.pick(&["1", "2", "x", ""]).to_string()),
         };
         let t = Instant::now();
         if let Reply::Analyzed(c) = engine.handle(Job::Analyze(Box::new(request)), None) {

@@ -195,6 +195,30 @@ struct CompetingArgs {
     /// The power of the weight (1 − F(t−))^ρ in Gray's test (R's rho).
     #[arg(long, default_value_t = 0.0)]
     rho: f64,
+    /// Names of the event codes, e.g. `--event-codes 1=progression,2=death`. Every other
+    /// value (but the censoring value) is then listed as excluded, never guessed at.
+    #[arg(long, value_delimiter = ',')]
+    event_codes: Vec<String>,
+    /// The cause of interest (code, value or name; R crr's failcode): first in the output.
+    #[arg(long)]
+    cause: Option<String>,
+    /// Times at which to give the cumulative incidence, e.g. `--at 12,24` (default: round
+    /// times across the follow-up).
+    #[arg(long, value_delimiter = ',')]
+    at: Vec<f64>,
+    /// Level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    conf_level: f64,
+    /// `text` (tables and sentences) or `json` (every number, docs/report-json.md).
+    #[arg(long, value_enum, default_value_t = CompetingFormat::Text)]
+    format: CompetingFormat,
+}
+
+/// Output of `survcalc competing`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompetingFormat {
+    Text,
+    Json,
 }
 
 #[derive(Parser)]
@@ -571,24 +595,39 @@ fn run_response(args: &ResponseArgs) -> Result<String, String> {
 }
 
 fn run_competing(args: &CompetingArgs) -> Result<String, String> {
-    if !args.rho.is_finite() || args.rho < 0.0 {
-        return Err(format!(
-            "--rho {}: give a power of 0 or more (0 is Gray's default)",
-            args.rho
-        ));
-    }
     let table = read_table(&args.file, &args.read)?;
+    let cause_names = args
+        .event_codes
+        .iter()
+        .map(|p| {
+            p.split_once('=')
+                .map(|(v, n)| (v.trim().to_string(), n.trim().to_string()))
+                .filter(|(v, n)| !v.is_empty() && !n.is_empty())
+                .ok_or_else(|| {
+                    format!("--event-codes: \"{p}\" should be VALUE=NAME, e.g. 1=progression")
+                })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let m = survcalc_core::competing_risks::CompetingMapping {
         time: args.time.clone(),
         event: args.event.clone(),
         group: args.group.clone(),
         censor_value: args.censor_value.clone(),
         strata: args.strata.clone(),
+        cause_names,
     };
-    let options = survcalc_core::competing_risks::CompetingOptions { rho: args.rho };
+    let options = survcalc_core::competing_risks::CompetingOptions {
+        rho: args.rho,
+        cause: args.cause.clone(),
+        times: args.at.clone(),
+        conf_level: args.conf_level,
+    };
     let a = survcalc_core::competing_risks::analyze_competing(&table, &m, &options)
         .map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&a).map_err(|e| e.to_string())
+    match args.format {
+        CompetingFormat::Json => serde_json::to_string_pretty(&a).map_err(|e| e.to_string()),
+        CompetingFormat::Text => Ok(text::render_competing(&a)),
+    }
 }
 
 /// Parses `--grades 3-4` (or a single grade).

@@ -260,3 +260,107 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
     }
     s
 }
+
+/// Renders a competing-risks analysis as text: per cause, the cumulative incidence at
+/// the landmark times by arm, Gray's test, the Fine–Gray and cause-specific hazard
+/// ratios; then the sentences and the methods.
+pub fn render_competing(a: &survcalc_core::competing_risks::CompetingAnalysis) -> String {
+    use survcalc_core::competing_risks::competing_sentences;
+    let mut s = String::new();
+    let lvl = fmt_level(a.conf_level);
+    let _ = writeln!(
+        s,
+        "n = {} of {} rows ({} excluded); arms: {}",
+        a.n_used,
+        a.n_rows,
+        a.excluded.len(),
+        a.groups.join(", ")
+    );
+    for e in a.excluded.iter().take(20) {
+        let _ = writeln!(s, "  excluded: {e}");
+    }
+    if a.excluded.len() > 20 {
+        let _ = writeln!(
+            s,
+            "  … and {} more rows excluded (--format json lists them all)",
+            a.excluded.len() - 20
+        );
+    }
+    let pct = |x: Option<f64>| x.map_or_else(|| "NA".to_string(), |v| format!("{:.1}", 100.0 * v));
+    for cause in &a.causes {
+        let _ = writeln!(s, "\ncause {} ({})", cause.code, cause.label);
+        let _ = writeln!(
+            s,
+            "  cumulative incidence, % (Aalen–Johansen; {lvl}% CI log(−log), cmprsk variance)"
+        );
+        let _ = writeln!(
+            s,
+            "  {:<20} {:>10} {:>8} {:>18} {:>8}",
+            "arm", "time", "CIF", "CI", "at risk"
+        );
+        for l in a.landmarks.iter().filter(|l| l.cause == cause.code) {
+            let _ = writeln!(
+                s,
+                "  {:<20} {:>10} {:>8} {:>18} {:>8}",
+                l.group,
+                l.time,
+                pct(l.estimate),
+                format!("{}, {}", pct(l.lower), pct(l.upper)),
+                l.n_risk
+            );
+        }
+        if let Some(t) = a.tests.iter().find(|t| t.cause == cause.code) {
+            let _ = writeln!(
+                s,
+                "  Gray's test: chi-square {} on {} df, p {}",
+                num(t.statistic),
+                t.df,
+                t.p_value
+                    .map_or_else(|| "NA".into(), survcalc_core::format::p_value)
+            );
+        }
+        if let Some(m) = a.models.iter().find(|m| m.cause == cause.code) {
+            match (&m.fine_gray, &m.fine_gray_note) {
+                (Some(f), _) => {
+                    for t in &f.terms {
+                        let _ = writeln!(
+                            s,
+                            "  subdistribution HR {} vs {}: {:.4} ({lvl}% CI {:.4}, {:.4}), p {} (Fine–Gray, cmprsk::crr)",
+                            t.name,
+                            a.groups.first().map_or("", String::as_str),
+                            t.shr,
+                            t.lower,
+                            t.upper,
+                            survcalc_core::format::p_value(t.p_value)
+                        );
+                    }
+                }
+                (None, Some(n)) => {
+                    let _ = writeln!(s, "  subdistribution HR (Fine–Gray): {n}");
+                }
+                (None, None) => {}
+            }
+            for t in &m.cause_specific {
+                let _ = writeln!(
+                    s,
+                    "  cause-specific HR {} vs {}: {:.4} ({lvl}% CI {:.4}, {:.4}), p {} (Cox, Efron ties)",
+                    t.level,
+                    a.groups.first().map_or("", String::as_str),
+                    t.hr,
+                    t.hr_lower,
+                    t.hr_upper,
+                    survcalc_core::format::p_value(t.p_value)
+                );
+            }
+            if let Some(n) = &m.cause_specific_note {
+                let _ = writeln!(s, "  cause-specific HR (Cox): {n}");
+            }
+        }
+    }
+    let _ = writeln!(s);
+    for line in competing_sentences(a, "", TextStyle::default()) {
+        let _ = writeln!(s, "{line}");
+    }
+    let _ = writeln!(s, "\nmethods: {}", a.method);
+    s
+}

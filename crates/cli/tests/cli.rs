@@ -490,6 +490,8 @@ fn competing_risks_equal_cmprsk() {
         "event",
         "--group",
         "sex",
+        "--format",
+        "json",
     ]);
     assert!(ok, "{err}");
     let a: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -530,9 +532,59 @@ fn competing_risks_equal_cmprsk() {
         "--rho=-1",
     ]);
     assert!(
-        !ok && err.contains("--rho -1: give a power of 0 or more"),
+        !ok && err.contains("competing.rho = -1 cannot be used: it must be a number of 0 or more"),
         "{err}"
     );
+    // The text report: the cause of interest first, crr's subdistribution HR for death
+    // (tests/fixtures/finegray/mgus2.json: β 0.232762…, exp 1.2621) and the sentences.
+    let (ok, out, err) = run(&[
+        "competing",
+        &path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--group",
+        "sex",
+        "--cause",
+        "death",
+        "--at",
+        "100,200",
+    ]);
+    assert!(ok, "{err}");
+    let death = out.find("(death)").expect("death");
+    let progression = out.find("(progression)").expect("progression");
+    assert!(death < progression, "{out}");
+    assert!(out.contains("subdistribution HR M vs F: 1.2621"), "{out}");
+    assert!(
+        out.contains("At time 200, the cumulative incidence of death was 70.8%"),
+        "{out}"
+    );
+    let (ok, _, err) = run(&[
+        "competing",
+        &path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--cause",
+        "relapse",
+    ]);
+    assert!(
+        !ok && err.contains("one of the causes in the data: death, progression"),
+        "{err}"
+    );
+    let (ok, _, err) = run(&[
+        "competing",
+        &path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--event-codes",
+        "1",
+    ]);
+    assert!(!ok && err.contains("should be VALUE=NAME"), "{err}");
 }
 
 /// `--format subgroups` and `--figure forest-subgroups`: veteran by cell type and by

@@ -54,3 +54,6 @@ mod competing;
 // Subgroups: Cox within each level and the interaction test (subgroup.R).
 #[path = "suite/subgroup.rs"]
 mod subgroup;
+// Fine–Gray: cmprsk::crr and the cause-specific Cox model beside it (crr.R).
+#[path = "suite/finegray.rs"]
+mod finegray;

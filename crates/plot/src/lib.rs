@@ -108,7 +108,6 @@ impl<'a> KmFigure<'a> {
         options.risk_censored = false;
         options.ci_band = true;
         options.cumulative_incidence = true;
-        let z = survcalc_core::numerics::qnorm(0.975);
         let curves: Vec<KmCurve> = a
             .any_event
             .iter()
@@ -124,16 +123,13 @@ impl<'a> KmFigure<'a> {
                     .map(|&t| cif.at(t).unwrap_or((0.0, 0.0)))
                     .collect();
                 c.surv = at.iter().map(|(f, _)| 1.0 - f).collect();
-                let band = |sign: f64| -> Vec<Option<f64>> {
-                    at.iter()
-                        .map(|&(f, v)| {
-                            (f > 0.0 && f < 1.0 && v > 0.0)
-                                .then(|| 1.0 - f.powf((sign * z * v.sqrt() / (f * f.ln())).exp()))
-                        })
-                        .collect()
-                };
-                c.lower = band(1.0);
-                c.upper = band(-1.0);
+                // On the figure's 1 − F scale the upper limit of F is the lower one.
+                let band: Vec<Option<(f64, f64)>> = at
+                    .iter()
+                    .map(|&(f, v)| survcalc_core::competing::log_log_interval(f, v, 0.95))
+                    .collect();
+                c.lower = band.iter().map(|b| b.map(|(_, hi)| 1.0 - hi)).collect();
+                c.upper = band.iter().map(|b| b.map(|(lo, _)| 1.0 - lo)).collect();
                 c.events = cif.events;
                 Some(c)
             })

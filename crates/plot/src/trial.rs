@@ -304,7 +304,7 @@ pub fn trial_figure(
                 km_panels_svg(&figs)
             }
             Some(_) => Err("the competing-risks event column has no failure of any cause".into()),
-            None => Err("choose the competing-risks event column first (\u{201c}Competing risks\u{201d}: 0 = censored, 1, 2, … or words for the causes)".into()),
+            None => Err("choose the cause-of-failure column first (under \u{201c}Competing risks\u{201d}: 0 = censored, 1, 2, … or words for the causes)".into()),
         },
         TrialFigure::Subgroups => match r.subgroups {
             Some(s) => {

@@ -45,6 +45,18 @@ impl CifCurve {
     }
 }
 
+/// The pointwise interval of a cumulative incidence F with variance `var` on the
+/// log(−log) scale, as cmprsk users (Pintilie 2006) and tidycmprsk give it:
+/// (F^exp(−z σ / (F ln F)), F^exp(z σ / (F ln F))), σ = √var, z = Φ⁻¹((1 + level)/2).
+/// `None` where it is not defined (F = 0 or 1, or no variance).
+pub fn log_log_interval(f: f64, var: f64, conf_level: f64) -> Option<(f64, f64)> {
+    let z = crate::numerics::qnorm(0.5 + conf_level / 2.0);
+    (f > 0.0 && f < 1.0 && var > 0.0).then(|| {
+        let k = z * var.sqrt() / (f * f.ln());
+        (f.powf((-k).exp()), f.powf(k.exp()))
+    })
+}
+
 /// The cumulative incidence of `cause` in every group: R `cmprsk::cuminc(time, cause,
 /// group)` for that cause.
 ///

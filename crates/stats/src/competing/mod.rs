@@ -1,6 +1,7 @@
 //! Competing risks: the cumulative incidence of each cause by Aalen–Johansen with
 //! cmprsk's variance ([`cumulative_incidence`]), and Gray's test of equal incidence
-//! between groups ([`gray_test`]), as R `cmprsk::cuminc` computes them.
+//! between groups ([`gray_test`]), as R `cmprsk::cuminc` computes them, and the
+//! Fine–Gray model of the subdistribution hazard ([`fine_gray`], R `cmprsk::crr`).
 //!
 //! With several causes of failure (progression, and death without progression), the
 //! Kaplan–Meier curve of one cause with the others counted as censored overstates that
@@ -15,9 +16,11 @@
 //! `crstm`).
 
 mod cuminc;
+mod finegray;
 mod gray;
 
-pub use cuminc::{cumulative_incidence, CifCurve};
+pub use cuminc::{cumulative_incidence, log_log_interval, CifCurve};
+pub use finegray::{fine_gray, FineGrayError, FineGrayFit, FineGrayOptions, FineGrayTerm};
 pub use gray::{gray_test, GrayTest};
 
 use crate::error::DataError;
@@ -109,6 +112,46 @@ impl CompetingData {
         c.sort_unstable();
         c.dedup();
         c
+    }
+
+    /// Times, one per observation.
+    pub fn time(&self) -> &[f64] {
+        &self.time
+    }
+
+    /// Causes (0 = censored), one per observation.
+    pub fn cause(&self) -> &[u32] {
+        &self.cause
+    }
+
+    /// Group indices (into [`Self::levels`]), one per observation.
+    pub fn group(&self) -> &[usize] {
+        &self.group
+    }
+
+    /// The Fine–Gray model of `cause` on the group (R `crr(time, status, cov1 =
+    /// model.matrix(~ group)[, -1], failcode = cause)`): one term per non-reference group,
+    /// named by its level.
+    ///
+    /// # Errors
+    /// As [`fine_gray`]; with one group there is nothing to compare
+    /// ([`FineGrayError::Shape`]).
+    pub fn fine_gray_by_group(
+        &self,
+        cause: u32,
+        options: &FineGrayOptions,
+    ) -> Result<FineGrayFit, FineGrayError> {
+        let x: Vec<Vec<f64>> = (1..self.levels.len())
+            .map(|l| self.group.iter().map(|&g| f64::from(g == l)).collect())
+            .collect();
+        fine_gray(
+            &self.time,
+            &self.cause,
+            &x,
+            &self.levels[1..],
+            cause,
+            options,
+        )
     }
 
     /// Indices of the observations of group `g` (all groups for `None`) in time order,
