@@ -13,6 +13,9 @@
 #   curves  per cause and group: timepoints(fit, times) at every distinct time of the
 #           data — est, var (cmprsk's variance; NA where R gives none)
 #   tests   per cause: Gray's stat, pv, df for each rho in rhos
+#   ij      per cause and group: the infinitesimal-jackknife standard error of
+#           survfit(Surv(time, factor(cause)) ~ 1) on the group's rows (the multi-state
+#           Aalen–Johansen estimate), summary(fit, times = the group's distinct times)
 #
 # Numbers are written with sprintf("%.17g") (tests/r/json.R).
 
@@ -51,12 +54,27 @@ write_set <- function(name, time, cause, group, strata = NULL, rhos = c(0, 1)) {
       }
     }
   }
+  ij <- character(0)
+  for (g in sort(unique(group))) {
+    sel <- group == g
+    if (!any(cause[sel] > 0)) next
+    fit <- survfit(Surv(time[sel], factor(cause[sel], levels = sort(unique(c(0, cause))))) ~ 1)
+    ut <- sort(unique(time[sel]))
+    sm <- summary(fit, times = ut)
+    for (k in sort(unique(cause[cause > 0]))) {
+      col <- match(as.character(k), fit$states)
+      ij <- c(ij, sprintf('{"group": %s, "cause": %s, "times": %s, "se": %s}', json_string(g), k,
+        json_array(sm$time), json_array(sm$std.err[, col])))
+    }
+  }
   txt <- sprintf(paste0('{"r_version": %s, "cmprsk": %s,\n "time": %s,\n "cause": %s,\n',
-    ' "group": [%s],\n "strata": %s,\n "times": %s,\n "curves": [\n  %s],\n "tests": [\n  %s]}\n'),
+    ' "group": [%s],\n "strata": %s,\n "times": %s,\n "curves": [\n  %s],\n "tests": [\n  %s],\n',
+    ' "ij": [\n  %s]}\n'),
     json_string(R.version.string), json_string(as.character(packageVersion("cmprsk"))),
     json_array(time), json_array(cause), paste(vapply(group, json_string, ""), collapse = ", "),
     if (is.null(strata)) "null" else json_array(strata), json_array(times),
-    paste(curves, collapse = ",\n  "), paste(tests, collapse = ",\n  "))
+    paste(curves, collapse = ",\n  "), paste(tests, collapse = ",\n  "),
+    paste(ij, collapse = ",\n  "))
   writeLines(txt, file.path(out_dir, paste0(name, ".json")))
 }
 

@@ -40,6 +40,11 @@ fn analysis_view(a: CompetingAnalysis, unit: String) -> impl IntoView {
                                 (Some(lo), Some(hi)) => format!("{}, {}", pct(Some(lo)), pct(Some(hi))),
                                 _ => "—".into(),
                             }}</td>
+                            <td data-value=l.variance_ij.map(|v| format!("{:e}", v.sqrt())).unwrap_or_default()>{format!(
+                                "{} / {}",
+                                pct(l.variance.map(f64::sqrt)),
+                                pct(l.variance_ij.map(f64::sqrt))
+                            )}</td>
                             <td>{l.n_risk}</td>
                         </tr>
                     }
@@ -91,7 +96,7 @@ fn analysis_view(a: CompetingAnalysis, unit: String) -> impl IntoView {
                 view! { {fg}{cs}{cs_note} }
             });
             view! {
-                <h4>{format!("{} (code {})", cause.label, cause.code)}</h4>
+                <h3>{format!("{} (code {})", cause.label, cause.code)}</h3>
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary" data-testid=format!("cif-table-{ci}")>
                         <thead><tr>
@@ -99,6 +104,7 @@ fn analysis_view(a: CompetingAnalysis, unit: String) -> impl IntoView {
                             <th scope="col">{format!("Time{unit}")}</th>
                             <th scope="col">"Cumulative incidence, %"<br/><span class="method">"Aalen–Johansen"</span></th>
                             <th scope="col">{format!("{level}% CI")}<br/><span class="method">"log(−log), cmprsk variance"</span></th>
+                            <th scope="col">"SE, %"<br/><span class="method">"cmprsk / survfit IJ"</span></th>
                             <th scope="col">"At risk"</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>

@@ -18,7 +18,7 @@ use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns_labelled, analyze_response, ResponseAnalysis, ResponseMapping,
 };
-use survcalc_core::subgroups::{subgroup_report, SubgroupReport, SubgroupSpec};
+use survcalc_core::subgroups::{subgroup_report, SubgroupReport, SubgroupSpec, SubgroupStrata};
 use survcalc_core::table::Source;
 use survcalc_core::trial::trial_mappings;
 use survcalc_core::{analyze, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
@@ -115,6 +115,9 @@ pub struct AnalysisRequest {
     /// whole trial, on the current endpoint).
     #[serde(default)]
     pub subgroups: Vec<SubgroupSpec>,
+    /// Whether the subgroup models carry the primary analysis's strata.
+    #[serde(default)]
+    pub subgroup_strata: SubgroupStrata,
     /// An event column coding the cause of failure (0 = censored, 1, 2, … or words), for
     /// the competing-risks analysis (with the endpoint's time and arm).
     #[serde(default)]
@@ -257,7 +260,13 @@ impl Engine {
             })
             .collect();
         let subgroups = (!req.subgroups.is_empty()).then(|| match &self.table {
-            Some(t) => subgroup_report(t, &req.mapping, &req.subgroups, &req.options),
+            Some(t) => subgroup_report(
+                t,
+                &req.mapping,
+                &req.subgroups,
+                &req.options,
+                req.subgroup_strata,
+            ),
             None => Err("no table has been read".into()),
         });
         let competing = current.competing.clone();

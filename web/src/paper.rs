@@ -199,6 +199,8 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
     let figure_kind = RwSignal::new(TrialFigure::KmPanels);
     let figure_width = RwSignal::new(7.2);
     let preview = RwSignal::new(None::<(String, String, u32)>);
+    // The subgroup table (with its CSV) shown under the subgroup forest plot.
+    let subgroup_rows = RwSignal::new(None::<(Vec<Vec<String>>, String)>);
     let with_figure = move |action: FigureAction| {
         let (kind, width) = (figure_kind.get_untracked(), figure_width.get_untracked());
         with_trial(
@@ -209,6 +211,15 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     String::from(js_sys::encode_uri_component(&f.svg))
                 );
                 preview.set(Some((url, kind.label().to_string(), f.width)));
+                subgroup_rows.set(r.subgroups.filter(|_| kind == TrialFigure::Subgroups).map(
+                    |sg| {
+                        let style = r.style;
+                        (
+                            survcalc_core::subgroups::subgroup_table(sg, style),
+                            survcalc_core::subgroups::subgroup_csv(sg, style),
+                        )
+                    },
+                ));
                 match action {
                     FigureAction::Show => Ok(()),
                     FigureAction::Svg => {
@@ -359,6 +370,19 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             preview.set(None);
                         } />
                 </div>
+                {move || session.with(|s| s.options.strata.clone()).map(|st| view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid="subgroups-stratified"
+                            prop:checked=move || session.with(|s| !s.subgroups_unstratified)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                session.update(|s| s.subgroups_unstratified = !on);
+                                preview.set(None);
+                                subgroup_rows.set(None);
+                            } />
+                        {format!("subgroup models stratified by {st}, as the primary analysis")}
+                    </label>
+                })}
                 {move || session.with(|s| s.subgroup_specs().err()).map(|e| view! { <p class="error" role="alert">{e}</p> })}
                 <div class="row">
                     <button data-testid="trial-figure-show" on:click=move |_| with_figure(FigureAction::Show)>"Show"</button>
@@ -368,6 +392,27 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                 </div>
                 {move || preview.get().map(|(url, label, w)| view! {
                     <img class="trial-figure" data-testid="trial-figure-preview" src=url alt=label style=format!("max-width: {w}px") />
+                })}
+                {move || subgroup_rows.get().map(|(rows, csv)| {
+                    let copied = tsv(&rows);
+                    let mut it = rows.into_iter();
+                    let head = it.next().unwrap_or_default();
+                    view! {
+                        <div class="table-wrap" tabindex="0" role="group" aria-label="Subgroup table (scrolls sideways on a narrow screen)">
+                            <table class="summary" data-testid="subgroup-table">
+                                <thead><tr>{head.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}</tr></thead>
+                                <tbody>{it.map(|r| view! {
+                                    <tr>{r.into_iter().map(|c| view! { <td>{on_page(&c)}</td> }).collect_view()}</tr>
+                                }).collect_view()}</tbody>
+                            </table>
+                        </div>
+                        <div class="row">
+                            <button class="secondary" data-testid="copy-subgroup-table" on:click=move |_| copy_with("Subgroup table", copied.clone())>"Copy subgroup table"</button>
+                            <button class="secondary" data-testid="save-subgroup-csv" on:click=move |_| {
+                                status.set(save_text("subgroups.csv", "text/csv", &csv).err());
+                            }>"Subgroup table (CSV)"</button>
+                        </div>
+                    }
                 })}
                 <div class="table-wrap" tabindex="0" role="group" aria-label="Table (scrolls sideways on a narrow screen)">
                     <table class="summary" data-testid="paper-table">

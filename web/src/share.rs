@@ -82,6 +82,8 @@ pub struct ShareState {
     pub endpoints: Vec<Endpoint>,
     /// The subgroup variables as typed ("sex, age:65, ecog!").
     pub subgroups: String,
+    /// The subgroup models without the primary analysis's strata.
+    pub subgroups_unstratified: bool,
     /// The competing-risks event column (older links: none).
     pub competing_event: Option<String>,
     /// The cause of interest in it.

@@ -45,6 +45,8 @@ pub struct Session {
     pub ae_by_grade: bool,
     /// The subgroup variables as typed ("sex, age:65, ecog!"), for the subgroup forest.
     pub subgroups: String,
+    /// The subgroup models without the primary analysis's strata (ticked off by the user).
+    pub subgroups_unstratified: bool,
     /// The event column coding causes of failure, for the competing-risks analysis.
     pub competing_event: Option<String>,
     /// The cause of interest in that column (code, value or name); `None`: the lowest.
@@ -116,6 +118,7 @@ impl Session {
             subgroups: String::new(),
             competing_event: None,
             competing_cause: None,
+            subgroups_unstratified: false,
             read,
             sheets,
             sheet,
@@ -188,6 +191,7 @@ impl Session {
             figures: self.figures.clone(),
             endpoints: self.endpoints.clone(),
             subgroups: self.subgroups.clone(),
+            subgroups_unstratified: self.subgroups_unstratified,
             competing_event: self.competing_event.clone(),
             competing_cause: self.competing_cause.clone(),
         })
@@ -210,6 +214,7 @@ impl Session {
         self.figure = s.figure.clone();
         self.figures = s.figures.clone();
         self.subgroups = s.subgroups.clone();
+        self.subgroups_unstratified = s.subgroups_unstratified;
         self.competing_event = s.competing_event.clone();
         self.competing_cause = s.competing_cause.clone();
         // The pairings the user chose, for the endpoints this table still has.
@@ -237,6 +242,11 @@ impl Session {
             ae_labels: self.ae_labels.clone(),
             ae_by_grade: self.ae_by_grade,
             subgroups: self.subgroup_specs().unwrap_or_default(),
+            subgroup_strata: if self.subgroups_unstratified {
+                survcalc_core::subgroups::SubgroupStrata::None
+            } else {
+                survcalc_core::subgroups::SubgroupStrata::Primary
+            },
             competing_event: self.competing_event.clone(),
             competing_cause: self.competing_cause.clone(),
         }

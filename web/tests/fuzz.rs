@@ -216,6 +216,7 @@ fn the_worker_job_handler_never_panics() {
             ae_labels: Vec::new(),
             ae_by_grade: rng.below(2) == 0,
             subgroups: Vec::new(),
+            subgroup_strata: Default::default(),
             // Sometimes a competing-risks analysis on any column, with any cause named.
             competing_event: (rng.below(4) == 0)
                 .then(|| rng.pick(&["status", "arm", "time", "x", ""]).to_string()),

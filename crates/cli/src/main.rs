@@ -349,6 +349,16 @@ struct AnalyzeArgs {
     /// (`sex!`), e.g. `--subgroups sex!,age:65,ecog`.
     #[arg(long, value_delimiter = ',')]
     subgroups: Vec<String>,
+    /// Whether the subgroup models carry `--strata` as the primary analysis does
+    /// (`primary`, the default) or no strata (`none`).
+    #[arg(long, value_enum, default_value_t = SubgroupStrataArg::Primary)]
+    subgroup_strata: SubgroupStrataArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SubgroupStrataArg {
+    Primary,
+    None,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -768,7 +778,11 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
             .iter()
             .map(|s| survcalc_core::subgroups::SubgroupSpec::parse(s))
             .collect::<Result<Vec<_>, _>>()?;
-        survcalc_core::subgroups::subgroup_report(&table, &mapping, &specs, &options)
+        let strata = match args.subgroup_strata {
+            SubgroupStrataArg::Primary => survcalc_core::subgroups::SubgroupStrata::Primary,
+            SubgroupStrataArg::None => survcalc_core::subgroups::SubgroupStrata::None,
+        };
+        survcalc_core::subgroups::subgroup_report(&table, &mapping, &specs, &options, strata)
     };
     if matches!(args.format, Format::Svg) && matches!(args.figure, FigureArg::ForestSubgroups) {
         let r = subgroups()?;

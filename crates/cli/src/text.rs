@@ -295,20 +295,26 @@ pub fn render_competing(a: &survcalc_core::competing_risks::CompetingAnalysis) -
         );
         let _ = writeln!(
             s,
-            "  {:<20} {:>10} {:>8} {:>18} {:>8}",
-            "arm", "time", "CIF", "CI", "at risk"
+            "  {:<20} {:>10} {:>8} {:>18} {:>8} {:>8} {:>8}",
+            "arm", "time", "CIF", "CI", "SE", "SE (IJ)", "at risk"
         );
         for l in a.landmarks.iter().filter(|l| l.cause == cause.code) {
             let _ = writeln!(
                 s,
-                "  {:<20} {:>10} {:>8} {:>18} {:>8}",
+                "  {:<20} {:>10} {:>8} {:>18} {:>8} {:>8} {:>8}",
                 l.group,
                 l.time,
                 pct(l.estimate),
                 format!("{}, {}", pct(l.lower), pct(l.upper)),
+                pct(l.variance.map(f64::sqrt)),
+                pct(l.variance_ij.map(f64::sqrt)),
                 l.n_risk
             );
         }
+        let _ = writeln!(
+            s,
+            "  (SE: cmprsk::cuminc's delta method, used for the CI; SE (IJ): survival::survfit's infinitesimal jackknife)"
+        );
         if let Some(t) = a.tests.iter().find(|t| t.cause == cause.code) {
             let _ = writeln!(
                 s,

@@ -633,8 +633,54 @@ fn subgroups_as_json_and_forest() {
     assert!(
         svg.contains("All patients")
             && svg.contains("interaction P = .04")
-            && svg.contains("squamous (31 events / 35)")
+            && svg.contains("squamous (18/20 vs 13/15)")
+            && svg.contains("Counts are events/patients, 2 vs 1.")
     );
+    // With the primary analysis stratified (by prior therapy), the subgroup models carry
+    // the strata unless told otherwise, and the methods say which (subgroup.R's
+    // veteran_celltype_strata: the stratified models).
+    let stratified = |mode: &str| {
+        let (ok, out, err) = run(&[
+            &base[..],
+            &[
+                "--format",
+                "subgroups",
+                "--subgroups",
+                "celltype",
+                "--strata",
+                "prior",
+                "--subgroup-strata",
+                mode,
+            ],
+        ]
+        .concat());
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).expect("json")
+    };
+    let with = stratified("primary");
+    assert_eq!(with["stratified_by"], "prior");
+    assert!(with["method"]
+        .as_str()
+        .expect("method")
+        .contains("stratified by prior as the primary analysis"));
+    let f: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{ROOT}/tests/fixtures/subgroup/veteran_celltype_strata.json"
+        ))
+        .expect("fixture"),
+    )
+    .expect("json");
+    let lr = with["subgroups"][0]["interaction"]["likelihood_ratio"]["chisq"]
+        .as_f64()
+        .expect("LR");
+    let want = f["interaction"]["lr"].as_f64().expect("R LR");
+    assert!((lr - want).abs() < 1e-8 * want, "{lr} vs R {want}");
+    let without = stratified("none");
+    assert!(without["stratified_by"].is_null());
+    assert!(without["method"]
+        .as_str()
+        .expect("method")
+        .contains("without the primary analysis's strata (prior)"));
     let (ok, _, err) = run(&[&base[..], &["--format", "subgroups"]].concat());
     assert!(
         !ok && err.contains("name the subgroup columns with --subgroups"),

@@ -346,16 +346,31 @@ pub fn subgroup_forest(
         rows.push(ForestRow::heading(s.name.clone(), p));
         for l in &s.levels {
             let (hr, lo, hi) = first(&l.terms);
-            let n: usize = l.n.iter().sum();
-            let ev: usize = l.events.iter().sum();
+            // Two arms: events/patients per arm, the compared arm first (as the HR);
+            // more arms: the level's totals.
+            let counts = match (l.events.as_slice(), l.n.as_slice()) {
+                ([e0, e1], [n0, n1]) => format!("{e1}/{n1} vs {e0}/{n0}"),
+                _ => format!(
+                    "{} events / {}",
+                    l.events.iter().sum::<usize>(),
+                    l.n.iter().sum::<usize>()
+                ),
+            };
             rows.push(ForestRow::hr(
-                format!("\u{2003}{} ({ev} events / {n})", l.level),
+                format!("\u{2003}{} ({counts})", l.level),
                 hr,
                 lo,
                 hi,
             ));
         }
     }
+    let method = match arms {
+        [reference, other] => format!(
+            "{} Counts are events/patients, {other} vs {reference}.",
+            r.method
+        ),
+        _ => r.method.clone(),
+    };
     let favours = match arms {
         [reference, other] => Some((other.clone(), reference.clone())),
         _ => None,
@@ -364,7 +379,7 @@ pub fn subgroup_forest(
         rows,
         conf_level: 0.95,
         favours,
-        method: r.method.clone(),
+        method,
         width_in,
     }
 }

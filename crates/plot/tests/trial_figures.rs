@@ -94,9 +94,14 @@ fn example() -> Example {
         .iter()
         .map(|s| survcalc_core::subgroups::SubgroupSpec::parse(s).expect("spec"))
         .collect::<Vec<_>>();
-    let subgroups =
-        survcalc_core::subgroups::subgroup_report(&table, &m, &specs, &AnalysisOptions::default())
-            .expect("subgroups");
+    let subgroups = survcalc_core::subgroups::subgroup_report(
+        &table,
+        &m,
+        &specs,
+        &AnalysisOptions::default(),
+        Default::default(),
+    )
+    .expect("subgroups");
     Example {
         table,
         analyses,

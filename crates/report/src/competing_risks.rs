@@ -12,8 +12,8 @@ use survcalc_io::error::MappingError;
 use survcalc_io::mapping::Exclusion;
 use survcalc_io::table::{is_missing, parse_number, Table};
 use survcalc_stats::competing::{
-    cumulative_incidence, gray_test, log_log_interval, CifCurve, CompetingData, FineGrayFit,
-    FineGrayOptions, GrayTest,
+    cumulative_incidence, gray_test, ij_variance, log_log_interval, CifCurve, CompetingData,
+    FineGrayFit, FineGrayOptions, GrayTest,
 };
 use survcalc_stats::cox::CoxTerm;
 
@@ -51,8 +51,8 @@ pub struct CompetingOptions {
     /// first in the causes, the tables and the sentences. `None`: the lowest code.
     pub cause: Option<String>,
     /// Times at which the cumulative incidence is reported with its interval and the
-    /// numbers at risk (R `timepoints(fit, times)`); empty picks round times across the
-    /// follow-up, at most four.
+    /// numbers at risk (R `timepoints(fit, times)`); empty picks round times that every
+    /// arm's follow-up reaches, at most four.
     pub times: Vec<f64>,
     /// Level of the intervals (R `summary(crr, conf.int = 0.95)`).
     pub conf_level: f64,
@@ -81,8 +81,12 @@ pub struct CifAt {
     pub time: f64,
     /// F(t) (R `timepoints(fit, times)$est`); `None` after the arm's last follow-up.
     pub estimate: Option<f64>,
-    /// Its variance (cmprsk's, R `timepoints(...)$var`).
+    /// Its variance (cmprsk's, R `timepoints(...)$var`); the interval uses it.
     pub variance: Option<f64>,
+    /// The infinitesimal-jackknife variance of R `survfit`'s multi-state Aalen–Johansen
+    /// estimate (`summary(survfit(Surv(time, factor(status)) ~ arm), times)$std.err²`),
+    /// given beside cmprsk's ([`ij_variance`]).
+    pub variance_ij: Option<f64>,
     /// The interval on the log(−log) scale ([`log_log_interval`]).
     pub lower: Option<f64>,
     /// Its upper limit.
@@ -426,10 +430,16 @@ pub fn analyze_competing(
         Vec::new()
     };
     let landmark_times = if options.times.is_empty() {
+        // Round times that every arm still reaches (its last follow-up after them).
+        let mut last = vec![0.0f64; groups.len()];
+        for (&t, &g) in times.iter().zip(&group_of) {
+            last[g] = last[g].max(t);
+        }
         let max = times.iter().copied().fold(0.0, f64::max);
+        let reach = last.iter().copied().fold(f64::INFINITY, f64::min);
         let mut t: Vec<f64> = crate::ticks::nice_times(max)
             .into_iter()
-            .filter(|&t| t > 0.0 && t < max)
+            .filter(|&t| t > 0.0 && t < reach)
             .collect();
         // At most four, spread over the follow-up.
         while t.len() > 4 {
@@ -446,6 +456,7 @@ pub fn analyze_competing(
     for v in &mut sorted_by_group {
         v.sort_by(f64::total_cmp);
     }
+    let data_ref = &data;
     let landmarks = curves
         .iter()
         .flat_map(|c| {
@@ -460,6 +471,7 @@ pub fn analyze_competing(
                     time: t,
                     estimate: at.map(|a| a.0),
                     variance: at.map(|a| a.1),
+                    variance_ij: ij_variance(data_ref, c.cause, g, t),
                     lower: ci.map(|c| c.0),
                     upper: ci.map(|c| c.1),
                     n_risk: followed.len() - followed.partition_point(|&x| x < t),
@@ -476,7 +488,7 @@ pub fn analyze_competing(
         Vec::new()
     };
     let method = format!(
-        "Cumulative incidence of each cause by the Aalen–Johansen estimator with the variance of Gray's cmprsk::cuminc and pointwise {}% intervals on the log(−log) scale; groups compared with Gray's test (ρ = {}){}.{}",
+        "Cumulative incidence of each cause by the Aalen–Johansen estimator with the variance of Gray's cmprsk::cuminc and pointwise {}% intervals on the log(−log) scale (the infinitesimal-jackknife standard error of survival::survfit is given beside it); groups compared with Gray's test (ρ = {}){}.{}",
         crate::analysis::fmt_level(options.conf_level),
         options.rho,
         if sc.is_some() { ", stratified" } else { "" },
@@ -600,7 +612,8 @@ fn cause_words(a: &CompetingAnalysis, code: u32) -> String {
 }
 
 /// Journal-style sentences, one per cause: the cumulative incidence at the last landmark
-/// time in each arm with its interval, Gray's P, and the Fine–Gray subdistribution hazard
+/// time every arm reaches (with 10 patients still at risk in each, when one has) in each
+/// arm with its interval, Gray's P, and the Fine–Gray subdistribution hazard
 /// ratio with its interval (two arms), e.g. "The 24-month cumulative incidence of
 /// progression was 31.0% (95% CI: 22.1, 40.4) with B and 18.2% (…) with A (Gray's test
 /// P = .04; subdistribution HR 1.71, 95% CI: 1.02, 2.86, Fine–Gray)." `unit` follows the
@@ -619,16 +632,19 @@ pub fn competing_sentences(a: &CompetingAnalysis, unit: &str, style: TextStyle) 
                 .iter()
                 .filter(|l| l.cause == cause.code)
                 .collect();
-            // The last landmark every arm still reaches.
-            let t = at
-                .iter()
-                .filter(|l| {
-                    at.iter()
-                        .filter(|m| m.time == l.time)
-                        .all(|m| m.estimate.is_some())
-                })
-                .map(|l| l.time)
-                .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))));
+            // The last landmark every arm still reaches, preferring one where each arm
+            // still has 10 patients at risk (an estimate a paper can stand on).
+            let last = |min_risk: usize| {
+                at.iter()
+                    .filter(|l| {
+                        at.iter()
+                            .filter(|m| m.time == l.time)
+                            .all(|m| m.estimate.is_some() && m.n_risk >= min_risk)
+                    })
+                    .map(|l| l.time)
+                    .fold(None, |m: Option<f64>, t| Some(m.map_or(t, |m| m.max(t))))
+            };
+            let t = last(10).or_else(|| last(0));
             let what = cause_words(a, cause.code);
             let mut s = match t {
                 Some(t) => {

@@ -7,7 +7,7 @@ use survcalc_io::error::MappingError;
 use survcalc_io::mapping::{prepare, Mapping};
 use survcalc_io::table::{is_missing, parse_number, Table};
 use survcalc_stats::cox::subgroup::{subgroup_analysis, SubgroupAnalysis};
-use survcalc_stats::cox_fit;
+use survcalc_stats::{cox_fit, Strata};
 
 /// A subgroup variable: a column, cut at a value when it is numeric.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,6 +52,19 @@ impl SubgroupSpec {
     }
 }
 
+/// Whether the subgroup models carry the primary analysis's strata (issue 16: "the same
+/// strata as the primary analysis, or none, as the user says").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum SubgroupStrata {
+    /// `+ strata(s)` in every model when the primary analysis is stratified.
+    #[default]
+    Primary,
+    /// No strata in the subgroup models.
+    None,
+}
+
 /// The subgroup analyses of one endpoint, with the overall HR.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -62,8 +75,11 @@ pub struct SubgroupReport {
     pub subgroups: Vec<SubgroupAnalysis>,
     /// The variables as given.
     pub specs: Vec<SubgroupSpec>,
+    /// The stratifying column the models carry (`None`: unstratified).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub stratified_by: Option<String>,
     /// The methods sentence: how many subgroups, which prespecified, that the others are
-    /// exploratory, and which interaction test is shown.
+    /// exploratory, which interaction test is shown, and the strata.
     pub method: String,
 }
 
@@ -76,7 +92,9 @@ fn cut_text(c: f64) -> String {
     }
 }
 
-/// The subgroup analyses of the endpoint `mapping` names.
+/// The subgroup analyses of the endpoint `mapping` names; with `strata` =
+/// [`SubgroupStrata::Primary`] and `options.strata` set, every model is stratified by
+/// that column as the primary analysis is.
 ///
 /// # Errors
 /// A sentence naming the column or the mapping's problem.
@@ -85,10 +103,50 @@ pub fn subgroup_report(
     mapping: &Mapping,
     specs: &[SubgroupSpec],
     options: &AnalysisOptions,
+    strata: SubgroupStrata,
 ) -> Result<SubgroupReport, String> {
     let prepared = prepare(table, mapping).map_err(|e: MappingError| e.to_string())?;
     let data = &prepared.data;
-    let overall = cox_fit(data, &options.cox);
+    let stratified_by = match strata {
+        SubgroupStrata::Primary => options.strata.clone(),
+        SubgroupStrata::None => None,
+    };
+    let strata_labels = match &stratified_by {
+        Some(name) => {
+            let c = table.column_index(name).ok_or_else(|| {
+                format!(
+                    "the strata column \"{name}\" is not in the table; the columns are: {}",
+                    table.columns.join(", ")
+                )
+            })?;
+            let labels: Vec<Option<String>> = prepared
+                .rows
+                .iter()
+                .map(|&r| {
+                    let v = table.cell(r, c);
+                    (!is_missing(v)).then(|| v.trim().to_string())
+                })
+                .collect();
+            Some(Strata::new(name, &labels))
+        }
+        None => None,
+    };
+    let overall = match &strata_labels {
+        None => cox_fit(data, &options.cox),
+        Some(st) => {
+            let design = survcalc_stats::CoxDesign {
+                terms: vec![survcalc_stats::Term::group("arm")],
+                strata: Some(st.clone()),
+            };
+            match survcalc_stats::cox_model(data, &design, &options.cox) {
+                Ok(m) => survcalc_stats::CoxFit::from_model(
+                    data.levels().first().cloned().unwrap_or_default(),
+                    m,
+                ),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    };
     let mut subgroups = Vec::new();
     for spec in specs {
         let c = table.column_index(&spec.column).ok_or_else(|| {
@@ -119,13 +177,24 @@ pub fn subgroup_report(
             })
             .collect();
         subgroups.push(
-            subgroup_analysis(data, &spec.column, &labels, &options.cox)
-                .map_err(|e| e.to_string())?,
+            subgroup_analysis(
+                data,
+                &spec.column,
+                &labels,
+                strata_labels.as_ref(),
+                &options.cox,
+            )
+            .map_err(|e| e.to_string())?,
         );
     }
     let pre = specs.iter().filter(|s| s.prespecified).count();
+    let strata_words = match (&stratified_by, &options.strata) {
+        (Some(s), _) => format!(", stratified by {s} as the primary analysis"),
+        (None, Some(s)) => format!(", without the primary analysis's strata ({s})"),
+        (None, None) => String::new(),
+    };
     let method = format!(
-        "Hazard ratios within subgroups from Cox models fitted within each subgroup ({} ties); the P for interaction is the likelihood-ratio test of the arm \u{d7} subgroup terms (Wald given too). {} subgroup variable{} analysed, {}.",
+        "Hazard ratios within subgroups from Cox models fitted within each subgroup ({} ties{strata_words}); the P for interaction is the likelihood-ratio test of the arm \u{d7} subgroup terms (Wald given too). {} subgroup variable{} analysed, {}.",
         options.cox.ties.name(),
         specs.len(),
         if specs.len() == 1 { "" } else { "s" },
@@ -143,6 +212,104 @@ pub fn subgroup_report(
         },
         subgroups,
         specs: specs.to_vec(),
+        stratified_by,
         method,
     })
+}
+
+/// The subgroup table as a paper prints it, header first: each subgroup variable's
+/// levels with events/patients and the Kaplan–Meier median per arm, the HR (95% CI) of
+/// each arm versus the reference within the level ("not estimable" where the model is
+/// not), and the P for interaction (likelihood ratio, then Wald) on the variable's first
+/// row. For copying (`report::tsv`) and for [`subgroup_csv`].
+pub fn subgroup_table(r: &SubgroupReport, style: crate::report::TextStyle) -> Vec<Vec<String>> {
+    let arms: Vec<String> = r
+        .subgroups
+        .first()
+        .map(|s| s.arms.clone())
+        .unwrap_or_default();
+    let mut header = vec!["Subgroup".to_string(), "Level".to_string()];
+    header.extend(arms.iter().map(|a| format!("{a}: events/patients")));
+    header.extend(arms.iter().map(|a| format!("{a}: median (KM)")));
+    header.push(format!(
+        "HR (95% CI) vs {}, Cox{}",
+        arms.first().map_or("", String::as_str),
+        r.stratified_by
+            .as_ref()
+            .map_or(String::new(), |s| format!(" stratified by {s}"))
+    ));
+    header.push("P for interaction (LR)".into());
+    header.push("P for interaction (Wald)".into());
+    let hr = |terms: &[survcalc_stats::cox::CoxTerm]| -> String {
+        if terms.is_empty() {
+            return "not estimable".into();
+        }
+        terms
+            .iter()
+            .map(|t| {
+                let ci = style.ci.interval(
+                    "95",
+                    &format!("{:.2}", t.hr_lower),
+                    &format!("{:.2}", t.hr_upper),
+                );
+                if terms.len() == 1 {
+                    format!("{:.2} ({ci})", t.hr)
+                } else {
+                    format!("{}: {:.2} ({ci})", t.level, t.hr)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let blank = |k: usize| vec![String::new(); k];
+    let mut rows = vec![header];
+    let mut all = vec!["All patients".to_string(), String::new()];
+    all.extend(blank(2 * arms.len()));
+    all.push(hr(&r.overall));
+    all.extend(blank(2));
+    rows.push(all);
+    for s in &r.subgroups {
+        let pre = r
+            .specs
+            .iter()
+            .find(|x| x.column == s.name)
+            .is_some_and(|x| x.prespecified);
+        for (k, l) in s.levels.iter().enumerate() {
+            let mut row = vec![
+                if k == 0 {
+                    format!("{}{}", s.name, if pre { " (prespecified)" } else { "" })
+                } else {
+                    String::new()
+                },
+                l.level.clone(),
+            ];
+            row.extend(l.events.iter().zip(&l.n).map(|(e, n)| format!("{e}/{n}")));
+            row.extend(
+                l.medians.iter().map(|m| {
+                    m.map_or_else(|| "NR".to_string(), |m| crate::format::num(Some(m), 1))
+                }),
+            );
+            row.push(hr(&l.terms));
+            match (k, &s.interaction) {
+                (0, Some(i)) => {
+                    row.push(style.p.label(i.likelihood_ratio.p_value));
+                    row.push(
+                        i.wald
+                            .map_or_else(|| "NA".to_string(), |w| style.p.label(w.p_value)),
+                    );
+                }
+                _ => row.extend(blank(2)),
+            }
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// The subgroup table as CSV (safe to open in a spreadsheet), with the methods sentence
+/// as its last line.
+pub fn subgroup_csv(r: &SubgroupReport, style: crate::report::TextStyle) -> String {
+    let mut rows = subgroup_table(r, style);
+    rows.push(vec![r.method.clone()]);
+    crate::report::export_csv(rows)
 }

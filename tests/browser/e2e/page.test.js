@@ -1578,10 +1578,39 @@ test('subgroups named on the page give their forest plot with the P for interact
     // squamous HR 0.544 (31 events of 35 patients).
     // The figure's text, its wrapped lines joined.
     const text = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim()).join(' ');
-    for (const t of ['All patients', 'celltype', 'interaction P = .04', 'squamous (31 events / 35)', '0.54 (0.25\u20131.18)', '&lt; 60', '1 prespecified, the others exploratory']) {
+    for (const t of ['All patients', 'celltype', 'interaction P = .04', 'squamous (18/20 vs 13/15)', '0.54 (0.25\u20131.18)', '&lt; 60', '1 prespecified, the others exploratory', 'Counts are events/patients, 2 vs 1.']) {
       assert.ok(text.includes(t), `"${t}" in the subgroup forest: ${text}`);
     }
     await page.waitForFunction(() => document.querySelector('[data-testid="trial-figure-preview"]')?.naturalWidth > 0);
+    // The table beside it: events/patients and R survfit's median per arm, the HR, the
+    // interaction P on the variable's first row; its CSV holds the same rows.
+    const rows = await page.$$eval('[data-testid="subgroup-table"] tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+    assert.deepEqual(rows[0].slice(0, 6), ['Subgroup', 'Level', '1: events/patients', '2: events/patients', '1: median (KM)', '2: median (KM)']);
+    const squamous = rows.find((r) => r[1] === 'squamous');
+    assert.deepEqual(squamous.slice(1, 7), ['squamous', '13/15', '18/20', '110.0', '201.0', '0.54 (95% CI: 0.25, 1.18)']);
+    // The variable's first row (levels in R's factor order) carries the interaction P.
+    const first = rows.findIndex((r) => r[0] === 'celltype');
+    assert.equal(rows[first][7], 'P = .04');
+    assert.ok(rows.indexOf(squamous) > first);
+    assert.equal(rows.find((r) => r[1] === 'adeno')[5], '49.5');
+    assert.ok(rows.some((r) => r[0] === 'karno (prespecified)'), rows.map((r) => r[0]).join('|'));
+    const dc = page.waitForEvent('download');
+    await page.click('[data-testid="save-subgroup-csv"]');
+    const csv = fs.readFileSync(await (await dc).path(), 'utf8');
+    assert.ok(csv.includes(',squamous,13/15,18/20,110.0,201.0,"0.54 (95% CI: 0.25, 1.18)",,'), csv.slice(0, 600));
+    assert.ok(csv.split('\n')[0].startsWith('Subgroup,Level,1: events/patients'), csv.slice(0, 200));
+    // Stratified as the primary analysis (by prior therapy), or not, as the user says.
+    await page.selectOption('[data-testid="strata"]', 'prior');
+    await settle(page);
+    assert.ok(await page.isChecked('[data-testid="subgroups-stratified"]'));
+    await page.selectOption('[data-testid="trial-figure"]', 'forest-subgroups');
+    await page.click('[data-testid="trial-figure-show"]');
+    await page.waitForSelector('[data-testid="subgroup-table"]');
+    assert.match(await page.textContent('[data-testid="subgroup-table"] thead'), /Cox stratified by prior/);
+    await page.uncheck('[data-testid="subgroups-stratified"]');
+    await page.click('[data-testid="trial-figure-show"]');
+    await page.waitForSelector('[data-testid="subgroup-table"]');
+    assert.doesNotMatch(await page.textContent('[data-testid="subgroup-table"] thead'), /stratified/);
     // A subgroup that is not a column says so.
     await page.fill('[data-testid="subgroups"]', 'nosuch');
     await page.press('[data-testid="subgroups"]', 'Tab');
@@ -1593,8 +1622,8 @@ test('subgroups named on the page give their forest plot with the P for interact
   }
 });
 
-test('competing risks on the page: a cause-of-failure column gives the cumulative incidence of each cause and Gray\'s test, equal to cmprsk', async () => {
-  const { context, page, errors } = await openPage(browser, base);
+test('competing risks on the page: a cause-of-failure column gives the cumulative incidence of each cause, Gray\'s test and the Fine–Gray HR, equal to cmprsk', async (t) => {
+  const { context, page, errors } = await openPage(browser, base, { viewport: { width: 1440, height: 900 } });
   try {
     // survival::mgus2: progression vs death by sex (tests/fixtures/competing/mgus2.json).
     const f = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/competing/mgus2.json'), 'utf8'));
@@ -1616,6 +1645,40 @@ test('competing risks on the page: a cause-of-failure column gives the cumulativ
       assert.ok(text.includes(t), `"${t}" in the figure: ${text.slice(0, 400)}`);
     }
     await page.waitForFunction(() => document.querySelector('[data-testid="trial-figure-preview"]')?.naturalWidth > 0);
+    // The panel: Gray's P and the Fine–Gray subdistribution HR of each cause as cmprsk
+    // gives them (tests/fixtures/finegray/mgus2.json), the cause-specific HR beside it.
+    const fg = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/finegray/mgus2.json'), 'utf8'));
+    const crr = (k) => fg.fits.find((x) => x.cause === k);
+    // Causes are words here: numbered in sorted order, death = 1, progression = 2.
+    const grayP = { 1: 0.000641590976408, 2: 0.274422156788004 };
+    const fineGray = { 1: Math.exp(crr(2).coef[0]), 2: Math.exp(crr(1).coef[0]) };
+    const causeSpecific = { 1: Math.exp(crr(2).cs_coef[0]), 2: Math.exp(crr(1).cs_coef[0]) };
+    for (const [i, code] of [[0, 1], [1, 2]]) {
+      close(Number((await dataOf(page, `gray-${i}`)).value), grayP[code], 1e-9, `Gray's P of cause ${code}`);
+      close(Number((await dataOf(page, `fine-gray-${i}`)).value), fineGray[code], 1e-8, `Fine–Gray HR of cause ${code}`);
+      close(Number((await dataOf(page, `cause-specific-${i}`)).value), causeSpecific[code], 1e-8, `cause-specific HR of cause ${code}`);
+    }
+    const sentences = await page.textContent('[data-testid="competing-sentences"]');
+    assert.match(sentences, /cumulative incidence of death was [0-9.]+% \(95% CI: [0-9.]+, [0-9.]+\) with M and [0-9.]+%/);
+    assert.match(sentences, /Gray's test P < \.001; subdistribution HR 1\.26, 95% CI: 1\.10, 1\.44, Fine–Gray/);
+    assert.match(await page.textContent('[data-testid="competing-method"]'), /cmprsk::crr.*cause-specific/);
+    // The cause of interest comes first.
+    await page.selectOption('[data-testid="competing-cause"]', '2');
+    await settle(page);
+    close(Number((await dataOf(page, 'fine-gray-0')).value), fineGray[2], 1e-8, 'progression first');
+    assert.match(await page.textContent('[data-testid="competing-sentences"]'), /^The [^.]*progression/);
+    // Looked at as a person would, at both widths; no accessibility violation.
+    const shots = path.join(ROOT, 'tests/browser/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    const axe = fs.readFileSync(path.join(ROOT, 'tests/browser/node_modules/axe-core/axe.min.js'), 'utf8');
+    await page.evaluate(axe);
+    for (const [name, viewport] of [['wide', { width: 1440, height: 900 }], ['phone', { width: 390, height: 844 }]]) {
+      await page.setViewportSize(viewport);
+      const result = await page.evaluate(() => window.axe.run(document.querySelector('section.competing'), { resultTypes: ['violations'] }));
+      assert.deepEqual(result.violations.map((v) => `${v.id}: ${v.help}`), [], `${name}: accessibility`);
+      await page.locator('section.competing').screenshot({ path: path.join(shots, `competing-${name}.png`) });
+    }
+    t.diagnostic('screenshots: tests/browser/screenshots/competing-{wide,phone}.png');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -1,12 +1,12 @@
 //! Competing risks against R cmprsk 2.2-11 (`tests/r/cuminc.R`): the cumulative
 //! incidence of every cause in every group and its variance at every distinct time of the
-//! data (R `timepoints`), and Gray's test for each cause with ρ = 0 and 1, on
+//! data (R `timepoints`), survfit's infinitesimal-jackknife standard error, and Gray's test for each cause with ρ = 0 and 1, on
 //! survival::mgus2 (with and without strata), three causes with ties across causes, and
 //! edge sets (a group with no event, a cause missing from a group).
 
 use crate::util::load;
 use serde_json::Value;
-use survcalc_core::competing::{cumulative_incidence, gray_test, CompetingData};
+use survcalc_core::competing::{cumulative_incidence, gray_test, ij_variance, CompetingData};
 
 /// Relative tolerance (absolute below 1e-300): the estimates are sums of products, the
 /// variances and the test a few hundred more operations.
@@ -113,6 +113,24 @@ fn check(name: &str, text: &str) {
         );
         assert_eq!(g.df as f64, t["df"].as_f64().expect("df"));
         compared += 2;
+    }
+    // survfit's infinitesimal-jackknife standard error, at every distinct time of each
+    // group's follow-up.
+    for c in f["ij"].as_array().expect("ij") {
+        let cause = c["cause"].as_u64().expect("cause") as u32;
+        let group = c["group"].as_str().expect("group");
+        let g = d.levels().iter().position(|l| l == group).expect("group");
+        for (t, se) in nums(&c["times"]).into_iter().zip(nums(&c["se"])) {
+            let (t, se) = (t.expect("time"), se.expect("se"));
+            let got = ij_variance(&d, cause, g, t)
+                .expect("within follow-up")
+                .sqrt();
+            assert!(
+                close(got, se) || (got - se).abs() < 1e-15,
+                "{name} {group} cause {cause} at {t}: IJ se {got} vs R {se}"
+            );
+            compared += 1;
+        }
     }
     assert!(compared > 20, "{name}: {compared} numbers compared");
 }

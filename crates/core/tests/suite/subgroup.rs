@@ -6,7 +6,7 @@
 use crate::util::load;
 use serde_json::Value;
 use survcalc_core::cox::subgroup::subgroup_analysis;
-use survcalc_core::{CoxOptions, SurvData};
+use survcalc_core::{CoxOptions, Strata, SurvData};
 
 /// Cox-model tolerance (the project's: 1e-8 relative).
 const REL: f64 = 1e-8;
@@ -48,7 +48,18 @@ fn check(name: &str, text: &str) {
         .collect();
     let data = SurvData::new(time, status, group, arms).expect("data");
     let labels: Vec<Option<String>> = strings(&f["sub"]).into_iter().map(Some).collect();
-    let s = subgroup_analysis(&data, "sub", &labels, &CoxOptions::default()).expect("analysis");
+    let strata = f["strata"].as_array().map(|_| {
+        let l: Vec<Option<String>> = strings(&f["strata"]).into_iter().map(Some).collect();
+        Strata::new("st", &l)
+    });
+    let s = subgroup_analysis(
+        &data,
+        "sub",
+        &labels,
+        strata.as_ref(),
+        &CoxOptions::default(),
+    )
+    .expect("analysis");
     let want = f["levels"].as_array().expect("levels");
     assert_eq!(s.levels.len(), want.len(), "{name}");
     for w in want {
@@ -67,6 +78,14 @@ fn check(name: &str, text: &str) {
         };
         assert_eq!(got.n, ints(&w["n"]), "{name} {level}: n");
         assert_eq!(got.events, ints(&w["events"]), "{name} {level}: events");
+        // R survfit's median per arm (null: not reached).
+        let medians: Vec<Option<f64>> = w["median"]
+            .as_array()
+            .expect("medians")
+            .iter()
+            .map(Value::as_f64)
+            .collect();
+        assert_eq!(got.medians, medians, "{name} {level}: medians");
         let t = got.terms.first().expect("estimable");
         for (g, r, what) in [
             (t.hr, &w["hr"], "HR"),
@@ -120,6 +139,19 @@ fn subgroups_and_interactions_equal_r() {
     );
 }
 
+/// With the primary analysis's strata: every model has + strata(s).
+#[test]
+fn stratified_subgroup_models_equal_r() {
+    check(
+        "veteran_celltype_strata",
+        fixture_text!("subgroup/veteran_celltype_strata.json"),
+    );
+    check(
+        "colon_sex_strata",
+        fixture_text!("subgroup/colon_sex_strata.json"),
+    );
+}
+
 /// A level where one arm has no events is "not estimable", never a diverging HR.
 #[test]
 fn a_level_without_events_in_an_arm_is_not_estimable() {
@@ -136,7 +168,8 @@ fn a_level_without_events_in_an_arm_is_not_estimable() {
     // Level y: arm A has the event at 7 only, arm B at 8 and 10; make A event-free there.
     let mut labels = sub.clone();
     labels[6] = Some("x".into());
-    let s = subgroup_analysis(&data, "site", &labels, &CoxOptions::default()).expect("analysis");
+    let s =
+        subgroup_analysis(&data, "site", &labels, None, &CoxOptions::default()).expect("analysis");
     let y = s.levels.iter().find(|l| l.level == "y").expect("y");
     assert_eq!(y.events, vec![0, 2]);
     assert!(y.terms.is_empty(), "not estimable: {:?}", y.terms);

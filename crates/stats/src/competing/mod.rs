@@ -19,7 +19,7 @@ mod cuminc;
 mod finegray;
 mod gray;
 
-pub use cuminc::{cumulative_incidence, log_log_interval, CifCurve};
+pub use cuminc::{cumulative_incidence, ij_variance, log_log_interval, CifCurve};
 pub use finegray::{fine_gray, FineGrayError, FineGrayFit, FineGrayOptions, FineGrayTerm};
 pub use gray::{gray_test, GrayTest};
 

@@ -15,8 +15,12 @@
 //! reporting of subgroup analyses in clinical trials. N Engl J Med 357:2189–2194.
 //! R `coxph(Surv(time, status) ~ arm * subgroup)`.
 
-use super::{cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxOptions, CoxTerm, DesignError, Term};
+use super::{
+    cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxOptions, CoxTerm, DesignError, Strata, Term,
+};
 use crate::data::SurvData;
+use crate::estimate::km::{kaplan_meier, KmOptions};
+use crate::estimate::median::median_r;
 
 /// One level of the subgroup variable.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +36,9 @@ pub struct SubgroupLevel {
     /// empty when the model is not estimable there (an arm without patients or events,
     /// a diverging fit): "not estimable", never a diverging number.
     pub terms: Vec<CoxTerm>,
+    /// Each arm's Kaplan–Meier median within the level (R `survfit(Surv ~ arm)` on the
+    /// level's rows, `summary(fit)$table[, "median"]`); `None` when not reached.
+    pub medians: Vec<Option<f64>>,
 }
 
 /// The test of the arm × subgroup interaction.
@@ -62,7 +69,10 @@ pub struct SubgroupAnalysis {
 }
 
 /// The subgroup analysis of `data`'s arms by `labels` (one per observation; `None` is
-/// missing, R's NA), with the Cox options of the primary analysis (no strata).
+/// missing, R's NA), with the Cox options of the primary analysis and, when given, its
+/// strata (one label per observation): every model then has `+ strata(s)` (R
+/// `coxph(Surv ~ arm + strata(s))` within a level, `~ arm * subgroup + strata(s)` for
+/// the interaction).
 ///
 /// # Errors
 /// [`DesignError`] when `labels` is not one per observation.
@@ -70,6 +80,7 @@ pub fn subgroup_analysis(
     data: &SurvData,
     name: &str,
     labels: &[Option<String>],
+    strata: Option<&Strata>,
     options: &CoxOptions,
 ) -> Result<SubgroupAnalysis, DesignError> {
     if labels.len() != data.len() {
@@ -78,6 +89,15 @@ pub fn subgroup_analysis(
             expected: data.len(),
             found: labels.len(),
         });
+    }
+    if let Some(s) = strata {
+        if s.labels.len() != data.len() {
+            return Err(DesignError::LengthMismatch {
+                term: format!("strata({})", s.name),
+                expected: data.len(),
+                found: s.labels.len(),
+            });
+        }
     }
     let levels = super::design::r_factor_levels(labels.iter().flatten().map(String::as_str));
     let k = data.n_groups();
@@ -97,31 +117,58 @@ pub fn subgroup_analysis(
                 events[data.group()[i]] += usize::from(data.event()[i]);
             }
             let estimable = n.iter().all(|&x| x > 0) && events.iter().sum::<usize>() > 0;
-            let terms = if estimable {
-                SurvData::new(
-                    rows.iter().map(|&i| data.time()[i]).collect(),
-                    rows.iter().map(|&i| data.event()[i]).collect(),
-                    rows.iter().map(|&i| data.group()[i]).collect(),
-                    data.levels().to_vec(),
-                )
-                .ok()
-                .map(|d| cox_fit(&d, options))
-                .filter(|f| f.is_reliable())
-                .map(|f| f.terms)
-                .unwrap_or_default()
-            } else {
-                Vec::new()
+            let level_data = SurvData::new(
+                rows.iter().map(|&i| data.time()[i]).collect(),
+                rows.iter().map(|&i| data.event()[i]).collect(),
+                rows.iter().map(|&i| data.group()[i]).collect(),
+                data.levels().to_vec(),
+            )
+            .ok();
+            let terms = match (&level_data, estimable, strata) {
+                (Some(d), true, None) => Some(cox_fit(d, options)),
+                (Some(d), true, Some(s)) => {
+                    let sub = Strata {
+                        labels: rows.iter().map(|&i| s.labels[i].clone()).collect(),
+                        ..s.clone()
+                    };
+                    let design = CoxDesign {
+                        terms: vec![Term::group("arm")],
+                        strata: Some(sub),
+                    };
+                    cox_model(d, &design, options)
+                        .ok()
+                        .map(|m| super::CoxFit::from_model(data.levels()[0].clone(), m))
+                }
+                _ => None,
+            }
+            .filter(|f| f.is_reliable())
+            .map(|f| f.terms)
+            .unwrap_or_default();
+            let medians = match &level_data {
+                Some(d) => {
+                    let curves = kaplan_meier(d, &KmOptions::default());
+                    (0..k)
+                        .map(|a| {
+                            curves
+                                .iter()
+                                .find(|c| c.group == data.levels()[a])
+                                .and_then(|c| median_r(c, 0.5).estimate)
+                        })
+                        .collect()
+                }
+                None => vec![None; k],
             };
             SubgroupLevel {
                 level: l.clone(),
                 n,
                 events,
                 terms,
+                medians,
             }
         })
         .collect();
     let interaction = if levels.len() >= 2 && k >= 2 {
-        interaction_test(data, name, labels, &levels, options)
+        interaction_test(data, name, labels, &levels, strata, options)
     } else {
         None
     };
@@ -139,6 +186,7 @@ fn interaction_test(
     name: &str,
     labels: &[Option<String>],
     levels: &[String],
+    strata: Option<&Strata>,
     options: &CoxOptions,
 ) -> Option<InteractionTest> {
     let main_terms = vec![Term::group("arm"), Term::categorical(name, labels, None)];
@@ -146,7 +194,7 @@ fn interaction_test(
         data,
         &CoxDesign {
             terms: main_terms.clone(),
-            strata: None,
+            strata: strata.cloned(),
         },
         options,
     )
@@ -172,7 +220,7 @@ fn interaction_test(
         data,
         &CoxDesign {
             terms,
-            strata: None,
+            strata: strata.cloned(),
         },
         options,
     )
