@@ -10,6 +10,8 @@
 #   scripts/install-tools.sh r        also R and survival (Debian), for scripts/diff-r.sh
 #   scripts/install-tools.sh peers    also R, and lifelines + scikit-survival (PyPI) in the
 #                                     venv .tools/bench-venv, for scripts/bench-peers.sh
+#   scripts/install-tools.sh fixtures also R, survival, cmprsk and rpact (Debian), to make
+#                                     the fixtures again (tests/r/*.R)
 set -euo pipefail
 mode=${1:-}
 cd "$(dirname "$0")/.."
@@ -72,6 +74,15 @@ if [ "$mode" = "r" ] || [ "$mode" = "peers" ]; then
     say "installing R and survival from Debian"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival >/dev/null
+  fi
+fi
+# Everything the fixture scripts in tests/r/ use (make them again with Rscript
+# tests/r/<name>.R): cmprsk for competing risks, rpact for trial design.
+if [ "$mode" = "fixtures" ]; then
+  if ! Rscript -e 'library(survival); library(cmprsk); library(rpact)' >/dev/null 2>&1; then
+    say "installing R, survival, cmprsk and rpact from Debian"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival r-cran-cmprsk r-cran-rpact >/dev/null
   fi
 fi
 if [ "$mode" = "peers" ]; then

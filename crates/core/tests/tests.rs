@@ -57,3 +57,6 @@ mod subgroup;
 // Fine–Gray: cmprsk::crr and the cause-specific Cox model beside it (crr.R).
 #[path = "suite/finegray.rs"]
 mod finegray;
+// Trial design: rpact, power.prop.test, Simon's table (design.R).
+#[path = "suite/design.rs"]
+mod design;

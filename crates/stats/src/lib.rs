@@ -18,6 +18,7 @@ pub mod compare;
 pub mod competing;
 pub mod cox;
 pub mod data;
+pub mod design;
 pub mod error;
 pub mod estimate;
 pub mod numerics;
