@@ -4,6 +4,7 @@ use crate::binary_panel::BinaryPanel;
 use crate::client::Client;
 use crate::competing_panel::CompetingPanel;
 use crate::data_input::DataInput;
+use crate::design_panel::DesignPanel;
 use crate::figure::Figure;
 use crate::mapping_panel::{MappingPanel, PairingQuestion};
 use crate::paper::Paper;
@@ -329,6 +330,10 @@ pub fn App() -> impl IntoView {
             <section class="panel mapping" id="columns" aria-labelledby="map-h">
                 <h2 id="map-h">"Columns and settings"</h2>
                 <MappingPanel session=session />
+            </section>
+            <section class="panel design" id="design" aria-labelledby="design-h">
+                <h2 id="design-h">"Plan a trial: sample size and power"</h2>
+                <DesignPanel />
             </section>
         </main>
         <footer>

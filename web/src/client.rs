@@ -13,6 +13,7 @@ use crate::state::Session;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use survcalc_core::design_report::{DesignReport, DesignRequest};
 use survcalc_core::TableOptions;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -43,6 +44,8 @@ struct Crash {
 type DataWaiter = Box<dyn FnOnce(String)>;
 /// What to do with the whole trial's results when they come back.
 type TrialWaiter = Box<dyn FnOnce(TrialComputed)>;
+/// What to do with a design when it comes back.
+type DesignWaiter = Box<dyn FnOnce(Result<DesignReport, String>)>;
 
 #[derive(Default)]
 struct State {
@@ -52,6 +55,7 @@ struct State {
     reads: HashMap<u32, PendingRead>,
     data_waiters: HashMap<u32, DataWaiter>,
     trial_waiters: HashMap<u32, TrialWaiter>,
+    design_waiters: HashMap<u32, DesignWaiter>,
     busy_ids: Vec<u32>,
     /// A share link's state waiting for its data (a link made without the data).
     awaiting_data: Option<Box<ShareState>>,
@@ -241,6 +245,21 @@ impl Client {
         }
     }
 
+    /// Asks the worker for a design and passes it to `then`.
+    pub fn design(
+        self,
+        request: DesignRequest,
+        then: impl FnOnce(Result<DesignReport, String>) + 'static,
+    ) {
+        if let Some(id) = self.post(
+            &Job::Design(Box::new(request)),
+            None,
+            "Computing the design…",
+        ) {
+            STATE.with_borrow_mut(|s| s.design_waiters.insert(id, Box::new(then)));
+        }
+    }
+
     /// Asks the worker for the data as CSV and passes it to `then`.
     pub fn data_csv(self, then: impl FnOnce(String) + 'static) {
         if let Some(id) = self.post(&Job::DataCsv, None, "Preparing the report…") {
@@ -280,16 +299,18 @@ impl Client {
         // A table read successfully is analysed next (the page's request changes), so the
         // page stays busy until that answer arrives.
         let analysis_follows = matches!(&reply, Ok(Reply::Read(info)) if info.is_ok());
-        let (pending, waiter, trial_waiter, latest, idle) = STATE.with_borrow_mut(|s| {
-            s.busy_ids.retain(|b| *b != id);
-            (
-                s.reads.remove(&id),
-                s.data_waiters.remove(&id),
-                s.trial_waiters.remove(&id),
-                s.latest_analysis,
-                s.busy_ids.is_empty(),
-            )
-        });
+        let (pending, waiter, trial_waiter, design_waiter, latest, idle) =
+            STATE.with_borrow_mut(|s| {
+                s.busy_ids.retain(|b| *b != id);
+                (
+                    s.reads.remove(&id),
+                    s.data_waiters.remove(&id),
+                    s.trial_waiters.remove(&id),
+                    s.design_waiters.remove(&id),
+                    s.latest_analysis,
+                    s.busy_ids.is_empty(),
+                )
+            });
         if analysis_follows {
             self.busy.set(Some("Analysing…"));
         } else if idle {
@@ -308,6 +329,11 @@ impl Client {
             Ok(Reply::Trial(t)) => {
                 if let Some(then) = trial_waiter {
                     then(*t);
+                }
+            }
+            Ok(Reply::Design(d)) => {
+                if let Some(then) = design_waiter {
+                    then(*d);
                 }
             }
             Err(e) => {
@@ -374,6 +400,7 @@ impl Client {
             s.busy_ids.clear();
             s.data_waiters.clear();
             s.trial_waiters.clear();
+            s.design_waiters.clear();
             s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);

@@ -14,6 +14,7 @@ use survcalc_core::binary::BinaryOptions;
 use survcalc_core::competing_risks::{
     analyze_competing, CompetingAnalysis, CompetingMapping, CompetingOptions,
 };
+use survcalc_core::design_report::{design_report, DesignReport, DesignRequest};
 use survcalc_core::mapping::{endpoints, guess, Endpoint};
 use survcalc_core::response::{
     ae_from_columns_labelled, analyze_response, ResponseAnalysis, ResponseMapping,
@@ -156,6 +157,8 @@ pub enum Job {
     /// Every endpoint of the trial with the request's settings, for the report, the
     /// copied sentences and the results CSV (the pairings are the page's).
     Trial(Box<AnalysisRequest>, Vec<Endpoint>),
+    /// A trial's design (sample size, power): needs no data.
+    Design(Box<DesignRequest>),
 }
 
 /// One endpoint of the whole trial, analysed: its name, mapping and report.
@@ -196,6 +199,8 @@ pub enum Reply {
     PackedData(String),
     /// The whole trial.
     Trial(Box<TrialComputed>),
+    /// A design, or what to change.
+    Design(Box<Result<DesignReport, String>>),
 }
 
 /// The worker's state: the bytes and the table read from them.
@@ -236,6 +241,9 @@ impl Engine {
             ),
             Job::PackedData => Reply::PackedData(crate::share::pack_data(&self.bytes)),
             Job::Trial(req, found) => Reply::Trial(Box::new(self.trial(&req, &found))),
+            Job::Design(req) => {
+                Reply::Design(Box::new(design_report(&req).map_err(|e| e.to_string())))
+            }
         }
     }
 

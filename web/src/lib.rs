@@ -14,6 +14,7 @@ pub mod binary_panel;
 pub mod client;
 pub mod competing_panel;
 pub mod data_input;
+pub mod design_panel;
 pub mod download;
 pub mod engine;
 pub mod figure;

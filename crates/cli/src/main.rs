@@ -49,6 +49,10 @@ enum Command {
     /// Competing risks: the cumulative incidence of each cause of failure by arm
     /// (cmprsk's estimate and variance) and Gray's test of each cause (JSON).
     Competing(CompetingArgs),
+    /// Plan a trial: events and patients for two arms' survival (rpact's conventions),
+    /// Simon's two-stage design for a response rate, or two proportions.
+    #[command(subcommand)]
+    Design(DesignCommand),
     /// Print the built-in simulated two-arm trial as CSV.
     Example,
 }
@@ -212,6 +216,142 @@ struct CompetingArgs {
     /// `text` (tables and sentences) or `json` (every number, docs/report-json.md).
     #[arg(long, value_enum, default_value_t = CompetingFormat::Text)]
     format: CompetingFormat,
+}
+
+#[derive(Subcommand)]
+enum DesignCommand {
+    /// Events and patients for comparing two arms by the log-rank test, e.g.
+    /// `survcalc design survival --hr 0.7 --control-median 12 --accrual 24 --follow-up 12`.
+    Survival(SurvivalDesignArgs),
+    /// Simon's optimal and minimax two-stage designs (and A'Hern's single-stage design) for
+    /// a response rate, e.g. `survcalc design response --p0 0.2 --p1 0.4 --alpha 0.05 --beta 0.1`.
+    Response(ResponseDesignArgs),
+    /// Patients per group to compare two proportions, e.g. `survcalc design proportions
+    /// --p1 0.5 --p2 0.75 --power 0.9`.
+    Proportions(ProportionsDesignArgs),
+}
+
+#[derive(Args)]
+struct DesignOut {
+    /// `text` (the numbers and the protocol's sentence), `json`, or `svg` (the power
+    /// curve).
+    #[arg(long, value_enum, default_value_t = DesignFormat::Text)]
+    format: DesignFormat,
+    /// The printed width of the SVG in inches.
+    #[arg(long, default_value_t = 5.5)]
+    width_in: f64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DesignFormat {
+    Text,
+    Json,
+    Svg,
+}
+
+#[derive(Args)]
+struct SurvivalDesignArgs {
+    /// The hazard ratio, treatment over control (rpact hazardRatio).
+    #[arg(long)]
+    hr: Option<f64>,
+    /// The treatment arm's median survival instead of --hr (rpact median1).
+    #[arg(long)]
+    treatment_median: Option<f64>,
+    /// The control arm's median survival (rpact median2).
+    #[arg(long)]
+    control_median: Option<f64>,
+    /// The control arm's hazard instead of its median (rpact lambda2).
+    #[arg(long)]
+    control_hazard: Option<f64>,
+    /// Significance level (rpact alpha), of --sides sides.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// 1 or 2 (rpact sided).
+    #[arg(long, default_value_t = 2)]
+    sides: u8,
+    /// Power (rpact 1 - beta).
+    #[arg(long, default_value_t = 0.8)]
+    power: f64,
+    /// Allocation ratio treatment:control (rpact allocationRatioPlanned).
+    #[arg(long, default_value_t = 1.0)]
+    ratio: f64,
+    /// Accrual: its end (`24`) or the ends of its periods (`6,24`) (rpact accrualTime).
+    #[arg(long, value_delimiter = ',', default_value = "12")]
+    accrual: Vec<f64>,
+    /// Relative intensity per accrual period (`1,3`), or with --rate patients per unit of
+    /// time (rpact accrualIntensity).
+    #[arg(long, value_delimiter = ',')]
+    intensity: Vec<f64>,
+    /// The intensities are patients per unit of time: the follow-up is solved for.
+    #[arg(long)]
+    rate: bool,
+    /// Follow-up after the end of accrual (rpact followUpTime).
+    #[arg(long, default_value_t = 6.0)]
+    follow_up: f64,
+    /// Proportions lost to follow-up by --dropout-time, treatment,control (rpact
+    /// dropoutRate1, dropoutRate2), e.g. `0.1,0.05`.
+    #[arg(long, value_delimiter = ',')]
+    dropout: Vec<f64>,
+    /// The time of --dropout (rpact dropoutTime).
+    #[arg(long, default_value_t = 12.0)]
+    dropout_time: f64,
+    /// The events formula.
+    #[arg(long, value_enum, default_value_t = EventsArg::Schoenfeld)]
+    method: EventsArg,
+    /// The time unit's plural name, for the sentence.
+    #[arg(long, default_value = "months")]
+    unit: String,
+    #[command(flatten)]
+    out: DesignOut,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EventsArg {
+    Schoenfeld,
+    Freedman,
+    HsiehFreedman,
+}
+
+#[derive(Args)]
+struct ResponseDesignArgs {
+    /// The uninteresting response rate p0.
+    #[arg(long)]
+    p0: f64,
+    /// The desirable response rate p1.
+    #[arg(long)]
+    p1: f64,
+    /// One-sided α.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// β = 1 − power.
+    #[arg(long, default_value_t = 0.2)]
+    beta: f64,
+    /// The largest sample size searched (R clinfun nmax).
+    #[arg(long, default_value_t = 100)]
+    n_max: u32,
+    #[command(flatten)]
+    out: DesignOut,
+}
+
+#[derive(Args)]
+struct ProportionsDesignArgs {
+    /// The control group's proportion.
+    #[arg(long)]
+    p1: f64,
+    /// The treatment group's proportion.
+    #[arg(long)]
+    p2: f64,
+    /// α.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// 1 or 2 sides.
+    #[arg(long, default_value_t = 2)]
+    sides: u8,
+    /// Power.
+    #[arg(long, default_value_t = 0.8)]
+    power: f64,
+    #[command(flatten)]
+    out: DesignOut,
 }
 
 /// Output of `survcalc competing`.
@@ -453,6 +593,7 @@ fn main() -> ExitCode {
         Command::Ae(args) => finish(run_ae(&args)),
         Command::AeLong(args) => finish(run_ae_long(&args)),
         Command::Competing(args) => finish(run_competing(&args)),
+        Command::Design(d) => finish(run_design(&d)),
         Command::Analyze(args) => finish(run(&args)),
     }
 }
@@ -637,6 +778,118 @@ fn run_competing(args: &CompetingArgs) -> Result<String, String> {
     match args.format {
         CompetingFormat::Json => serde_json::to_string_pretty(&a).map_err(|e| e.to_string()),
         CompetingFormat::Text => Ok(text::render_competing(&a)),
+    }
+}
+
+fn run_design(c: &DesignCommand) -> Result<String, String> {
+    use survcalc_core::design::{Accrual, Dropout, Effect, EventsMethod, Hazard, SurvivalDesign};
+    use survcalc_core::design_report::{design_report, DesignRequest};
+    let (request, out) = match c {
+        DesignCommand::Survival(a) => {
+            let control = match (a.control_median, a.control_hazard) {
+                (Some(m), None) => Hazard::Median { median: m },
+                (None, Some(l)) => Hazard::Rate { lambda: l },
+                _ => {
+                    return Err(
+                        "give the control arm's --control-median (or its --control-hazard), e.g. --control-median 12"
+                            .into(),
+                    )
+                }
+            };
+            let effect = match (a.hr, a.treatment_median) {
+                (Some(hazard_ratio), None) => Effect::HazardRatio { hazard_ratio },
+                (None, Some(m)) => Effect::Treatment {
+                    hazard: Hazard::Median { median: m },
+                },
+                _ => {
+                    return Err(
+                        "give the effect as --hr (e.g. 0.7) or as the --treatment-median".into(),
+                    )
+                }
+            };
+            let mut boundaries = vec![0.0];
+            boundaries.extend(&a.accrual);
+            let periods = boundaries.len() - 1;
+            let intensity = if a.intensity.is_empty() {
+                vec![1.0; periods]
+            } else {
+                a.intensity.clone()
+            };
+            let accrual = if a.rate {
+                Accrual::Rate {
+                    boundaries,
+                    per_time: intensity,
+                }
+            } else {
+                Accrual::Period {
+                    boundaries,
+                    intensity,
+                    follow_up: a.follow_up,
+                }
+            };
+            let dropout = match a.dropout.as_slice() {
+                [] => Dropout::None,
+                [both] => Dropout::Proportion {
+                    treatment: *both,
+                    control: *both,
+                    time: a.dropout_time,
+                },
+                [t, c] => Dropout::Proportion {
+                    treatment: *t,
+                    control: *c,
+                    time: a.dropout_time,
+                },
+                _ => return Err("--dropout: one proportion, or treatment,control".into()),
+            };
+            let method = match a.method {
+                EventsArg::Schoenfeld => EventsMethod::Schoenfeld,
+                EventsArg::Freedman => EventsMethod::Freedman,
+                EventsArg::HsiehFreedman => EventsMethod::HsiehFreedman,
+            };
+            (
+                DesignRequest::Survival {
+                    design: SurvivalDesign {
+                        control,
+                        effect,
+                        alpha: a.alpha,
+                        sides: a.sides,
+                        power: a.power,
+                        allocation_ratio: a.ratio,
+                        accrual,
+                        dropout,
+                        method,
+                    },
+                    unit: a.unit.clone(),
+                },
+                &a.out,
+            )
+        }
+        DesignCommand::Response(a) => (
+            DesignRequest::Response {
+                p0: a.p0,
+                p1: a.p1,
+                alpha: a.alpha,
+                beta: a.beta,
+                n_max: a.n_max,
+            },
+            &a.out,
+        ),
+        DesignCommand::Proportions(a) => (
+            DesignRequest::Proportions {
+                p1: a.p1,
+                p2: a.p2,
+                alpha: a.alpha,
+                power: a.power,
+                sides: a.sides,
+            },
+            &a.out,
+        ),
+    };
+    let r = design_report(&request).map_err(|e| e.to_string())?;
+    match out.format {
+        DesignFormat::Json => serde_json::to_string_pretty(&r).map_err(|e| e.to_string()),
+        DesignFormat::Text => Ok(text::render_design(&r)),
+        DesignFormat::Svg => survcalc_plot::design::design_svg(&r, out.width_in).map(|f| f.svg),
     }
 }
 

@@ -370,3 +370,63 @@ pub fn render_competing(a: &survcalc_core::competing_risks::CompetingAnalysis) -
     let _ = writeln!(s, "\nmethods: {}", a.method);
     s
 }
+
+/// Renders a design: its numbers, the protocol's sentence and the method.
+pub fn render_design(r: &survcalc_core::design_report::DesignReport) -> String {
+    let mut s = String::new();
+    if let Some(d) = &r.survival {
+        let _ = writeln!(
+            s,
+            "events needed: {:.2} (→ {:.0})",
+            d.events,
+            d.events.ceil()
+        );
+        for (m, e) in &d.events_by_method {
+            let _ = writeln!(s, "  {:<16} {e:.2}", m.name());
+        }
+        let _ = writeln!(
+            s,
+            "patients: {:.2} (treatment {:.2}, control {:.2})",
+            d.subjects, d.subjects_treatment, d.subjects_control
+        );
+        let _ = writeln!(
+            s,
+            "P(event) treatment {:.4}, control {:.4}; hazards {:.5}, {:.5}; HR {:.4}",
+            d.event_probability_treatment,
+            d.event_probability_control,
+            d.lambda_treatment,
+            d.lambda_control,
+            d.hazard_ratio
+        );
+        let _ = writeln!(
+            s,
+            "follow-up after accrual {:.3}; analysis at {:.3}",
+            d.follow_up, d.study_duration
+        );
+    }
+    if let Some(sd) = &r.simon {
+        for (name, d) in [("optimal", &sd.optimal), ("minimax", &sd.minimax)] {
+            let _ = writeln!(
+                s,
+                "{name:<8} r1/n1 = {}/{}, r/n = {}/{}, EN0 {:.2}, PET0 {:.3}, alpha {:.4}, power {:.4}",
+                d.r1, d.n1, d.r, d.n, d.expected_n0, d.pet0, d.alpha, d.power
+            );
+        }
+    }
+    if let Some(d) = &r.single_stage {
+        let _ = writeln!(
+            s,
+            "single stage (A'Hern): n = {}, promising with ≥ {} responses, alpha {:.4}, power {:.4}",
+            d.n, d.r, d.alpha, d.power
+        );
+    }
+    if let Some(p) = &r.proportions {
+        let _ = writeln!(
+            s,
+            "per group: {:.4} (normal approximation), {:.4} (continuity correction); exact power of Fisher's test with {} per group: {:.4}",
+            p.n, p.n_corrected, p.exact_n, p.exact_power
+        );
+    }
+    let _ = writeln!(s, "\n{}\n\nmethods: {}", r.sentence, r.method);
+    s
+}

@@ -24,6 +24,7 @@ use survcalc_core::format::p_label;
 use survcalc_core::{Analysis, KmCurve};
 
 pub mod adverse;
+pub mod design;
 pub mod forest;
 pub mod html;
 pub mod response;

@@ -14,6 +14,7 @@
 pub mod analysis;
 pub mod competing_risks;
 pub mod convention;
+pub mod design;
 pub mod error;
 pub mod example;
 pub mod format;

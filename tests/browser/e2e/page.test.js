@@ -1684,3 +1684,65 @@ test('competing risks on the page: a cause-of-failure column gives the cumulativ
     await context.close();
   }
 });
+
+test('planning a trial on the page: events and patients equal rpact, Simon\'s designs his table, two proportions power.prop.test; bad input names its field', async (t) => {
+  const { context, page, errors, requests } = await openPage(browser, base, { viewport: { width: 1440, height: 900 } });
+  try {
+    const rp = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/design/survival.json'), 'utf8'));
+    const pp = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/design/proportions.json'), 'utf8'));
+    const before = requests.length;
+    // The defaults are the issue's check: HR 0.7, two-sided 0.05, 80%, 1:1, median 12,
+    // accrual 24, follow-up 12 (rpact's first case).
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForSelector('[data-testid="design-numbers"]');
+    const issue = rp.sample_size[0];
+    close(Number((await dataOf(page, 'design-value-0')).value), issue.eventsFixed, 1e-10, 'events');
+    close(Number((await dataOf(page, 'design-value-1')).value), issue.nFixed, 1e-10, 'patients');
+    assert.equal((await dataOf(page, 'design-value-0')).text, '247');
+    assert.match(await page.textContent('[data-testid="design-sentence"]'), /247 events are needed \(Schoenfeld\).*370 patients are required \(185 treatment and 185 control, 1:1\)/);
+    await page.waitForFunction(() => document.querySelector('[data-testid="design-figure"]')?.naturalWidth > 0);
+    const shots = path.join(ROOT, 'tests/browser/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.locator('section.design').screenshot({ path: path.join(shots, 'design-survival-wide.png') });
+    // Freedman: 252.04 events.
+    await page.selectOption('[data-testid="design-method"]', 'Freedman');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="design-value-0"]')?.textContent === '253');
+    // Simon: p0 0.2, p1 0.4, α 0.05, power 0.9 → optimal 4/19, 15/54; minimax 5/24, 13/45.
+    await page.selectOption('[data-testid="design-kind"]', 'response');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForSelector('[data-testid="design-value-1"]');
+    assert.equal((await dataOf(page, 'design-value-0')).value, '4 19 15 54');
+    assert.equal((await dataOf(page, 'design-value-1')).value, '5 24 13 45');
+    assert.match(await page.textContent('[data-testid="design-sentence"]'), /19 patients in stage 1; if 4 or fewer respond the trial stops/);
+    await page.locator('section.design').screenshot({ path: path.join(shots, 'design-simon-wide.png') });
+    // Two proportions: 0.5 vs 0.75 at 90% power (R power.prop.test).
+    await page.selectOption('[data-testid="design-kind"]', 'proportions');
+    await page.fill('[data-testid="design-power"]', '0.9');
+    await page.press('[data-testid="design-power"]', 'Tab');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="design-numbers"] th')?.textContent.startsWith('Per group'));
+    close(Number((await dataOf(page, 'design-value-0')).value), pp.two_proportions[0].n, 1e-10, 'n per group');
+    // A field that is not a number is named.
+    await page.fill('[data-testid="design-q2"]', 'abc');
+    await page.press('[data-testid="design-q2"]', 'Tab');
+    await page.click('[data-testid="design-compute"]');
+    assert.match(await page.textContent('[data-testid="design-error"]'), /Proportion, treatment: “abc” is not a number/);
+    await page.fill('[data-testid="design-q2"]', '0.5');
+    await page.press('[data-testid="design-q2"]', 'Tab');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => /p2: a proportion other than p1/.test(document.querySelector('[data-testid="design-error"]')?.textContent ?? ''));
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.selectOption('[data-testid="design-kind"]', 'survival');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForSelector('[data-testid="design-numbers"]');
+    await page.locator('section.design').screenshot({ path: path.join(shots, 'design-survival-phone.png') });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+    t.diagnostic('screenshots: tests/browser/screenshots/design-*.png');
+    assert.deepEqual(requests.slice(before), [], 'no request while designing');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -47,6 +47,27 @@ pub struct TwoStageDesign {
     pub power: f64,
 }
 
+impl TwoStageDesign {
+    /// The probability that the treatment is declared promising (more than r responses,
+    /// having passed stage 1) when its true response rate is `p`: the design's operating
+    /// characteristic, α at p₀ and the power at p₁.
+    pub fn promising_probability(&self, p: f64) -> f64 {
+        let q = 1.0 - p;
+        let n2 = self.n - self.n1;
+        ((self.r1 + 1)..=self.n1)
+            .map(|x1| {
+                let need = i64::from(self.r) - i64::from(x1) + 1;
+                let tail = if need <= 0 {
+                    1.0
+                } else {
+                    pbinom_upper_from(need as u64, u64::from(n2), p)
+                };
+                dbinom(u64::from(x1), u64::from(self.n1), p, q) * tail
+            })
+            .sum()
+    }
+}
+
 /// Simon's optimal and minimax designs.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
