@@ -262,7 +262,7 @@ fn numbers_view(d: &DesignReport, unit: &str) -> impl IntoView {
             ),
             (
                 "Analysis expected at".into(),
-                format!("{:.1}", s.study_duration),
+                format!("{:.1} {unit}", s.study_duration),
                 format!("{:e}", s.study_duration),
             ),
         ]
