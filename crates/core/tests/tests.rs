@@ -60,3 +60,6 @@ mod finegray;
 // Trial design: rpact, power.prop.test, Simon's table (design.R).
 #[path = "suite/design.rs"]
 mod design;
+// Guyot's reconstruction from a digitised curve: round trips.
+#[path = "suite/reconstruct.rs"]
+mod reconstruct;

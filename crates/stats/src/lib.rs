@@ -23,6 +23,7 @@ pub mod error;
 pub mod estimate;
 pub mod numerics;
 pub mod progress;
+pub mod reconstruct;
 pub mod timefix;
 
 // The estimators by their short names, as the rest of the workspace has always named
