@@ -8,6 +8,7 @@ use crate::design_panel::DesignPanel;
 use crate::figure::Figure;
 use crate::mapping_panel::{MappingPanel, PairingQuestion};
 use crate::paper::Paper;
+use crate::rebuild_panel::RebuildPanel;
 use crate::results::{MoreResults, Results};
 use crate::share;
 use crate::share_panel::{LinkNote, SharePanel};
@@ -334,6 +335,10 @@ pub fn App() -> impl IntoView {
             <section class="panel design" id="design" aria-labelledby="design-h">
                 <h2 id="design-h">"Plan a trial: sample size and power"</h2>
                 <DesignPanel />
+            </section>
+            <section class="panel rebuild" id="rebuild" aria-labelledby="rebuild-h">
+                <h2 id="rebuild-h">"Patients rebuilt from a published curve"</h2>
+                <RebuildPanel />
             </section>
         </main>
         <footer>

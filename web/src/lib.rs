@@ -20,6 +20,7 @@ pub mod engine;
 pub mod figure;
 pub mod mapping_panel;
 pub mod paper;
+pub mod rebuild_panel;
 pub mod results;
 pub mod secondary;
 pub mod share;

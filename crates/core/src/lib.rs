@@ -15,8 +15,8 @@
 pub use survcalc_io::spreadsheet;
 pub use survcalc_io::{dates, encoding, endpoint, mapping, table, units};
 pub use survcalc_report::{
-    analysis, competing_risks, convention, design as design_report, example, format, report,
-    response, subgroups, ticks, trial,
+    analysis, competing_risks, convention, design as design_report, example, format,
+    reconstruct as rebuild, report, response, subgroups, ticks, trial,
 };
 
 /// Typed errors of all three crates, where they have always been.

@@ -18,6 +18,7 @@ pub mod design;
 pub mod error;
 pub mod example;
 pub mod format;
+pub mod reconstruct;
 pub mod report;
 pub mod response;
 pub mod subgroups;

@@ -1740,7 +1740,68 @@ test('planning a trial on the page: events and patients equal rpact, Simon\'s de
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
     t.diagnostic('screenshots: tests/browser/screenshots/design-*.png');
-    assert.deepEqual(requests.slice(before), [], 'no request while designing');
+    assert.deepEqual(requests.slice(before).filter((r) => !/^(blob|data):/.test(r.url)), [], 'no request while designing');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('patients rebuilt from a published curve: pasted points and numbers at risk give a table the page analyses, with the HR of the original data', async (t) => {
+  const { context, page, errors, requests } = await openPage(browser, base, { viewport: { width: 1440, height: 900 } });
+  try {
+    // veteran by treatment: each arm's Kaplan–Meier steps as a digitiser would read them
+    // (corners of the steps, three decimals, survival in %), the risk table every 100 days.
+    const rows = fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8').trim().split('\n');
+    const head = rows[0].split(',');
+    const [ti, si, gi] = ['time', 'status', 'trt'].map((c) => head.indexOf(c));
+    const data = rows.slice(1).map((r) => r.split(',')).map((c) => ({ t: Number(c[ti]), e: c[si] === '1', g: c[gi] }));
+    const arms = ['1', '2'].map((g) => {
+      const d = data.filter((x) => x.g === g).sort((a, b) => a.t - b.t);
+      let s = 1;
+      const points = ['time,survival', '0,100'];
+      for (let i = 0; i < d.length;) {
+        let j = i; let ev = 0;
+        while (j < d.length && d[j].t === d[i].t) { ev += d[j].e ? 1 : 0; j++; }
+        if (ev > 0) { s *= 1 - ev / (d.length - i); points.push(`${d[i].t},${(100 * s).toFixed(3)}`); }
+        i = j;
+      }
+      points.push(`${d[d.length - 1].t},${(100 * s).toFixed(3)}`);
+      const risk = [];
+      for (let x = 0; x < d[d.length - 1].t; x += 100) risk.push(`${x}:${d.filter((p) => p.t >= x).length}`);
+      return { points: points.join('\n'), risk: risk.join(', ') };
+    });
+    const before = requests.length;
+    for (const [k, a] of arms.entries()) {
+      await page.fill(`[data-testid="rebuild-name-${k}"]`, `trt ${k + 1}`);
+      await page.fill(`[data-testid="rebuild-points-${k}"]`, a.points);
+      await page.fill(`[data-testid="rebuild-risk-${k}"]`, a.risk);
+    }
+    await page.click('[data-testid="rebuild-go"]');
+    await page.waitForSelector('[data-testid="rebuild-accuracy"]');
+    for (const k of [0, 1]) {
+      assert.ok(Number((await dataOf(page, `rebuild-max-${k}`)).value) <= 0.02, `arm ${k}: max |ΔS|`);
+    }
+    assert.equal(Number((await dataOf(page, 'rebuild-n-0')).text) + Number((await dataOf(page, 'rebuild-n-1')).text), 137);
+    assert.match(await page.textContent('[data-testid="rebuild-notes"]'), /percentages/);
+    const shots = path.join(ROOT, 'tests/browser/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.locator('section.rebuild').screenshot({ path: path.join(shots, 'rebuild-wide.png') });
+    // Analysed as the data: the HR within 10% of the original's (R coxph on veteran by trt).
+    await page.click('[data-testid="rebuild-analyse"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('rebuilt'));
+    await settle(page);
+    const original = coreReport(fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8'), ['--time', 'time', '--event', 'status', '--group', 'trt']);
+    const want = original.cox.terms[0].hr;
+    const got = Number((await dataOf(page, 'hr-headline')).value);
+    assert.ok(Math.abs(got - want) <= 0.1 * want, `HR ${got} rebuilt vs ${want} original`);
+    // Bad input names the arm and what to write.
+    await page.fill('[data-testid="rebuild-risk-1"]', '0:69, 100:x');
+    await page.click('[data-testid="rebuild-go"]');
+    assert.match(await page.textContent('[data-testid="rebuild-error"]'), /trt 2: the numbers at risk have the number “x”/);
+    // Nothing leaves the page (blob: URLs are the page's own figures).
+    assert.deepEqual(requests.slice(before).filter((r) => !/^(blob|data):/.test(r.url)), [], 'no request while rebuilding');
+    t.diagnostic('screenshot: tests/browser/screenshots/rebuild-wide.png');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
