@@ -15,6 +15,7 @@ pub mod client;
 pub mod competing_panel;
 pub mod data_input;
 pub mod design_panel;
+pub mod digitiser;
 pub mod download;
 pub mod engine;
 pub mod figure;

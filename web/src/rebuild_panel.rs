@@ -43,6 +43,7 @@ fn arm_view(k: usize, a: ArmFields) -> impl IntoView {
             <label for=id("points")>"Points of the curve: time, survival — one per line (from a digitiser such as WebPlotDigitizer)"</label>
             <textarea id=id("points") data-testid=id("points") rows="6" placeholder="0, 1\n1.2, 0.97\n2.5, 0.93\n…"
                 prop:value=move || a.points.get() on:change=move |ev| a.points.set(event_target_value(&ev))></textarea>
+            <crate::digitiser::ImageDigitiser k=k points=a.points />
         </fieldset>
     }
 }

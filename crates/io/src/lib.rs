@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod dates;
+pub mod digitise;
 pub mod encoding;
 pub mod endpoint;
 pub mod error;

@@ -1807,3 +1807,74 @@ test('patients rebuilt from a published curve: pasted points and numbers at risk
     await context.close();
   }
 });
+
+test('a curve read off an image of a survcalc figure: calibrated by clicks, traced by its colour, rebuilt with the printed risk table, gives the HR of the data within 10%', async (t) => {
+  const { context, page, errors } = await openPage(browser, base, { viewport: { width: 1440, height: 900 } });
+  try {
+    // The figure of veteran by treatment, as survcalc draws it (KMunicate: bands, censor
+    // marks, the table under it), rendered to a PNG at 1 pixel per SVG unit.
+    const svg = execFileSync(cli(), ['analyze', path.join(ROOT, 'tests/fixtures/veteran.csv'), '--time', 'time', '--event', 'status', '--group', 'trt',
+      '--format', 'svg', '--figure', 'kaplan-meier-panels', '--width-in', '5.5'], { encoding: 'utf8' });
+    const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*>\s*([^<]*?)\s*<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] }));
+    // Tick labels: the time axis's under the plot (one row), survival's left of it.
+    const xTicks = labels.filter((l) => /^\d+$/.test(l.text) && l.y === labels.find((m) => m.text === '800').y);
+    const yTicks = labels.filter((l) => /^\d+$/.test(l.text) && l.x === labels.find((m) => m.text === '100' && m.y < 50).x);
+    const at = (ticks, text) => ticks.find((l) => l.text === text);
+    const shot = await context.newPage();
+    await shot.setViewportSize({ width: 600, height: 520 });
+    await shot.setContent(`<html><body style="margin:0;background:#fff">${svg.replace(/<\?xml[^>]*>/, '')}</body></html>`);
+    const png = await shot.locator('svg').first().screenshot();
+    await shot.close();
+    // Arm 1: its risk table row as printed (69, 12, 2, 0 at 0, 200, 400, 600).
+    await page.fill('[data-testid="rebuild-name-0"]', 'trt 1');
+    await page.fill('[data-testid="rebuild-risk-0"]', '0:69, 200:12, 400:2, 600:0');
+    await page.fill('[data-testid="rebuild-name-1"]', 'trt 2');
+    await page.fill('[data-testid="rebuild-risk-1"]', '0:68, 200:13, 400:4, 600:2, 800:2');
+    for (const [k, color] of [[0, [0x00, 0x72, 0xb2]], [1, [0xd5, 0x5e, 0x00]]]) {
+      await page.click(`[data-testid="digitise-details-${k}"] summary`);
+      await page.setInputFiles(`[data-testid="digitise-image-${k}"]`, { name: 'figure.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction((k) => document.querySelector(`[data-testid="digitise-canvas-${k}"]`)?.width > 300, k);
+      await page.fill(`[data-testid="digitise-x1-${k}"]`, '0');
+      await page.fill(`[data-testid="digitise-x2-${k}"]`, '800');
+      await page.fill(`[data-testid="digitise-y1-${k}"]`, '0');
+      await page.fill(`[data-testid="digitise-y2-${k}"]`, '100');
+      const canvas = page.locator(`[data-testid="digitise-canvas-${k}"]`);
+      const scale = await canvas.evaluate((c) => c.clientWidth / c.width);
+      const clickAt = (x, y) => canvas.click({ position: { x: x * scale, y: y * scale } });
+      await clickAt(at(xTicks, '0').x, at(yTicks, '0').y + 3);
+      await clickAt(at(xTicks, '800').x, at(yTicks, '0').y + 3);
+      await clickAt(at(xTicks, '0').x - 2, at(yTicks, '0').y);
+      await clickAt(at(xTicks, '0').x - 2, at(yTicks, '100').y);
+      // A pixel of the arm's curve (found as a reader finds it: by its colour).
+      const spot = await canvas.evaluate((c, col) => {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let x = Math.round(c.width * 0.35); x < c.width; x++) for (let y = 0; y < c.height * 0.55; y++) {
+          const i = 4 * (y * c.width + x);
+          // Anti-aliased, a 1.5-point line is never quite its colour: within 180 (sum of
+          // channel differences) of it, and far from the pale bands.
+          if (Math.abs(d[i] - col[0]) + Math.abs(d[i + 1] - col[1]) + Math.abs(d[i + 2] - col[2]) < 180) return { x, y };
+        }
+        return null;
+      }, color);
+      assert.ok(spot, `a pixel of arm ${k + 1}'s colour`);
+      await clickAt(spot.x, spot.y);
+      await page.waitForFunction((k) => /points traced/.test(document.querySelector(`[data-testid="digitise-message-${k}"]`)?.textContent ?? ''), k);
+    }
+    const shots = path.join(ROOT, 'tests/browser/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.locator('section.rebuild').screenshot({ path: path.join(shots, 'rebuild-traced-wide.png') });
+    await page.click('[data-testid="rebuild-go"]');
+    await page.waitForSelector('[data-testid="rebuild-accuracy"]');
+    await page.click('[data-testid="rebuild-analyse"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('rebuilt'));
+    await settle(page);
+    const original = coreReport(fs.readFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), 'utf8'), ['--time', 'time', '--event', 'status', '--group', 'trt']);
+    const want = original.cox.terms[0].hr;
+    const got = Number((await dataOf(page, 'hr-headline')).value);
+    assert.ok(Math.abs(got - want) <= 0.1 * want, `HR ${got} from the traced image vs ${want} from the data`);
+    t.diagnostic(`traced HR ${got.toFixed(3)} vs ${want.toFixed(3)}; screenshot tests/browser/screenshots/rebuild-traced-wide.png`);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
