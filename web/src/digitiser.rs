@@ -192,6 +192,7 @@ pub fn ImageDigitiser(k: usize, points: RwSignal<String>) -> impl IntoView {
         match step.get_untracked() {
             s @ (Step::X1 | Step::X2 | Step::Y1 | Step::Y2) => {
                 clicks.update(|v| v.push((x, y)));
+                redraw(&c, &px, &clicks.get_untracked(), &[]);
                 step.set(match s {
                     Step::X1 => Step::X2,
                     Step::X2 => Step::Y1,
@@ -249,9 +250,6 @@ pub fn ImageDigitiser(k: usize, points: RwSignal<String>) -> impl IntoView {
                     });
                 }
             }
-        }
-        if step.get_untracked() != Step::Trace || clicks.get_untracked().len() == 4 {
-            redraw(&c, &px, &clicks.get_untracked(), &[]);
         }
     };
     view! {
