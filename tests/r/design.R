@@ -107,6 +107,31 @@ for (a in list(c(0.5, 0.7, 0.05, 0.1, 65), c(0.1, 0.25, 0.05, 0.2, 60))) {
   sims <- c(sims, sprintf('{"p0": %s, "p1": %s, "alpha": %s, "beta": %s, "n_max": %d, "optimal": %s, "minimax": %s}',
     json_num(a[1]), json_num(a[2]), json_num(a[3]), json_num(a[4]), as.integer(a[5]), des(s$optimal), des(s$minimax)))
 }
-writeLines(sprintf('{"r_version": %s,\n "simon": [\n  %s]}\n', json_string(R.version.string),
-  paste(sims, collapse = ",\n  ")), file.path(out_dir, "simon.json"))
+# Inference after a two-stage trial (Koyama & Chen 2008's stage-wise ordering; Jung & Kim
+# 2004's UMVUE), written from the definitions, on Simon's optimal design 4/19, 15/54 for
+# p0 = 0.2: a trial stopped with 3 responses, and completed trials with 16 and 22.
+r1 <- 4; n1 <- 19; n <- 54; n2 <- n - n1; p0 <- 0.2; level <- 0.95
+at_least <- function(kind, v, p) {
+  if (kind == "stopped") return(1 - pbinom(v - 1, n1, p))
+  x1 <- (r1 + 1):n1
+  sum(dbinom(x1, n1, p) * ifelse(v - x1 <= 0, 1, 1 - pbinom(v - x1 - 1, n2, p)))
+}
+at_most <- function(kind, v, p) {
+  if (kind == "stopped") return(pbinom(v, n1, p))
+  1 - at_least("completed", v + 1, p)
+}
+infer <- function(kind, v) {
+  tail <- (1 - level) / 2
+  umvue <- if (kind == "stopped") v / n1 else {
+    x1 <- max(r1 + 1, v - n2):min(n1, v)
+    sum(choose(n1 - 1, x1 - 1) * choose(n2, v - x1)) / sum(choose(n1, x1) * choose(n2, v - x1))
+  }
+  lo <- uniroot(function(p) at_least(kind, v, p) - tail, c(1e-12, 1 - 1e-12), tol = 1e-14)$root
+  hi <- uniroot(function(p) at_most(kind, v, p) - tail, c(1e-12, 1 - 1e-12), tol = 1e-14)$root
+  sprintf('{"kind": "%s", "value": %d, "umvue": %s, "p_value": %s, "lower": %s, "upper": %s}',
+    kind, v, json_num(umvue), json_num(at_least(kind, v, p0)), json_num(lo), json_num(hi))
+}
+inf <- c(infer("stopped", 3), infer("completed", 16), infer("completed", 22))
+writeLines(sprintf('{"r_version": %s,\n "simon": [\n  %s],\n "inference": [\n  %s]}\n', json_string(R.version.string),
+  paste(sims, collapse = ",\n  "), paste(inf, collapse = ",\n  ")), file.path(out_dir, "simon.json"))
 cat("wrote", length(list.files(out_dir)), "files to", out_dir, "\n")

@@ -69,6 +69,12 @@ pub fn DesignPanel() -> impl IntoView {
     );
     let p0 = field("Uninteresting response rate p₀", "design-p0", "0.2");
     let p1 = field("Desirable response rate p₁", "design-p1", "0.4");
+    let observed = field(
+        "After the trial: responses (empty before it)",
+        "design-observed",
+        "",
+    );
+    let stopped = RwSignal::new(false);
     let q1 = field("Proportion, control", "design-q1", "0.5");
     let q2 = field("Proportion, treatment", "design-q2", "0.75");
     let sides = RwSignal::new(2u8);
@@ -117,6 +123,20 @@ pub fn DesignPanel() -> impl IntoView {
                 alpha: number(&alpha)?,
                 beta: 1.0 - number(&power)?,
                 n_max: 100,
+                observed: if observed.value.get_untracked().trim().is_empty() {
+                    None
+                } else {
+                    let x = number(&observed)?;
+                    if x < 0.0 || x.fract() != 0.0 {
+                        return Err(format!("{}: a whole number of patients", observed.label));
+                    }
+                    Some(if stopped.get_untracked() {
+                        survcalc_core::design::TwoStageOutcome::Stopped { x1: x as u32 }
+                    } else {
+                        survcalc_core::design::TwoStageOutcome::Completed { x: x as u32 }
+                    })
+                },
+                minimax: false,
             },
             Kind::Proportions => DesignRequest::Proportions {
                 p1: number(&q1)?,
@@ -183,6 +203,13 @@ pub fn DesignPanel() -> impl IntoView {
         <div class="grid-part" class:hidden=shown(Kind::Response)>
             {input_view(p0)}
             {input_view(p1)}
+            {input_view(observed)}
+            <span></span>
+            <label class="check">
+                <input type="checkbox" data-testid="design-stopped" prop:checked=move || stopped.get()
+                    on:change=move |ev| stopped.set(event_target_checked(&ev)) />
+                "the trial stopped after stage 1 (responses in stage 1)"
+            </label>
         </div>
         <div class="grid-part" class:hidden=shown(Kind::Proportions)>
             {input_view(q1)}

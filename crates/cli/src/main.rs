@@ -360,6 +360,15 @@ struct ResponseDesignArgs {
     /// The largest sample size searched (R clinfun nmax).
     #[arg(long, default_value_t = 100)]
     n_max: u32,
+    /// After the trial: the responses in all, when it went on to stage 2.
+    #[arg(long)]
+    responses: Option<u32>,
+    /// After the trial: the responses in stage 1, when it stopped there.
+    #[arg(long)]
+    stopped_with: Option<u32>,
+    /// The trial followed the minimax design (default: the optimal one).
+    #[arg(long)]
+    minimax: bool,
     #[command(flatten)]
     out: DesignOut,
 }
@@ -959,6 +968,20 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
                 alpha: a.alpha,
                 beta: a.beta,
                 n_max: a.n_max,
+                observed: match (a.responses, a.stopped_with) {
+                    (Some(x), None) => Some(survcalc_core::design::TwoStageOutcome::Completed { x }),
+                    (None, Some(x1)) => {
+                        Some(survcalc_core::design::TwoStageOutcome::Stopped { x1 })
+                    }
+                    (None, None) => None,
+                    (Some(_), Some(_)) => {
+                        return Err(
+                            "give --responses (the trial went on) or --stopped-with (it stopped after stage 1), not both"
+                                .into(),
+                        )
+                    }
+                },
+                minimax: a.minimax,
             },
             &a.out,
         ),

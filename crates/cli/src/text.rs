@@ -413,6 +413,18 @@ pub fn render_design(r: &survcalc_core::design_report::DesignReport) -> String {
             );
         }
     }
+    if let Some(i) = &r.inference {
+        let _ = writeln!(
+            s,
+            "after the trial: UMVUE {:.4} (naive {:.4}), one-sided P {:.4}, {}% CI {:.4}, {:.4}",
+            i.umvue,
+            i.naive,
+            i.p_value,
+            fmt_level(i.conf_level),
+            i.lower,
+            i.upper
+        );
+    }
     if let Some(d) = &r.single_stage {
         let _ = writeln!(
             s,

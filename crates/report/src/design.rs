@@ -4,7 +4,8 @@
 use survcalc_stats::design::{
     ahern_single_stage, simon_two_stage, survival_power, survival_sample_size, two_proportions,
     two_proportions_power, Accrual, DesignError, Dropout, Effect, SimonDesigns, SingleStageDesign,
-    SurvivalDesign, SurvivalSampleSize, TwoProportions, TwoStageDesign,
+    SurvivalDesign, SurvivalSampleSize, TwoProportions, TwoStageDesign, TwoStageInference,
+    TwoStageOutcome,
 };
 
 /// What to design.
@@ -31,6 +32,13 @@ pub enum DesignRequest {
         beta: f64,
         /// The largest sample size searched (R clinfun's `nmax`, 100).
         n_max: u32,
+        /// After the trial: what it observed, for inference that respects the stopping
+        /// rule (on the optimal design, or the minimax one with `minimax`).
+        #[cfg_attr(feature = "serde", serde(default))]
+        observed: Option<TwoStageOutcome>,
+        /// The observed trial followed the minimax design.
+        #[cfg_attr(feature = "serde", serde(default))]
+        minimax: bool,
     },
     /// Two proportions.
     Proportions {
@@ -72,6 +80,8 @@ pub struct DesignReport {
     pub single_stage: Option<SingleStageDesign>,
     /// Two proportions.
     pub proportions: Option<TwoProportions>,
+    /// Response, after the trial: the P value, the interval and the UMVUE.
+    pub inference: Option<TwoStageInference>,
     /// The curves of the figure: power against events or patients, or the probability of
     /// declaring the treatment promising against its true response rate.
     pub curves: Vec<Curve>,
@@ -121,7 +131,9 @@ pub fn design_report(r: &DesignRequest) -> Result<DesignReport, DesignError> {
             alpha,
             beta,
             n_max,
-        } => response_report(*p0, *p1, *alpha, *beta, *n_max),
+            observed,
+            minimax,
+        } => response_report(*p0, *p1, *alpha, *beta, *n_max, *observed, *minimax),
         DesignRequest::Proportions {
             p1,
             p2,
@@ -233,6 +245,7 @@ fn survival_report(d: &SurvivalDesign, unit: &str) -> Result<DesignReport, Desig
         simon: None,
         single_stage: None,
         proportions: None,
+        inference: None,
         curves: vec![Curve {
             label: format!("log-rank test, {}", d.method.name()),
             points,
@@ -281,8 +294,31 @@ fn response_report(
     alpha: f64,
     beta: f64,
     n_max: u32,
+    observed: Option<TwoStageOutcome>,
+    minimax: bool,
 ) -> Result<DesignReport, DesignError> {
     let s = simon_two_stage(p0, p1, alpha, beta, n_max)?;
+    let used = if minimax { &s.minimax } else { &s.optimal };
+    let inference = match observed {
+        Some(o) => Some(used.inference(o, p0, 0.95)?),
+        None => None,
+    };
+    let after = match (observed, &inference) {
+        (Some(o), Some(i)) => format!(
+            " After the trial ({} design): {}; {} against p₀ (stage-wise ordering), response rate {} by the unbiased estimate (UMVUE; {} naive), 95% CI {} to {}.",
+            if minimax { "minimax" } else { "optimal" },
+            match o {
+                TwoStageOutcome::Stopped { x1 } => format!("stopped after stage 1 with {x1} of {} responding", used.n1),
+                TwoStageOutcome::Completed { x } => format!("{x} of {} responded", used.n),
+            },
+            crate::format::p_label(i.p_value),
+            pct((i.umvue * 1000.0).round() / 1000.0),
+            pct((i.naive * 1000.0).round() / 1000.0),
+            pct((i.lower * 1000.0).round() / 1000.0),
+            pct((i.upper * 1000.0).round() / 1000.0)
+        ),
+        _ => String::new(),
+    };
     let single = ahern_single_stage(p0, p1, alpha, beta, n_max.max(1000)).ok();
     let grid: Vec<f64> = (0..=50).map(|k| f64::from(k) / 50.0).collect();
     let curve = |d: &TwoStageDesign| -> Vec<Point> {
@@ -316,7 +352,7 @@ fn response_report(
             " A single-stage design (A'Hern) needs {} patients, the treatment promising with {} or more responses.",
             d.n, d.r
         ))
-    );
+    ) + &after;
     Ok(DesignReport {
         survival: None,
         curves: vec![
@@ -332,6 +368,7 @@ fn response_report(
         simon: Some(s),
         single_stage: single,
         proportions: None,
+        inference,
         x_label: "True response rate".into(),
         y_label: "P(declared promising)".into(),
         target_power: None,
@@ -372,6 +409,7 @@ fn proportions_report(
         simon: None,
         single_stage: None,
         proportions: Some(t),
+        inference: None,
         curves: vec![Curve {
             label: "normal approximation".into(),
             points,

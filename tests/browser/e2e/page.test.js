@@ -1715,7 +1715,16 @@ test('planning a trial on the page: events and patients equal rpact, Simon\'s de
     assert.equal((await dataOf(page, 'design-value-0')).value, '4 19 15 54');
     assert.equal((await dataOf(page, 'design-value-1')).value, '5 24 13 45');
     assert.match(await page.textContent('[data-testid="design-sentence"]'), /19 patients in stage 1; if 4 or fewer respond the trial stops/);
+    // After the trial: 16 of 54 responded — P equal to the design's exact α, the UMVUE
+    // (tests/fixtures/design/simon.json: 0.33183).
+    await page.fill('[data-testid="design-observed"]', '16');
+    await page.press('[data-testid="design-observed"]', 'Tab');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => /16 of 54 responded; P = \.05 against p₀/.test(document.querySelector('[data-testid="design-sentence"]')?.textContent ?? ''));
+    assert.match(await page.textContent('[data-testid="design-sentence"]'), /response rate 33\.2% by the unbiased estimate \(UMVUE; 29\.6% naive\), 95% CI 18\.5% to 46\.8%/);
     await page.locator('section.design').screenshot({ path: path.join(shots, 'design-simon-wide.png') });
+    await page.fill('[data-testid="design-observed"]', '');
+    await page.press('[data-testid="design-observed"]', 'Tab');
     // Two proportions: 0.5 vs 0.75 at 90% power (R power.prop.test).
     await page.selectOption('[data-testid="design-kind"]', 'proportions');
     await page.fill('[data-testid="design-power"]', '0.9');

@@ -315,3 +315,42 @@ fn inputs_out_of_range_are_refused_by_name() {
     assert_eq!(e.input, "accrual");
     assert!(e.rule.contains("12 patients can never give"), "{e}");
 }
+
+/// Inference after a two-stage trial against R written from the definitions
+/// (tests/r/design.R): Simon's optimal 4/19, 15/54 for p₀ = 0.2. A trial that just passes
+/// (16 responses) has P equal to the design's exact α.
+#[test]
+fn two_stage_inference_equals_r() {
+    use survcalc_core::design::TwoStageOutcome;
+    let f = load(fixture_text!("design/simon.json"));
+    let d = simon_two_stage(0.2, 0.4, 0.05, 0.1, 100)
+        .expect("designs")
+        .optimal;
+    for c in f["inference"].as_array().expect("cases") {
+        let v = c["value"].as_u64().expect("value") as u32;
+        let o = match c["kind"].as_str() {
+            Some("stopped") => TwoStageOutcome::Stopped { x1: v },
+            _ => TwoStageOutcome::Completed { x: v },
+        };
+        let r = d.inference(o, 0.2, 0.95).expect("inference");
+        for (got, key) in [
+            (r.umvue, "umvue"),
+            (r.p_value, "p_value"),
+            (r.lower, "lower"),
+            (r.upper, "upper"),
+        ] {
+            let want = c[key].as_f64().expect(key);
+            assert!(close(got, want, 1e-9), "{o:?} {key}: {got} vs R {want}");
+        }
+    }
+    let just = d
+        .inference(TwoStageOutcome::Completed { x: 16 }, 0.2, 0.95)
+        .expect("16");
+    assert!(close(just.p_value, d.alpha, 1e-12));
+    assert_eq!(
+        d.inference(TwoStageOutcome::Stopped { x1: 9 }, 0.2, 0.95)
+            .err()
+            .map(|e| e.input),
+        Some("x1".into())
+    );
+}

@@ -10,6 +10,7 @@ pub mod survival;
 pub use proportions::{fisher_power, two_proportions, two_proportions_power, TwoProportions};
 pub use simon::{
     ahern_single_stage, simon_two_stage, SimonDesigns, SingleStageDesign, TwoStageDesign,
+    TwoStageInference, TwoStageOutcome,
 };
 pub use survival::{
     survival_analysis_time, survival_power, survival_sample_size, Accrual, DesignError, Dropout,

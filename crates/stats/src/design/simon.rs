@@ -253,3 +253,179 @@ pub fn ahern_single_stage(
         &format!("no single-stage design with at most {n_max} patients"),
     ))
 }
+
+/// What a two-stage trial observed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
+pub enum TwoStageOutcome {
+    /// Stopped after stage 1 with x₁ ≤ r₁ responses.
+    Stopped {
+        /// Responses in stage 1.
+        x1: u32,
+    },
+    /// Both stages completed with x responses in all.
+    Completed {
+        /// Responses in all.
+        x: u32,
+    },
+}
+
+/// Inference after a two-stage trial that respects its stopping rule.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TwoStageInference {
+    /// The uniformly minimum-variance unbiased estimate of the response rate.
+    pub umvue: f64,
+    /// The naive proportion (responses / patients treated), biased by the stopping rule.
+    pub naive: f64,
+    /// One-sided P of H₀: p ≤ p₀.
+    pub p_value: f64,
+    /// The exact interval at `conf_level`, with (1 − level)/2 in each tail.
+    pub lower: f64,
+    /// Its upper limit.
+    pub upper: f64,
+    /// The level.
+    pub conf_level: f64,
+}
+
+impl TwoStageDesign {
+    /// P(an outcome at least as extreme as `o` | p) in the stage-wise ordering: stops are
+    /// less extreme than completions, stops ordered by x₁, completions by x.
+    fn at_least(&self, o: TwoStageOutcome, p: f64) -> f64 {
+        let (n1, n2) = (u64::from(self.n1), u64::from(self.n - self.n1));
+        match o {
+            TwoStageOutcome::Stopped { x1 } => pbinom_upper_from(u64::from(x1), n1, p),
+            TwoStageOutcome::Completed { x } => ((self.r1 + 1)..=self.n1)
+                .map(|x1| {
+                    let need = i64::from(x) - i64::from(x1);
+                    let tail = if need <= 0 {
+                        1.0
+                    } else {
+                        pbinom_upper_from(need as u64, n2, p)
+                    };
+                    dbinom(u64::from(x1), n1, p, 1.0 - p) * tail
+                })
+                .sum(),
+        }
+    }
+
+    /// Inference after the trial (R clinfun `twostage.inference`'s quantities, with the
+    /// interval's tails at (1 − level)/2 each).
+    ///
+    /// # Formula
+    /// Outcomes are ordered stage-wise (Koyama & Chen 2008): stopping at stage 1 is less
+    /// extreme than going on, stops by x₁ and completions by the total x. The P value is
+    /// P(outcome ≥ observed | p₀); the limits solve P(outcome ≥ observed | p_L) =
+    /// (1 − level)/2 and P(outcome ≤ observed | p_U) = (1 − level)/2. The UMVUE is x₁/n₁
+    /// after a stop, and after completion (Jung & Kim 2004)
+    /// Σ_{x₁} C(n₁ − 1, x₁ − 1) C(n₂, x − x₁) / Σ_{x₁} C(n₁, x₁) C(n₂, x − x₁),
+    /// x₁ from r₁ + 1 to min(n₁, x).
+    ///
+    /// # Errors
+    /// [`DesignError`] for an outcome the design cannot give, or a level out of (0, 1).
+    pub fn inference(
+        &self,
+        outcome: TwoStageOutcome,
+        p0: f64,
+        conf_level: f64,
+    ) -> Result<TwoStageInference, DesignError> {
+        check_probability("p0", p0, "the uninteresting response rate, between 0 and 1")?;
+        check_probability(
+            "conf_level",
+            conf_level,
+            "a level between 0 and 1, such as 0.95",
+        )?;
+        let n2 = self.n - self.n1;
+        let (naive, umvue, lowest, highest) = match outcome {
+            TwoStageOutcome::Stopped { x1 } => {
+                if x1 > self.r1 {
+                    return Err(bad(
+                        "x1",
+                        &format!(
+                            "at most r₁ = {} responses for a trial stopped after stage 1",
+                            self.r1
+                        ),
+                    ));
+                }
+                let v = f64::from(x1) / f64::from(self.n1);
+                (v, v, x1 == 0, false)
+            }
+            TwoStageOutcome::Completed { x } => {
+                if x <= self.r1 || x > self.n1 + n2 {
+                    return Err(bad(
+                        "x",
+                        &format!(
+                            "between {} and {} responses for a trial that went on to stage 2",
+                            self.r1 + 1,
+                            self.n
+                        ),
+                    ));
+                }
+                // Binomial coefficients as ln Γ, summed as ratios to the largest term.
+                let lc = |n: u32, k: u32| {
+                    ln_gamma(f64::from(n) + 1.0)
+                        - ln_gamma(f64::from(k) + 1.0)
+                        - ln_gamma(f64::from(n - k) + 1.0)
+                };
+                let hi = self.n1.min(x);
+                let lo = (self.r1 + 1).max(x.saturating_sub(n2));
+                let terms: Vec<(f64, f64)> = (lo..=hi)
+                    .map(|x1| {
+                        (
+                            lc(self.n1 - 1, x1 - 1) + lc(n2, x - x1),
+                            lc(self.n1, x1) + lc(n2, x - x1),
+                        )
+                    })
+                    .collect();
+                let m = terms.iter().map(|t| t.1).fold(f64::NEG_INFINITY, f64::max);
+                let num: f64 = terms.iter().map(|t| (t.0 - m).exp()).sum();
+                let den: f64 = terms.iter().map(|t| (t.1 - m).exp()).sum();
+                (
+                    f64::from(x) / f64::from(self.n),
+                    num / den,
+                    false,
+                    x == self.n,
+                )
+            }
+        };
+        let tail = (1.0 - conf_level) / 2.0;
+        let at_most = |p: f64| -> f64 {
+            // P(outcome ≤ observed) = 1 − P(outcome ≥ next one up).
+            match outcome {
+                TwoStageOutcome::Stopped { x1 } => {
+                    crate::numerics::binomial::pbinom_lower(u64::from(x1), u64::from(self.n1), p)
+                }
+                TwoStageOutcome::Completed { x } => {
+                    1.0 - self.at_least(TwoStageOutcome::Completed { x: x + 1 }, p)
+                }
+            }
+        };
+        let solve = |f: &dyn Fn(f64) -> f64| {
+            crate::numerics::root::uniroot(|p| f(p) - tail, 1e-12, 1.0 - 1e-12, 1e-12)
+                .map_or(f64::NAN, |r| r.x)
+        };
+        let lower = if lowest {
+            0.0
+        } else {
+            solve(&|p| self.at_least(outcome, p))
+        };
+        let upper = if highest {
+            1.0
+        } else {
+            solve(&|p| -at_most(p) + 2.0 * tail)
+        };
+        Ok(TwoStageInference {
+            umvue,
+            naive,
+            p_value: self.at_least(outcome, p0),
+            lower,
+            upper,
+            conf_level,
+        })
+    }
+}
+
+fn ln_gamma(x: f64) -> f64 {
+    statrs::function::gamma::ln_gamma(x)
+}
