@@ -77,8 +77,16 @@ for (a in list(c(0.5, 0.75, 0.05, 0.9), c(0.2, 0.4, 0.05, 0.8), c(0.15, 0.3, 0.0
     json_num(a[1]), json_num(a[2]), json_num(a[3]), json_num(a[4]), json_num(r$n), ne,
     json_num(exact_power(ne, a[1], a[2], a[3]))))
 }
-writeLines(sprintf('{"r_version": %s,\n "two_proportions": [\n  %s]}\n', json_string(R.version.string),
-  paste(props, collapse = ",\n  ")), file.path(out_dir, "proportions.json"))
+rates <- character(0)
+for (a in list(c(0.75, 0.5, 0.05, 2, 0.1, 1), c(0.4, 0.2, 0.05, 2, 0.2, 2), c(0.3, 0.15, 0.025, 1, 0.2, 0.5))) {
+  x <- getSampleSizeRates(pi1 = a[1], pi2 = a[2], alpha = a[3], sided = a[4], beta = a[5],
+    allocationRatioPlanned = a[6])
+  rates <- c(rates, sprintf('{"pi1": %s, "pi2": %s, "alpha": %s, "sided": %s, "beta": %s, "ratio": %s, "nFixed": %s, "nFixed1": %s, "nFixed2": %s}',
+    json_num(a[1]), json_num(a[2]), json_num(a[3]), json_num(a[4]), json_num(a[5]), json_num(a[6]),
+    json_num(x$nFixed), json_num(x$nFixed1), json_num(x$nFixed2)))
+}
+writeLines(sprintf('{"r_version": %s,\n "two_proportions": [\n  %s],\n "rpact_rates": [\n  %s]}\n', json_string(R.version.string),
+  paste(props, collapse = ",\n  "), paste(rates, collapse = ",\n  ")), file.path(out_dir, "proportions.json"))
 simon <- function(p0, p1, alpha, beta, nmax) {
   best <- NULL; bestmm <- NULL
   for (n in 2:nmax) for (n1 in 1:(n - 1)) {

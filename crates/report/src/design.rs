@@ -404,6 +404,7 @@ fn proportions_report(
         pct((t.exact_power * 1000.0).round() / 1000.0)
     );
     let t_n = t.n;
+    let t_closed = t.n_closed_form;
     Ok(DesignReport {
         survival: None,
         simon: None,
@@ -419,6 +420,6 @@ fn proportions_report(
         target_power: Some(power),
         x_marks: vec![t_n],
         sentence,
-        method: "Sample size per group by the normal approximation of R power.prop.test (solved by R's uniroot), with the Fleiss–Tytun–Ury continuity correction; exact power of Fisher's two-sided test by enumeration of every outcome.".into(),
+        method: format!("Sample size per group by the normal approximation of R power.prop.test (solved by R's uniroot; rpact getSampleSizeRates gives the same equation in closed form, {:.4}), with the Fleiss–Tytun–Ury continuity correction; exact power of Fisher's two-sided test by enumeration of every outcome.", t_closed),
     })
 }

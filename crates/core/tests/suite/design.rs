@@ -354,3 +354,27 @@ fn two_stage_inference_equals_r() {
         Some("x1".into())
     );
 }
+
+/// rpact's getSampleSizeRates (fixed design, normal approximation) with allocation ratios
+/// 1, 2 and ½. rpact finds the restricted estimate p̄ as the root of Farrington & Manning's
+/// cubic, which it solves numerically; the closed form here agrees to about 1e-8.
+#[test]
+fn two_proportions_equal_rpact_rates() {
+    use survcalc_core::design::two_proportions_rpact;
+    let f = load(fixture_text!("design/proportions.json"));
+    for c in f["rpact_rates"].as_array().expect("cases") {
+        let g = |k: &str| c[k].as_f64().expect(k);
+        let (n1, n2, n) = two_proportions_rpact(
+            g("pi1"),
+            g("pi2"),
+            g("alpha"),
+            1.0 - g("beta"),
+            g("sided") as u8,
+            g("ratio"),
+        )
+        .expect("n");
+        for (got, key) in [(n1, "nFixed1"), (n2, "nFixed2"), (n, "nFixed")] {
+            assert!(close(got, g(key), 1e-7), "{key}: {got} vs rpact {}", g(key));
+        }
+    }
+}

@@ -7,7 +7,9 @@ pub mod proportions;
 pub mod simon;
 pub mod survival;
 
-pub use proportions::{fisher_power, two_proportions, two_proportions_power, TwoProportions};
+pub use proportions::{
+    fisher_power, two_proportions, two_proportions_power, two_proportions_rpact, TwoProportions,
+};
 pub use simon::{
     ahern_single_stage, simon_two_stage, SimonDesigns, SingleStageDesign, TwoStageDesign,
     TwoStageInference, TwoStageOutcome,

@@ -28,6 +28,9 @@ use crate::numerics::{pnorm, qnorm};
 pub struct TwoProportions {
     /// Patients per group by the normal approximation (R `power.prop.test(...)$n`).
     pub n: f64,
+    /// The same equation in closed form, as rpact's `getSampleSizeRates` gives it
+    /// ([`two_proportions_rpact`] at 1:1); it differs from `n` by R's root tolerance.
+    pub n_closed_form: f64,
     /// With the continuity correction (Fleiss, Tytun & Ury 1980).
     pub n_corrected: f64,
     /// The exact power of Fisher's test with ⌈n_corrected⌉ per group.
@@ -93,8 +96,10 @@ pub fn two_proportions(
     let d = (p1 - p2).abs();
     let n_corrected = n / 4.0 * (1.0 + (1.0 + 4.0 / (n * d)).sqrt()).powi(2);
     let exact_n = n_corrected.ceil() as u32;
+    let n_closed_form = two_proportions_rpact(p1, p2, alpha, power, sides, 1.0)?.0;
     Ok(TwoProportions {
         n,
+        n_closed_form,
         n_corrected,
         exact_power: fisher_power(exact_n, exact_n, p1, p2, alpha)?,
         exact_n,
@@ -143,4 +148,36 @@ pub fn fisher_power(n1: u32, n2: u32, p1: f64, p2: f64, alpha: f64) -> Result<f6
         }
     }
     Ok(power.min(1.0))
+}
+
+/// Patients to compare two proportions at R rpact's conventions (`getSampleSizeRates`,
+/// fixed design, `normalApproximation = TRUE`, H₀ difference 0), with an allocation ratio
+/// r = n₁/n₂: the closed form
+/// n₁ = (z_{α/s} √(p̄q̄ (1 + r)) + z_β √(p₁q₁ + p₂q₂ r))² / (p₁ − p₂)², p̄ = (r p₁ + p₂)/(1 + r)
+/// (the Farrington–Manning restricted estimate under H₀), n₂ = n₁/r. With r = 1 this is
+/// the equation `power.prop.test` solves by iteration. Returns (n₁, n₂, n₁ + n₂).
+///
+/// # Errors
+/// [`DesignError`] naming the input out of range.
+pub fn two_proportions_rpact(
+    p1: f64,
+    p2: f64,
+    alpha: f64,
+    power: f64,
+    sides: u8,
+    allocation_ratio: f64,
+) -> Result<(f64, f64, f64), DesignError> {
+    check(p1, p2, alpha, power, sides)?;
+    if !(allocation_ratio.is_finite() && allocation_ratio > 0.0) {
+        return Err(bad("allocation_ratio", "a ratio above 0, such as 1 or 2"));
+    }
+    let r = allocation_ratio;
+    let pbar = (r * p1 + p2) / (1.0 + r);
+    let za = qnorm(1.0 - alpha / f64::from(sides));
+    let zb = qnorm(power);
+    let n1 = (za * (pbar * (1.0 - pbar) * (1.0 + r)).sqrt()
+        + zb * (p1 * (1.0 - p1) + p2 * (1.0 - p2) * r).sqrt())
+    .powi(2)
+        / (p1 - p2).powi(2);
+    Ok((n1, n1 / r, n1 + n1 / r))
 }
