@@ -57,7 +57,11 @@ pub fn DesignPanel() -> impl IntoView {
     let kind = RwSignal::new(Kind::Survival);
     let hr = field("Hazard ratio (treatment vs control)", "design-hr", "0.7");
     let median = field("Median survival, control arm", "design-median", "12");
-    let alpha = field("Significance level α", "design-alpha", "0.05");
+    let alpha = field(
+        "Significance level α (one-sided for a response design)",
+        "design-alpha",
+        "0.05",
+    );
     let power = field("Power", "design-power", "0.8");
     let ratio = field("Allocation ratio (treatment:control)", "design-ratio", "1");
     let accrual = field("Accrual period", "design-accrual", "24");
@@ -216,12 +220,14 @@ pub fn DesignPanel() -> impl IntoView {
             {input_view(q2)}
         </div>
             {input_view(alpha)}
+            <div class="grid-part" class:hidden=move || kind.get() == Kind::Response>
             <label for="design-sides">"Sides"</label>
-            <select id="design-sides" data-testid="design-sides" disabled=move || kind.get() == Kind::Response
+            <select id="design-sides" data-testid="design-sides"
                 on:change=move |ev| sides.set(if event_target_value(&ev) == "1" { 1 } else { 2 })>
                 <option value="2">"two-sided"</option>
                 <option value="1">"one-sided"</option>
             </select>
+            </div>
             {input_view(power)}
         </div>
         <div class="row">
