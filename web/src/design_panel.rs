@@ -57,6 +57,11 @@ pub fn DesignPanel() -> impl IntoView {
     let kind = RwSignal::new(Kind::Survival);
     let hr = field("Hazard ratio (treatment vs control)", "design-hr", "0.7");
     let median = field("Median survival, control arm", "design-median", "12");
+    let median1 = field(
+        "…or the treatment arm's median instead of the HR",
+        "design-median1",
+        "",
+    );
     let alpha = field(
         "Significance level α (one-sided for a response design)",
         "design-alpha",
@@ -95,8 +100,16 @@ pub fn DesignPanel() -> impl IntoView {
                         control: Hazard::Median {
                             median: number(&median)?,
                         },
-                        effect: Effect::HazardRatio {
-                            hazard_ratio: number(&hr)?,
+                        effect: if median1.value.get_untracked().trim().is_empty() {
+                            Effect::HazardRatio {
+                                hazard_ratio: number(&hr)?,
+                            }
+                        } else {
+                            Effect::Treatment {
+                                hazard: Hazard::Median {
+                                    median: number(&median1)?,
+                                },
+                            }
                         },
                         alpha: number(&alpha)?,
                         sides: sides.get_untracked(),
@@ -186,6 +199,7 @@ pub fn DesignPanel() -> impl IntoView {
         <div class="grid-part" class:hidden=shown(Kind::Survival)>
             {input_view(hr)}
             {input_view(median)}
+            {input_view(median1)}
             {input_view(ratio)}
             {input_view(accrual)}
             {input_view(follow)}

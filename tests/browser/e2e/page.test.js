@@ -1704,6 +1704,14 @@ test('planning a trial on the page: events and patients equal rpact, Simon\'s de
     const shots = path.join(ROOT, 'tests/browser/screenshots');
     fs.mkdirSync(shots, { recursive: true });
     await page.locator('section.design').screenshot({ path: path.join(shots, 'design-survival-wide.png') });
+    // The effect as medians, 12 vs 12/0.7 months: the same HR of 0.70 and 247 events.
+    await page.fill('[data-testid="design-median1"]', String(12 / 0.7));
+    await page.press('[data-testid="design-median1"]', 'Tab');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => /median survival 17\.1 months with treatment against 12 months/.test(document.querySelector('[data-testid="design-sentence"]')?.textContent ?? ''));
+    assert.equal((await dataOf(page, 'design-value-0')).text, '247');
+    await page.fill('[data-testid="design-median1"]', '');
+    await page.press('[data-testid="design-median1"]', 'Tab');
     // Freedman: 252.04 events.
     await page.selectOption('[data-testid="design-method"]', 'Freedman');
     await page.click('[data-testid="design-compute"]');
