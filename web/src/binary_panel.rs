@@ -2,6 +2,7 @@
 //! adverse-event table by arm with a test per event.
 
 use crate::mapping_panel::Choice;
+use crate::paper::CopyableSentences;
 use crate::state::Session;
 use leptos::prelude::*;
 use survcalc_core::adverse::{AeLevel, AeTable};
@@ -279,26 +280,9 @@ pub fn BinaryPanel(session: RwSignal<Session>) -> impl IntoView {
         }
         v
     });
-    let status = RwSignal::new(None::<String>);
     view! {
         <BinaryColumns session=session />
-        <Show when=move || sentences.with(|s| !s.is_empty())>
-            <div class="sentences" data-testid="binary-sentences">
-                {move || sentences.get().into_iter().map(|p| view! { <p>{crate::paper::on_page(&p)}</p> }).collect_view()}
-            </div>
-            <div class="row">
-                <button class="secondary" data-testid="copy-binary-sentences" on:click=move |_| {
-                    let text = sentences.get_untracked().join(" ");
-                    leptos::task::spawn_local(async move {
-                        status.set(Some(match crate::paper::copy(text).await {
-                            Ok(()) => "Sentences copied.".to_string(),
-                            Err(e) => format!("Sentences not copied: {e}."),
-                        }));
-                    });
-                }>"Copy sentences"</button>
-                <span class="small" role="status">{move || status.get()}</span>
-            </div>
-        </Show>
+        <CopyableSentences sentences=sentences id="binary" />
         {move || response.get().map(|r| match r {
             Ok(r) => response_view(r).into_any(),
             Err(e) => view! { <p class="error" role="alert">{format!("Response: {e}")}</p> }.into_any(),

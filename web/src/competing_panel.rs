@@ -5,6 +5,7 @@
 //! the methods. The figure is under "Figures of the trial".
 
 use crate::mapping_panel::Choice;
+use crate::paper::CopyableSentences;
 use crate::state::Session;
 use leptos::prelude::*;
 use survcalc_core::competing_risks::{competing_sentences, CompetingAnalysis};
@@ -153,7 +154,6 @@ pub fn CompetingPanel(session: RwSignal<Session>) -> impl IntoView {
         Some(Ok(a)) => competing_sentences(&a, &unit().1, style()),
         _ => Vec::new(),
     });
-    let status = RwSignal::new(None::<String>);
     view! {
         <p class="small">
             "When patients can fail from more than one cause (progression, and death without progression), "
@@ -195,23 +195,7 @@ pub fn CompetingPanel(session: RwSignal<Session>) -> impl IntoView {
                 />
             </Show>
         </div>
-        <Show when=move || sentences.with(|s| !s.is_empty())>
-            <div class="sentences" data-testid="competing-sentences">
-                {move || sentences.get().into_iter().map(|p| view! { <p>{crate::paper::on_page(&p)}</p> }).collect_view()}
-            </div>
-            <div class="row">
-                <button class="secondary" data-testid="copy-competing-sentences" on:click=move |_| {
-                    let text = sentences.get_untracked().join(" ");
-                    leptos::task::spawn_local(async move {
-                        status.set(Some(match crate::paper::copy(text).await {
-                            Ok(()) => "Sentences copied.".to_string(),
-                            Err(e) => format!("Sentences not copied: {e}."),
-                        }));
-                    });
-                }>"Copy sentences"</button>
-                <span class="small" role="status">{move || status.get()}</span>
-            </div>
-        </Show>
+        <CopyableSentences sentences=sentences id="competing" />
         {move || analysis.get().map(|r| match r {
             Ok(a) => analysis_view(a, unit().0).into_any(),
             Err(e) => view! { <p class="error" role="alert" data-testid="competing-error">{format!("Competing risks: {e}")}</p> }.into_any(),

@@ -464,3 +464,30 @@ pub(crate) fn on_page(text: &str) -> String {
         ),
     }
 }
+
+/// Sentences to paste into a paper, shown with a button that copies them all (the
+/// response/AE and the competing-risks panels). `id` names them for the tests:
+/// `{id}-sentences` and `copy-{id}-sentences`.
+#[component]
+pub fn CopyableSentences(sentences: Memo<Vec<String>>, id: &'static str) -> impl IntoView {
+    let status = RwSignal::new(None::<String>);
+    view! {
+        <Show when=move || sentences.with(|s| !s.is_empty())>
+            <div class="sentences" data-testid=format!("{id}-sentences")>
+                {move || sentences.get().into_iter().map(|p| view! { <p>{on_page(&p)}</p> }).collect_view()}
+            </div>
+            <div class="row">
+                <button class="secondary" data-testid=format!("copy-{id}-sentences") on:click=move |_| {
+                    let text = sentences.get_untracked().join(" ");
+                    spawn_local(async move {
+                        status.set(Some(match copy(text).await {
+                            Ok(()) => "Sentences copied.".to_string(),
+                            Err(e) => format!("Sentences not copied: {e}."),
+                        }));
+                    });
+                }>"Copy sentences"</button>
+                <span class="small" role="status">{move || status.get()}</span>
+            </div>
+        </Show>
+    }
+}
