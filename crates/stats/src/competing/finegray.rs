@@ -190,15 +190,18 @@ impl Sorted {
         self.x.first().map_or(0, Vec::len)
     }
 
-    /// S_0, x̄ and the weighted covariance at each distinct failure time, and ℓ(β).
-    fn sums(&self, beta: &[f64], with_cov: bool) -> (f64, Vec<AtFailure>) {
-        let n = self.time.len();
-        let p = self.p();
-        let e: Vec<f64> = self
-            .x
+    /// e^{x_iᵀβ} of every observation.
+    fn risk_scores(&self, beta: &[f64]) -> Vec<f64> {
+        self.x
             .iter()
             .map(|x| x.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
-            .collect();
+            .collect()
+    }
+
+    /// S_0, x̄ and the weighted covariance at each distinct failure time, and ℓ(β).
+    fn sums(&self, beta: &[f64], with_cov: bool) -> (f64, Vec<AtFailure>) {
+        let p = self.p();
+        let e = self.risk_scores(beta);
         let zero_m = || vec![vec![0.0; p]; p];
         // Forward: competing failures before each block, weighted 1/Ĝ(t_j−).
         let mut c0 = 0.0;
@@ -229,7 +232,6 @@ impl Sorted {
         let mut out: Vec<AtFailure> = Vec::with_capacity(failure_blocks.len());
         let mut loglik = 0.0;
         let mut next = failure_blocks.len();
-        let mut end = n;
         for w in self.blocks.windows(2).rev() {
             for i in w[0]..w[1] {
                 accumulate(&mut r0, &mut r1, &mut r2, e[i], &self.x[i], with_cov);
@@ -270,9 +272,7 @@ impl Sorted {
                     cov,
                 });
             }
-            end = w[0];
         }
-        debug_assert_eq!(end, 0);
         out.reverse();
         (loglik, out)
     }
@@ -304,11 +304,7 @@ impl Sorted {
     fn meat(&self, beta: &[f64], at: &[AtFailure]) -> Vec<Vec<f64>> {
         let n = self.time.len();
         let p = self.p();
-        let e: Vec<f64> = self
-            .x
-            .iter()
-            .map(|x| x.iter().zip(beta).map(|(a, b)| a * b).sum::<f64>().exp())
-            .collect();
+        let e = self.risk_scores(beta);
         let mut u: Vec<Vec<f64>> = vec![vec![0.0; p]; n];
         // η: the dN part, and the dΛ̂ part through running sums over the failure times:
         // A(t) = Σ_{t_f ≤ t} d_f/S_0, B(t) = Σ_{t_f ≤ t} d_f x̄_f/S_0 (patients still
@@ -560,8 +556,14 @@ pub fn fine_gray(
     let mut converged = false;
     let mut iterations = 0;
     let loglik_null = data.sums(&beta, false).0;
+    // Every way out of the loop leaves β where it was last evaluated, so that evaluation
+    // is the fit's.
+    let mut last = data.derivatives(&beta);
     for ll in 0..=options.max_iter {
-        let (loglik, score, info, _) = data.derivatives(&beta);
+        if ll > 0 {
+            last = data.derivatives(&beta);
+        }
+        let (loglik, score, info, _) = &last;
         let (f, grad) = (-loglik, score.iter().map(|s| -s).collect::<Vec<_>>());
         let scaled = grad
             .iter()
@@ -575,7 +577,7 @@ pub fn fine_gray(
         if ll == options.max_iter {
             break;
         }
-        let Some(step) = solve(&info, &score) else {
+        let Some(step) = solve(info, score) else {
             break;
         };
         let mut step = step;
@@ -600,7 +602,7 @@ pub fn fine_gray(
         beta = next;
         iterations += 1;
     }
-    let (loglik, _, info, at) = data.derivatives(&beta);
+    let (loglik, _, info, at) = last;
     let inv = inverse(&info).ok_or(FineGrayError::Singular)?;
     let meat = data.meat(&beta, &at);
     let variance: Vec<Vec<f64>> = (0..p)
