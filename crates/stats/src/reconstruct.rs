@@ -90,6 +90,20 @@ fn round(x: f64) -> f64 {
     x.round_ties_even()
 }
 
+/// Step 3 at one point: the events d = round(n̂ (1 − S / Ŝ_last)) that take the rebuilt
+/// curve from Ŝ_last down to the digitised S, and the rebuilt Ŝ after them.
+fn events_at(n_hat: f64, s: f64, km_last: f64) -> (f64, f64) {
+    if n_hat <= 0.0 {
+        return (0.0, km_last);
+    }
+    let d = if km_last > 0.0 {
+        round(n_hat * (1.0 - s / km_last)).max(0.0)
+    } else {
+        0.0
+    };
+    (d, km_last * (1.0 - d / n_hat))
+}
+
 /// Counts per gap (t_k, t_{k+1}] of the times `c` (R `hist(c, breaks = t)$counts`).
 fn counts_per_gap(c: &[f64], breaks: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; breaks.len().saturating_sub(1)];
@@ -302,16 +316,7 @@ pub fn reconstruct(
                     d[k] = 0.0;
                     km[k] = 1.0;
                 } else {
-                    d[k] = if km[last] > 0.0 && n_hat[k] > 0.0 {
-                        round(n_hat[k] * (1.0 - sv[k] / km[last])).max(0.0)
-                    } else {
-                        0.0
-                    };
-                    km[k] = if n_hat[k] > 0.0 {
-                        km[last] * (1.0 - d[k] / n_hat[k])
-                    } else {
-                        km[last]
-                    };
+                    (d[k], km[k]) = events_at(n_hat[k], sv[k], km[last]);
                 }
                 n_hat[k + 1] = n_hat[k] - d[k] - cen[k];
                 if d[k] != 0.0 {
@@ -353,16 +358,7 @@ pub fn reconstruct(
         n_hat[lo] = n_risk[lm];
         let mut last = last_i[lm];
         for k in lo..=hi {
-            d[k] = if km[last] != 0.0 && n_hat[k] > 0.0 {
-                round(n_hat[k] * (1.0 - sv[k] / km[last])).max(0.0)
-            } else {
-                0.0
-            };
-            km[k] = if n_hat[k] > 0.0 {
-                km[last] * (1.0 - d[k] / n_hat[k])
-            } else {
-                km[last]
-            };
+            (d[k], km[k]) = events_at(n_hat[k], sv[k], km[last]);
             n_hat[k + 1] = n_hat[k] - d[k] - cen[k];
             if n_hat[k + 1] < 0.0 {
                 n_hat[k + 1] = 0.0;
