@@ -6,8 +6,8 @@ use crate::analysis::AnalysisOptions;
 use survcalc_io::error::MappingError;
 use survcalc_io::mapping::{prepare, Mapping};
 use survcalc_io::table::{is_missing, parse_number, Table};
-use survcalc_stats::cox::subgroup::{subgroup_analysis, SubgroupAnalysis};
-use survcalc_stats::{cox_fit, Strata};
+use survcalc_stats::cox::subgroup::{arm_model, subgroup_analysis, SubgroupAnalysis};
+use survcalc_stats::Strata;
 
 /// A subgroup variable: a column, cut at a value when it is numeric.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,61 +111,37 @@ pub fn subgroup_report(
         SubgroupStrata::Primary => options.strata.clone(),
         SubgroupStrata::None => None,
     };
-    let strata_labels = match &stratified_by {
-        Some(name) => {
-            let c = table.column_index(name).ok_or_else(|| {
-                format!(
-                    "the strata column \"{name}\" is not in the table; the columns are: {}",
-                    table.columns.join(", ")
-                )
-            })?;
-            let labels: Vec<Option<String>> = prepared
-                .rows
-                .iter()
-                .map(|&r| {
-                    let v = table.cell(r, c);
-                    (!is_missing(v)).then(|| v.trim().to_string())
-                })
-                .collect();
-            Some(Strata::new(name, &labels))
-        }
-        None => None,
-    };
-    let overall = match &strata_labels {
-        None => cox_fit(data, &options.cox),
-        Some(st) => {
-            let design = survcalc_stats::CoxDesign {
-                terms: vec![survcalc_stats::Term::group("arm")],
-                strata: Some(st.clone()),
-            };
-            match survcalc_stats::cox_model(data, &design, &options.cox) {
-                Ok(m) => survcalc_stats::CoxFit::from_model(
-                    data.levels().first().cloned().unwrap_or_default(),
-                    m,
-                ),
-                Err(e) => return Err(e.to_string()),
-            }
-        }
-    };
-    let mut subgroups = Vec::new();
-    for spec in specs {
-        let c = table.column_index(&spec.column).ok_or_else(|| {
+    // A column's value in each analysed row (`None` where missing), or what to do.
+    let column_values = |what: &str, name: &str| -> Result<Vec<Option<&str>>, String> {
+        let c = table.column_index(name).ok_or_else(|| {
             format!(
-                "the subgroup column \"{}\" is not in the table; the columns are: {}",
-                spec.column,
+                "the {what} column \"{name}\" is not in the table; the columns are: {}",
                 table.columns.join(", ")
             )
         })?;
-        let labels: Vec<Option<String>> = prepared
+        Ok(prepared
             .rows
             .iter()
             .map(|&r| {
                 let v = table.cell(r, c);
-                if is_missing(v) {
-                    return None;
-                }
+                (!is_missing(v)).then(|| v.trim())
+            })
+            .collect())
+    };
+    let strata_labels = match &stratified_by {
+        Some(name) => Some(Strata::new(name, &column_values("strata", name)?)),
+        None => None,
+    };
+    let overall =
+        arm_model(data, strata_labels.as_ref(), &options.cox).map_err(|e| e.to_string())?;
+    let mut subgroups = Vec::new();
+    for spec in specs {
+        let labels: Vec<Option<String>> = column_values("subgroup", &spec.column)?
+            .into_iter()
+            .map(|v| {
+                let v = v?;
                 match spec.cut {
-                    None => Some(v.trim().to_string()),
+                    None => Some(v.to_string()),
                     Some(cut) => parse_number(v, table.decimal_comma).map(|x| {
                         if x < cut {
                             format!("< {}", cut_text(cut))

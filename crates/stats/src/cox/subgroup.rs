@@ -68,6 +68,32 @@ pub struct SubgroupAnalysis {
     pub interaction: Option<InteractionTest>,
 }
 
+/// The Cox model of the arm alone, with `strata` when given (R `coxph(Surv ~ arm)` or
+/// `coxph(Surv ~ arm + strata(s))`), as a [`super::CoxFit`] of each arm versus the first.
+///
+/// # Errors
+/// [`DesignError`] when the strata are not one label per observation.
+pub fn arm_model(
+    data: &SurvData,
+    strata: Option<&Strata>,
+    options: &CoxOptions,
+) -> Result<super::CoxFit, DesignError> {
+    match strata {
+        None => Ok(cox_fit(data, options)),
+        Some(s) => {
+            let design = CoxDesign {
+                terms: vec![Term::group("arm")],
+                strata: Some(s.clone()),
+            };
+            let m = cox_model(data, &design, options)?;
+            Ok(super::CoxFit::from_model(
+                data.levels().first().cloned().unwrap_or_default(),
+                m,
+            ))
+        }
+    }
+}
+
 /// The subgroup analysis of `data`'s arms by `labels` (one per observation; `None` is
 /// missing, R's NA), with the Cox options of the primary analysis and, when given, its
 /// strata (one label per observation): every model then has `+ strata(s)` (R
@@ -124,20 +150,13 @@ pub fn subgroup_analysis(
                 data.levels().to_vec(),
             )
             .ok();
-            let terms = match (&level_data, estimable, strata) {
-                (Some(d), true, None) => Some(cox_fit(d, options)),
-                (Some(d), true, Some(s)) => {
-                    let sub = Strata {
+            let terms = match (&level_data, estimable) {
+                (Some(d), true) => {
+                    let sub = strata.map(|s| Strata {
                         labels: rows.iter().map(|&i| s.labels[i].clone()).collect(),
                         ..s.clone()
-                    };
-                    let design = CoxDesign {
-                        terms: vec![Term::group("arm")],
-                        strata: Some(sub),
-                    };
-                    cox_model(d, &design, options)
-                        .ok()
-                        .map(|m| super::CoxFit::from_model(data.levels()[0].clone(), m))
+                    });
+                    arm_model(d, sub.as_ref(), options).ok()
                 }
                 _ => None,
             }
