@@ -38,20 +38,16 @@ pub fn design_svg(r: &DesignReport, width_in: f64) -> Result<SvgFigure, String> 
     let x = |v: f64| pl + v / x_end * (pr - pl);
     let y = |v: f64| pb - v.clamp(0.0, 1.0) * (pb - pt_top);
     svg_document(s.w as u32, h.ceil() as u32, width_in, |area| {
-        s.line(area, (pl, pt_top), (pl, pb), BLACK, 0.6)?;
+        s.y_axis(
+            area,
+            pl,
+            (pt_top, pb),
+            &linear_ticks(0.0, 1.0, 6),
+            y,
+            &r.y_label,
+            margin + em * 0.2,
+        )?;
         s.line(area, (pl, pb), (pr, pb), BLACK, 0.6)?;
-        for t in linear_ticks(0.0, 1.0, 6) {
-            s.line(area, (pl - em * 0.35, y(t)), (pl, y(t)), BLACK, 0.6)?;
-            s.text(
-                area,
-                &tick_text(t),
-                (pl - em * 0.5, y(t)),
-                pt,
-                BLACK,
-                false,
-                (HPos::Right, VPos::Center),
-            )?;
-        }
         for &t in &x_ticks {
             s.line(area, (x(t), pb), (x(t), pb + em * 0.35), BLACK, 0.6)?;
             s.text(
@@ -73,15 +69,6 @@ pub fn design_svg(r: &DesignReport, width_in: f64) -> Result<SvgFigure, String> 
             false,
             (HPos::Center, VPos::Top),
         )?;
-        area.draw(&Text::new(
-            r.y_label.clone(),
-            (
-                (margin + em * 0.2).round() as i32,
-                ((pt_top + pb) / 2.0).round() as i32,
-            ),
-            s.font(text_pt::AXIS_TITLE, BLACK, false, HPos::Center, VPos::Top)
-                .transform(FontTransform::Rotate270),
-        ))?;
         // The power asked for across, and the design's own x (events, patients, or p₀
         // and p₁) up, in grey under the curves.
         if let Some(v) = r.target_power {

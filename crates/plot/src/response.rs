@@ -2,7 +2,7 @@
 //! percentage responding, whiskers over its exact (Clopper–Pearson) interval, the
 //! percentage and "x/n" written on it, and the comparison's P.
 
-use crate::sheet::{linear_ticks, svg_document, tick_text, Sheet, SvgFigure};
+use crate::sheet::{linear_ticks, svg_document, Sheet, SvgFigure};
 use crate::{figure_label, group_color, text_pt};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -79,28 +79,15 @@ pub fn bars_svg(f: &BarFigure) -> Result<SvgFigure, String> {
             )?;
         }
         // The vertical axis with its ticks, and its title turned.
-        s.line(area, (pl, pt_top), (pl, pb), BLACK, 0.6)?;
-        for t in linear_ticks(0.0, y_end, 6) {
-            s.line(area, (pl - em * 0.35, y(t)), (pl, y(t)), BLACK, 0.6)?;
-            s.text(
-                area,
-                &tick_text(t),
-                (pl - em * 0.5, y(t)),
-                pt,
-                BLACK,
-                false,
-                (HPos::Right, VPos::Center),
-            )?;
-        }
-        area.draw(&Text::new(
-            f.y_title.clone(),
-            (
-                (margin + em * 0.2).round() as i32,
-                ((pt_top + pb) / 2.0).round() as i32,
-            ),
-            s.font(text_pt::AXIS_TITLE, BLACK, false, HPos::Center, VPos::Top)
-                .transform(FontTransform::Rotate270),
-        ))?;
+        s.y_axis(
+            area,
+            pl,
+            (pt_top, pb),
+            &linear_ticks(0.0, y_end, 6),
+            y,
+            &f.y_title,
+            margin + em * 0.2,
+        )?;
         s.line(area, (pl, pb), (pr, pb), BLACK, 0.6)?;
         for (k, b) in f.bars.iter().enumerate() {
             let c = pl + slot * (k as f64 + 0.5);

@@ -143,6 +143,47 @@ impl Sheet {
         )
     }
 
+    /// A vertical axis at x = `at` from `top` to `bottom`: its line, a tick and label at
+    /// each of `ticks` (placed by `y`), and `title` turned along it at x = `title_x`.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one axis: its place, ticks and title"
+    )]
+    pub fn y_axis(
+        &self,
+        area: &DrawingArea<SVGBackend, Shift>,
+        at: f64,
+        (top, bottom): (f64, f64),
+        ticks: &[f64],
+        y: impl Fn(f64) -> f64,
+        title: &str,
+        title_x: f64,
+    ) -> Drawn {
+        let em = self.em();
+        self.line(area, (at, top), (at, bottom), BLACK, 0.6)?;
+        for &t in ticks {
+            self.line(area, (at - em * 0.35, y(t)), (at, y(t)), BLACK, 0.6)?;
+            self.text(
+                area,
+                &tick_text(t),
+                (at - em * 0.5, y(t)),
+                text_pt::TICKS,
+                BLACK,
+                false,
+                (HPos::Right, VPos::Center),
+            )?;
+        }
+        area.draw(&Text::new(
+            title.to_string(),
+            (
+                title_x.round() as i32,
+                ((top + bottom) / 2.0).round() as i32,
+            ),
+            self.font(text_pt::AXIS_TITLE, BLACK, false, HPos::Center, VPos::Top)
+                .transform(FontTransform::Rotate270),
+        ))
+    }
+
     /// A line of small grey text from (x, y) — the method statement under a figure.
     pub fn note(&self, area: &DrawingArea<SVGBackend, Shift>, text: &str, at: (f64, f64)) -> Drawn {
         self.text(
