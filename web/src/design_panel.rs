@@ -33,11 +33,8 @@ fn field(label: &'static str, id: &'static str, default: &str) -> Field {
 
 fn number(f: &Field) -> Result<f64, String> {
     let v = f.value.get_untracked();
-    v.trim()
-        .replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
+    // A decimal comma is read as a point ("0,05"), as in a table.
+    survcalc_core::table::parse_number(&v, true)
         .ok_or_else(|| format!("{}: \u{201c}{}\u{201d} is not a number", f.label, v.trim()))
 }
 

@@ -116,12 +116,9 @@ fn redraw(
     }
 }
 
+/// A typed number, a decimal comma read as a point ("0,05"), as in a table.
 fn number(s: &str) -> Option<f64> {
-    s.trim()
-        .replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
+    survcalc_core::table::parse_number(s, true)
 }
 
 /// The image digitiser of one arm; `points` is the arm's text box of points.
