@@ -26,11 +26,54 @@ use survcalc_core::{
 #[command(
     name = "survcalc",
     version,
-    about = "Survival analysis of trial data, as R survival computes it"
+    about = "Survival analysis of trial data, as R survival computes it",
+    after_help = "Exit status: 0 done; 1 the input could not be analysed (the message, naming the \
+                  row and column, is on standard error); 2 a usage error (an unknown or \
+                  malformed option)."
 )]
 struct Cli {
+    /// Print only the output and errors: no remarks about the data (rows left out,
+    /// warnings) on standard error.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `survcalc --version`: the version and the reference software its golden fixtures were
+/// made with (`survcalc_core::REFERENCE_SOFTWARE`, checked against the fixtures by a test).
+fn long_version() -> String {
+    format!(
+        "{}\nchecked against golden fixtures made with {}",
+        env!("CARGO_PKG_VERSION"),
+        survcalc_core::REFERENCE_SOFTWARE
+    )
+}
+
+/// Why a command failed, which decides the exit status.
+#[derive(Debug)]
+enum Failure {
+    /// The input could not be read or analysed (exit status 1).
+    Input(String),
+    /// An option's value is malformed or options contradict each other (exit status 2, as
+    /// clap's own usage errors).
+    Usage(String),
+}
+
+impl From<String> for Failure {
+    fn from(s: String) -> Self {
+        Failure::Input(s)
+    }
+}
+
+/// The JSON output, or why it could not be written.
+fn to_json(r: serde_json::Result<String>) -> Result<String, Failure> {
+    r.map_err(|e| Failure::Input(format!("cannot write the JSON: {e}")))
+}
+
+/// A usage error (exit status 2).
+fn usage(msg: impl Into<String>) -> Failure {
+    Failure::Usage(msg.into())
 }
 
 #[derive(Subcommand)]
@@ -60,6 +103,12 @@ enum Command {
     Reconstruct(ReconstructArgs),
     /// Print the built-in simulated two-arm trial as CSV.
     Example,
+    /// Print a shell completion script, e.g. `survcalc completions bash >
+    /// ~/.local/share/bash-completion/completions/survcalc`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// How to read the file; each is detected when not given.
@@ -106,17 +155,21 @@ enum YesNo {
 }
 
 impl ReadArgs {
-    fn options(&self) -> Result<TableOptions, String> {
+    fn options(&self) -> Result<TableOptions, Failure> {
         let delimiter = match &self.delimiter {
             None => None,
             Some(d) => Some(parse_delimiter(d).ok_or_else(|| {
-                format!("--delimiter {d}: give comma, tab, semicolon, pipe or one character")
+                usage(format!(
+                    "--delimiter {d}: give comma, tab, semicolon, pipe or one character"
+                ))
             })?),
         };
         let encoding = match &self.encoding {
             None => None,
             Some(e) => Some(TextEncoding::parse(e).ok_or_else(|| {
-                format!("--encoding {e}: give utf-8, utf-16le, utf-16be or windows-1252")
+                usage(format!(
+                    "--encoding {e}: give utf-8, utf-16le, utf-16be or windows-1252"
+                ))
             })?),
         };
         Ok(TableOptions {
@@ -126,7 +179,7 @@ impl ReadArgs {
             encoding,
             sheet: self.sheet.clone(),
             header_row: match self.header_row {
-                Some(0) => return Err("--header-row 0: rows are numbered from 1".into()),
+                Some(0) => return Err(usage("--header-row 0: rows are numbered from 1")),
                 r => r,
             },
         })
@@ -609,6 +662,10 @@ enum TiesArg {
 enum Format {
     /// The whole report (docs/report-json.md).
     Json,
+    /// JSON Lines: one line per endpoint of the table (OS, PFS, … as the page finds
+    /// them), each `{"endpoint": name, "columns": {...}, "report": {...}}` with the
+    /// report of `--format json`, for `jq` and pipelines.
+    Jsonl,
     /// R-style printout plus journal sentences.
     Text,
     /// The results in long form, full precision (as the page's "Download results (CSV)").
@@ -626,22 +683,74 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Example => finish(Ok(survcalc_core::example::example_csv())),
-        Command::Response(args) => finish(run_response(&args)),
-        Command::Ae(args) => finish(run_ae(&args)),
-        Command::AeLong(args) => finish(run_ae_long(&args)),
-        Command::Competing(args) => finish(run_competing(&args)),
-        Command::Design(d) => finish(run_design(&d)),
-        Command::Reconstruct(a) => finish(run_reconstruct(&a)),
-        Command::Analyze(args) => finish(run(&args)),
+    let matches = <Cli as clap::CommandFactory>::command()
+        .long_version(long_version())
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
+    };
+    let remarks = Remarks { quiet: cli.quiet };
+    let r = match cli.command {
+        Command::Example => Ok(survcalc_core::example::example_csv()),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "survcalc", &mut out);
+            Ok(String::from_utf8_lossy(&out).into_owned())
+        }
+        Command::Response(args) => run_response(&args),
+        Command::Ae(args) => run_ae(&args),
+        Command::AeLong(args) => run_ae_long(&args),
+        Command::Competing(args) => run_competing(&args),
+        Command::Design(d) => run_design(&d),
+        Command::Reconstruct(a) => run_reconstruct(&a),
+        Command::Analyze(args) => run(&args, &remarks),
+    };
+    finish(r)
+}
+
+/// Remarks about the data (rows left out, warnings) for standard error, where the output
+/// itself (JSON, CSV, …) has no room for them; `--quiet` silences them.
+struct Remarks {
+    quiet: bool,
+}
+
+impl Remarks {
+    /// Prints what the analysis left out or warned of, one line each (at most 10 rows).
+    fn analysis(&self, endpoint: &str, a: &survcalc_core::Analysis) {
+        if self.quiet {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let prefix = if endpoint.is_empty() {
+            "survcalc: ".to_string()
+        } else {
+            format!("survcalc: {endpoint}: ")
+        };
+        if !a.excluded.is_empty() {
+            let _ = writeln!(
+                err,
+                "{prefix}{} of {} rows left out (add --quiet to hide these remarks):",
+                a.excluded.len(),
+                a.n_rows
+            );
+            for e in a.excluded.iter().take(10) {
+                let _ = writeln!(err, "  {e}");
+            }
+            if a.excluded.len() > 10 {
+                let _ = writeln!(err, "  … and {} more", a.excluded.len() - 10);
+            }
+        }
+        for w in &a.warnings {
+            let _ = writeln!(err, "{prefix}warning: {w}");
+        }
     }
 }
 
 /// Prints the output (a closed pipe, as in `survcalc … | head`, is not an error) or the
-/// message.
-fn finish(r: Result<String, String>) -> ExitCode {
+/// message, and gives the exit status: 0, 1 (input) or 2 (usage).
+fn finish(r: Result<String, Failure>) -> ExitCode {
     match r {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -654,17 +763,21 @@ fn finish(r: Result<String, String>) -> ExitCode {
                 _ => ExitCode::SUCCESS,
             }
         }
-        Err(msg) => {
+        Err(Failure::Input(msg)) => {
             eprintln!("survcalc: {msg}");
             ExitCode::FAILURE
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("survcalc: {msg}\n(see survcalc --help)");
+            ExitCode::from(2)
         }
     }
 }
 
-fn read_table(file: &str, read: &ReadArgs) -> Result<Table, String> {
+fn read_table(file: &str, read: &ReadArgs) -> Result<Table, Failure> {
     let options = read.options()?;
     let bytes = read_input(file)?;
-    Table::from_bytes(&bytes, &options).map_err(|e| format!("{file}: {e}"))
+    Ok(Table::from_bytes(&bytes, &options).map_err(|e| format!("{file}: {e}"))?)
 }
 
 /// Today's date (UTC), ISO 8601.
@@ -711,17 +824,17 @@ fn today() -> String {
     survcalc_core::dates::iso(i64::try_from(days).unwrap_or(0))
 }
 
-fn unit_arg(flag: &str, value: Option<&String>) -> Result<Option<TimeUnit>, String> {
+fn unit_arg(flag: &str, value: Option<&String>) -> Result<Option<TimeUnit>, Failure> {
     value
         .map(|u| {
             TimeUnit::parse(u)
-                .ok_or_else(|| format!("{flag} {u}: give days, weeks, months or years"))
+                .ok_or_else(|| usage(format!("{flag} {u}: give days, weeks, months or years")))
         })
         .transpose()
 }
 
 /// The mapping: guessed from the table, then each argument given replaces the guess.
-fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
+fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, Failure> {
     let mut mapping: Mapping = survcalc_core::mapping::guess(table);
     if let Some(t) = &args.time {
         mapping.time = t.clone();
@@ -737,7 +850,8 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
     mapping.reference = args.reference.clone();
     mapping.group_order = args.group_order.clone();
     if let Some(l) = &args.group_labels {
-        mapping.group_labels = parse_group_labels(l).map_err(|e| format!("--group-labels: {e}"))?;
+        mapping.group_labels =
+            parse_group_labels(l).map_err(|e| usage(format!("--group-labels: {e}")))?;
     }
     match args.count.as_deref() {
         Some("none") => mapping.count = None,
@@ -751,10 +865,10 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
     mapping.output_unit = unit_arg("--unit", args.unit.as_ref())?;
     if let (Some(start), Some(end)) = (&args.start, &args.end) {
         let order = DateOrder::parse(&args.date_order).ok_or_else(|| {
-            format!(
+            usage(format!(
                 "--date-order {}: give auto, ymd, dmy or mdy",
                 args.date_order
-            )
+            ))
         })?;
         mapping.dates = Some(DateSpan {
             start: start.clone(),
@@ -765,7 +879,7 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
     if let Some(f) = &args.filter {
         let (column, value) = f
             .split_once('=')
-            .ok_or_else(|| format!("--filter {f}: write COLUMN=VALUE, e.g. PARAMCD=OS"))?;
+            .ok_or_else(|| usage(format!("--filter {f}: write COLUMN=VALUE, e.g. PARAMCD=OS")))?;
         mapping.filter = Some(RowFilter {
             column: column.trim().to_string(),
             value: value.trim().to_string(),
@@ -774,7 +888,7 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, String> {
     Ok(mapping)
 }
 
-fn run_response(args: &ResponseArgs) -> Result<String, String> {
+fn run_response(args: &ResponseArgs) -> Result<String, Failure> {
     let table = read_table(&args.file, &args.read)?;
     let m = ResponseMapping {
         outcome: args.outcome.clone(),
@@ -783,10 +897,10 @@ fn run_response(args: &ResponseArgs) -> Result<String, String> {
         reference: args.reference.clone(),
     };
     let a = analyze_response(&table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())?;
-    serde_json::to_string_pretty(&a).map_err(|e| e.to_string())
+    to_json(serde_json::to_string_pretty(&a))
 }
 
-fn run_competing(args: &CompetingArgs) -> Result<String, String> {
+fn run_competing(args: &CompetingArgs) -> Result<String, Failure> {
     let table = read_table(&args.file, &args.read)?;
     let cause_names = args
         .event_codes
@@ -796,10 +910,12 @@ fn run_competing(args: &CompetingArgs) -> Result<String, String> {
                 .map(|(v, n)| (v.trim().to_string(), n.trim().to_string()))
                 .filter(|(v, n)| !v.is_empty() && !n.is_empty())
                 .ok_or_else(|| {
-                    format!("--event-codes: \"{p}\" should be VALUE=NAME, e.g. 1=progression")
+                    usage(format!(
+                        "--event-codes: \"{p}\" should be VALUE=NAME, e.g. 1=progression"
+                    ))
                 })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, Failure>>()?;
     let m = survcalc_core::competing_risks::CompetingMapping {
         time: args.time.clone(),
         event: args.event.clone(),
@@ -817,23 +933,23 @@ fn run_competing(args: &CompetingArgs) -> Result<String, String> {
     let a = survcalc_core::competing_risks::analyze_competing(&table, &m, &options)
         .map_err(|e| e.to_string())?;
     match args.format {
-        CompetingFormat::Json => serde_json::to_string_pretty(&a).map_err(|e| e.to_string()),
+        CompetingFormat::Json => to_json(serde_json::to_string_pretty(&a)),
         CompetingFormat::Text => Ok(text::render_competing(&a)),
     }
 }
 
-fn run_reconstruct(a: &ReconstructArgs) -> Result<String, String> {
+fn run_reconstruct(a: &ReconstructArgs) -> Result<String, Failure> {
     use survcalc_core::rebuild::{rebuild, ArmText};
     if a.points.len() != a.arms.len() || a.risk.len() != a.arms.len() {
-        return Err(format!(
+        return Err(usage(format!(
             "give --points and --risk once for each --arm ({} arms, {} --points, {} --risk)",
             a.arms.len(),
             a.points.len(),
             a.risk.len()
-        ));
+        )));
     }
     if !a.events.is_empty() && a.events.len() != a.arms.len() {
-        return Err("--events: one total per arm, in the order of --arm".into());
+        return Err(usage("--events: one total per arm, in the order of --arm"));
     }
     let arms = a
         .arms
@@ -853,7 +969,7 @@ fn run_reconstruct(a: &ReconstructArgs) -> Result<String, String> {
     let r = rebuild(&arms)?;
     match a.format {
         RebuildFormat::Csv => Ok(r.csv),
-        RebuildFormat::Json => serde_json::to_string_pretty(&r).map_err(|e| e.to_string()),
+        RebuildFormat::Json => to_json(serde_json::to_string_pretty(&r)),
         RebuildFormat::Text => {
             let mut s = String::new();
             for arm in &r.arms {
@@ -878,7 +994,7 @@ fn run_reconstruct(a: &ReconstructArgs) -> Result<String, String> {
     }
 }
 
-fn run_design(c: &DesignCommand) -> Result<String, String> {
+fn run_design(c: &DesignCommand) -> Result<String, Failure> {
     use survcalc_core::design::{Accrual, Dropout, Effect, EventsMethod, Hazard, SurvivalDesign};
     use survcalc_core::design_report::{design_report, DesignRequest};
     let (request, out) = match c {
@@ -887,10 +1003,9 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
                 (Some(m), None) => Hazard::Median { median: m },
                 (None, Some(l)) => Hazard::Rate { lambda: l },
                 _ => {
-                    return Err(
-                        "give the control arm's --control-median (or its --control-hazard), e.g. --control-median 12"
-                            .into(),
-                    )
+                    return Err(usage(
+                        "give the control arm's --control-median (or its --control-hazard), e.g. --control-median 12",
+                    ))
                 }
             };
             let effect = match (a.hr, a.treatment_median) {
@@ -899,9 +1014,9 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
                     hazard: Hazard::Median { median: m },
                 },
                 _ => {
-                    return Err(
-                        "give the effect as --hr (e.g. 0.7) or as the --treatment-median".into(),
-                    )
+                    return Err(usage(
+                        "give the effect as --hr (e.g. 0.7) or as the --treatment-median",
+                    ))
                 }
             };
             let mut boundaries = vec![0.0];
@@ -936,7 +1051,7 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
                     control: *c,
                     time: a.dropout_time,
                 },
-                _ => return Err("--dropout: one proportion, or treatment,control".into()),
+                _ => return Err(usage("--dropout: one proportion, or treatment,control")),
             };
             let method = match a.method {
                 EventsArg::Schoenfeld => EventsMethod::Schoenfeld,
@@ -975,10 +1090,9 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
                     }
                     (None, None) => None,
                     (Some(_), Some(_)) => {
-                        return Err(
-                            "give --responses (the trial went on) or --stopped-with (it stopped after stage 1), not both"
-                                .into(),
-                        )
+                        return Err(usage(
+                            "give --responses (the trial went on) or --stopped-with (it stopped after stage 1), not both",
+                        ))
                     }
                 },
                 minimax: a.minimax,
@@ -996,22 +1110,24 @@ fn run_design(c: &DesignCommand) -> Result<String, String> {
             &a.out,
         ),
     };
-    let r = design_report(&request).map_err(|e| e.to_string())?;
+    let r = design_report(&request).map_err(|e| usage(e.to_string()))?;
     match out.format {
-        DesignFormat::Json => serde_json::to_string_pretty(&r).map_err(|e| e.to_string()),
+        DesignFormat::Json => to_json(serde_json::to_string_pretty(&r)),
         DesignFormat::Text => Ok(text::render_design(&r)),
-        DesignFormat::Svg => survcalc_plot::design::design_svg(&r, out.width_in).map(|f| f.svg),
+        DesignFormat::Svg => {
+            Ok(survcalc_plot::design::design_svg(&r, out.width_in).map(|f| f.svg)?)
+        }
     }
 }
 
 /// Parses `--grades 3-4` (or a single grade).
-fn grade_range(g: &Option<String>) -> Result<Option<GradeRange>, String> {
+fn grade_range(g: &Option<String>) -> Result<Option<GradeRange>, Failure> {
     let Some(g) = g else { return Ok(None) };
     let (lo, hi) = g.split_once('-').unwrap_or((g, g));
     let parse = |s: &str| {
         s.trim()
             .parse::<u32>()
-            .map_err(|_| format!("--grades {g}: write a grade range like 3-4"))
+            .map_err(|_| usage(format!("--grades {g}: write a grade range like 3-4")))
     };
     Ok(Some(GradeRange {
         min: parse(lo)?,
@@ -1019,22 +1135,23 @@ fn grade_range(g: &Option<String>) -> Result<Option<GradeRange>, String> {
     }))
 }
 
-fn run_ae_long(args: &AeLongArgs) -> Result<String, String> {
+fn run_ae_long(args: &AeLongArgs) -> Result<String, Failure> {
     let table = read_table(&args.file, &args.read)?;
-    let at_risk = args
-        .at_risk
-        .split(',')
-        .map(|p| {
-            let (arm, n) = p
-                .rsplit_once('=')
-                .ok_or_else(|| format!("--at-risk: \"{p}\" should be ARM=N, e.g. Sorafenib=32"))?;
-            let n = n
-                .trim()
-                .parse::<u64>()
-                .map_err(|_| format!("--at-risk: \"{n}\" is not a number of patients"))?;
-            Ok((arm.trim().to_string(), n))
-        })
-        .collect::<Result<Vec<_>, String>>()?;
+    let at_risk =
+        args.at_risk
+            .split(',')
+            .map(|p| {
+                let (arm, n) = p.rsplit_once('=').ok_or_else(|| {
+                    usage(format!(
+                        "--at-risk: \"{p}\" should be ARM=N, e.g. Sorafenib=32"
+                    ))
+                })?;
+                let n = n.trim().parse::<u64>().map_err(|_| {
+                    usage(format!("--at-risk: \"{n}\" is not a number of patients"))
+                })?;
+                Ok((arm.trim().to_string(), n))
+            })
+            .collect::<Result<Vec<_>, Failure>>()?;
     let m = AeLongMapping {
         patient: args.patient.clone(),
         group: args.group.clone(),
@@ -1047,17 +1164,17 @@ fn run_ae_long(args: &AeLongArgs) -> Result<String, String> {
         ..AeOptions::default()
     };
     let t = ae_from_long(&table, &m, &options)?;
-    serde_json::to_string_pretty(&t).map_err(|e| e.to_string())
+    to_json(serde_json::to_string_pretty(&t))
 }
 
-fn run_ae(args: &AeArgs) -> Result<String, String> {
+fn run_ae(args: &AeArgs) -> Result<String, Failure> {
     let table = read_table(&args.file, &args.read)?;
     let options = AeOptions {
         grades: grade_range(&args.grades)?,
         ..AeOptions::default()
     };
     let t = ae_from_columns(&table, &args.group, &args.columns, &options)?;
-    serde_json::to_string_pretty(&t).map_err(|e| e.to_string())
+    to_json(serde_json::to_string_pretty(&t))
 }
 
 /// Reads a file (or standard input) as bytes: the core detects the encoding (UTF-8,
@@ -1073,7 +1190,7 @@ fn read_input(file: &str) -> Result<Vec<u8>, String> {
     }
 }
 
-fn run(args: &AnalyzeArgs) -> Result<String, String> {
+fn run(args: &AnalyzeArgs, remarks: &Remarks) -> Result<String, Failure> {
     let table = read_table(&args.file, &args.read)?;
     let mapping = mapping_of(&table, args)?;
     let convention = args.convention.map_or(Convention::R, Convention::from);
@@ -1099,16 +1216,16 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     }
     options.landmarks = args.landmarks.clone();
     if !(args.conf_level > 0.0 && args.conf_level < 1.0) {
-        return Err(format!(
+        return Err(usage(format!(
             "--conf-level {}: give a level between 0 and 1, e.g. 0.95",
             args.conf_level
-        ));
+        )));
     }
     if !(2.0..=12.0).contains(&args.width_in) {
-        return Err(format!(
+        return Err(usage(format!(
             "--width-in {}: give a printed width between 2 and 12 inches, e.g. 3.5 (single column) or 7.2 (double column)",
             args.width_in
-        ));
+        )));
     }
     options.km.conf_level = args.conf_level;
     options.cox.conf_level = args.conf_level;
@@ -1116,6 +1233,9 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     options.strata = args.strata.clone();
     options.covariates = args.covariates.clone();
     let analysis = analyze(&table, &mapping, &options).map_err(|e| e.to_string())?;
+    if !matches!(args.format, Format::Text | Format::Jsonl) {
+        remarks.analysis("", &analysis);
+    }
     // The report and the results CSV cover the whole trial, as the page's: every endpoint
     // of the table with the same options, the one asked for in its place.
     let whole_trial = || -> Result<Vec<(String, Mapping, survcalc_core::Analysis)>, String> {
@@ -1151,11 +1271,25 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
     if matches!(args.format, Format::Svg) && matches!(args.figure, FigureArg::ForestSubgroups) {
         let r = subgroups()?;
         let f = survcalc_plot::trial::subgroup_forest(&r, &analysis.groups, args.width_in);
-        return survcalc_plot::forest::forest_svg(&f).map(|f| f.svg);
+        return Ok(survcalc_plot::forest::forest_svg(&f).map(|f| f.svg)?);
     }
     match args.format {
-        Format::Subgroups => serde_json::to_string_pretty(&subgroups()?).map_err(|e| e.to_string()),
-        Format::Json => serde_json::to_string_pretty(&analysis).map_err(|e| e.to_string()),
+        Format::Subgroups => to_json(serde_json::to_string_pretty(&subgroups()?)),
+        Format::Json => to_json(serde_json::to_string_pretty(&analysis)),
+        Format::Jsonl => {
+            let mut out = String::new();
+            for (name, m, a) in whole_trial()? {
+                remarks.analysis(&name, &a);
+                let line = serde_json::json!({
+                    "endpoint": name,
+                    "columns": { "time": m.time, "event": m.event, "group": m.group },
+                    "report": a,
+                });
+                out.push_str(&to_json(serde_json::to_string(&line))?);
+                out.push('\n');
+            }
+            Ok(out)
+        }
         Format::Csv => {
             let all = whole_trial()?;
             let (response, ae) = binary_of(&table, &mapping);
@@ -1201,10 +1335,12 @@ fn run(args: &AnalyzeArgs) -> Result<String, String> {
                 competing: None,
             };
             if matches!(args.format, Format::Svg) {
-                survcalc_plot::trial::trial_figure(args.figure.into(), &input, args.width_in)
-                    .map(|f| f.svg)
+                Ok(
+                    survcalc_plot::trial::trial_figure(args.figure.into(), &input, args.width_in)
+                        .map(|f| f.svg)?,
+                )
             } else {
-                survcalc_plot::html::report_html(&input)
+                Ok(survcalc_plot::html::report_html(&input)?)
             }
         }
         Format::Text => {

@@ -696,3 +696,116 @@ fn subgroups_as_json_and_forest() {
         "{err}"
     );
 }
+
+/// Runs the binary with `stdin` on standard input: (exit code, stdout, stderr).
+fn run_piped(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_survcalc"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the survcalc binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin)
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("survcalc finishes");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The CLI in a pipeline: standard input, JSON Lines per endpoint, exit codes 0/1/2,
+/// remarks on standard error that `--quiet` silences, `--version` with the reference
+/// software, completions.
+#[test]
+fn pipelines() {
+    let example = survcalc_core::example::example_csv();
+    // JSON Lines: OS and PFS of the example, each the same report as `--format json`.
+    let (code, out, err) = run_piped(&["analyze", "-", "--format", "jsonl"], example.as_bytes());
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let names: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l["endpoint"].as_str())
+        .collect();
+    assert_eq!(names, ["OS", "PFS"]);
+    assert_eq!(lines[1]["columns"]["time"], "pfs_months");
+    for args in [
+        vec!["analyze", "-", "--format", "json"],
+        vec![
+            "analyze",
+            "-",
+            "--format",
+            "json",
+            "--time",
+            "pfs_months",
+            "--event",
+            "pfs_event",
+        ],
+    ] {
+        let (code, json, _) = run_piped(&args, example.as_bytes());
+        assert_eq!(code, 0);
+        let whole: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        let k = usize::from(args.len() > 4);
+        assert_eq!(
+            lines[k]["report"], whole,
+            "line {k} = --format json of that endpoint"
+        );
+    }
+    // A row left out: named on stderr, not in the output; --quiet hides it.
+    let bad = "time,status,arm\n1,1,A\n2,x,B\n3,0,A\n4,1,B\n5,1,A\n6,0,B\n";
+    let (code, out, err) = run_piped(&["analyze", "-", "--format", "json"], bad.as_bytes());
+    assert_eq!(code, 0);
+    assert!(err.contains("1 of 6 rows left out"), "{err}");
+    assert!(
+        err.contains("line 3, column \"status\", value \"x\""),
+        "{err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).expect("stdout is only JSON");
+    assert_eq!(report["n_used"], 5);
+    let (code, _, err) = run_piped(
+        &["--quiet", "analyze", "-", "--format", "json"],
+        bad.as_bytes(),
+    );
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, _, err) = run_piped(&["analyze", "-", "-q", "--format", "csv"], bad.as_bytes());
+    assert_eq!((code, err.as_str()), (0, ""));
+    // Exit codes: 1 for input that cannot be analysed, 2 for usage.
+    let (code, _, err) = run_piped(&["analyze", "-"], b"x,y\nfoo,bar\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.starts_with("survcalc: "), "{err}");
+    let (code, _, err) = run_piped(&["analyze", "-", "--conf-level", "95"], example.as_bytes());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--conf-level 95"), "{err}");
+    let (code, _, _) = run_piped(&["analyze", "-", "--no-such-option"], b"");
+    assert_eq!(code, 2);
+    let (code, _, err) = run_piped(&["design", "survival", "--hr", "0.7"], b"");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--control-median"), "{err}");
+    let (code, _, _) = run_piped(&["analyze", "/no/such/file.csv"], b"");
+    assert_eq!(code, 1);
+    // --version names the reference software of the fixtures.
+    let (code, out, _) = run_piped(&["--version"], b"");
+    assert_eq!(code, 0);
+    assert!(out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+    assert!(out.contains(survcalc_core::REFERENCE_SOFTWARE), "{out}");
+    // Completions for the shells clap knows, naming the subcommands.
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run_piped(&["completions", shell], b"");
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(
+            out.contains("analyze") && out.contains("reconstruct"),
+            "{shell}"
+        );
+    }
+}

@@ -37,3 +37,8 @@ pub use survcalc_report::{
 };
 // Every module and item of the statistics (`km`, `cox`, `SurvData`, …) at the root.
 pub use survcalc_stats::*;
+
+/// The reference software the golden fixtures under `tests/fixtures` were made with (the
+/// R scripts beside them), as `survcalc --version` prints it. A test reads the versions
+/// the fixtures record and requires this to name them.
+pub const REFERENCE_SOFTWARE: &str = "R 4.2.2, survival 3.5.3, cmprsk 2.2.11, rpact 3.3.4";

@@ -91,3 +91,77 @@ fn every_library_says_what_it_is_for_and_what_it_does_not_do() {
         );
     }
 }
+
+/// Every fixture's recorded reference versions ("r_version", "survival", "cmprsk",
+/// "rpact", …), as `name → values seen`, read from the JSON text of all fixtures.
+fn fixture_versions() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "json") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(
+        std::path::Path::new(&format!("{ROOT}/tests/fixtures")),
+        &mut files,
+    );
+    let mut seen = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).expect("fixture");
+        for (key, name) in [
+            ("\"r_version\"", "R"),
+            ("\"survival_version\"", "survival"),
+            ("\"survival\"", "survival"),
+            ("\"cmprsk\"", "cmprsk"),
+            ("\"rpact\"", "rpact"),
+        ] {
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find(key) {
+                rest = &rest[i + key.len()..];
+                let after = rest.trim_start().strip_prefix(':').map(str::trim_start);
+                if let Some(v) = after.and_then(|a| a.strip_prefix('"')) {
+                    let value = v.split('"').next().unwrap_or_default();
+                    // "R version 4.2.2 Patched (…)" → "4.2.2".
+                    let value = value
+                        .strip_prefix("R version ")
+                        .map_or(value, |v| v.split(' ').next().unwrap_or(v));
+                    seen.entry(name.to_string())
+                        .or_default()
+                        .insert(value.to_string());
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// `survcalc --version` names the reference software the fixtures were made with
+/// (`REFERENCE_SOFTWARE`): one version of each, and the one the fixtures record.
+#[test]
+fn reference_software_names_the_fixtures_versions() {
+    let seen = fixture_versions();
+    for name in ["R", "survival", "cmprsk", "rpact"] {
+        let versions = seen
+            .get(name)
+            .unwrap_or_else(|| panic!("no fixture records {name}"));
+        assert_eq!(
+            versions.len(),
+            1,
+            "fixtures made with several {name}: {versions:?}"
+        );
+        let v = versions.iter().next().expect("one version");
+        let expected = format!("{name} {v}");
+        assert!(
+            survcalc_core::REFERENCE_SOFTWARE
+                .split(", ")
+                .any(|s| s == expected),
+            "REFERENCE_SOFTWARE ({}) should name {expected}",
+            survcalc_core::REFERENCE_SOFTWARE
+        );
+    }
+}
