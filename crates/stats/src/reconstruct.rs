@@ -25,6 +25,10 @@
 //!    half of those patients land after the time whose count already took them away, and
 //!    the rebuilt numbers at risk drift from the published ones — by 5 patients of 61 in
 //!    a 300-patient round trip. The spread times keep each censoring in its interval.)
+//! 7. Whoever is left after the last point is censored (the curve is flat there): spread
+//!    over the risk table's intervals beyond the last point as its counts say, so that the
+//!    rebuilt numbers at risk there are the published ones too (Guyot's and
+//!    reconstructKM's code censor them all at one time past the last point).
 //!
 //! Rounding is R's (halves to even), so that the steps are those of the published R code.
 //!
@@ -206,7 +210,7 @@ pub fn reconstruct(
     for (i, r) in risk.iter().enumerate() {
         if r.0 >= ts[n_t - 1] {
             notes.push(format!(
-                "the risk table's time {} is at or after the last point of the curve ({}), so it is not used",
+                "the risk table's time {} is at or after the last point of the curve ({}): the curve is flat there, so it only places the censorings after the last point",
                 r.0,
                 ts[n_t - 1]
             ));
@@ -447,6 +451,50 @@ pub fn reconstruct(
             time.push(x);
             event.push(false);
         }
+    }
+    // Whoever is left after the last point: the curve is flat there, so they are all
+    // censored, spread over the table's intervals beyond the last point as its counts say
+    // (n_j − n_{j+1} in [T_j, T_{j+1}), the last count at the last time), the rest at
+    // the last point. (Guyot's code censors them all at one midpoint past the last point,
+    // so the rebuilt numbers at risk there keep everyone: 70 for a published 18 on
+    // reconstructKM's KEYNOTE-189 example.)
+    let tail: Vec<(f64, u64)> = risk.iter().copied().filter(|r| r.0 > ts[n_t - 1]).collect();
+    let mut left = n0.saturating_sub(time.len());
+    let mut at_last = left;
+    if let Some(&(_, first)) = tail.first() {
+        let first = (first as usize).min(left);
+        at_last = left - first;
+        left = first;
+    }
+    let mut tail_times = Vec::with_capacity(left);
+    for (j, &(t, n)) in tail.iter().enumerate() {
+        let n = (n as usize).min(left);
+        let next = tail.get(j + 1).map(|r| (r.0, (r.1 as usize).min(n)));
+        let (gone, end) = match next {
+            Some((t1, n1)) => (n - n1, t1),
+            None => (n, t),
+        };
+        for c in 1..=gone {
+            // Evenly within [T_j, T_{j+1}); at T_j itself for the last row.
+            tail_times.push(if next.is_some() {
+                t + (c - 1) as f64 * (end - t) / gone as f64
+            } else {
+                t
+            });
+        }
+        left = n - gone;
+    }
+    if !tail.is_empty() && at_last > 0 {
+        // Those lost between the last point and the first table time after it.
+        let t1 = tail[0].0;
+        for c in 1..=at_last {
+            time.push(ts[n_t - 1] + c as f64 * (t1 - ts[n_t - 1]) / (at_last + 1) as f64);
+            event.push(false);
+        }
+    }
+    for t in tail_times {
+        time.push(t);
+        event.push(false);
     }
     while time.len() < n0 {
         time.push(ts[n_t - 1]);
