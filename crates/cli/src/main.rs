@@ -394,6 +394,8 @@ enum EventsArg {
     Schoenfeld,
     Freedman,
     HsiehFreedman,
+    /// gsDesign nSurv's: patients from the variances, events from the patients.
+    LachinFoulkes,
 }
 
 #[derive(Args)]
@@ -1057,6 +1059,7 @@ fn run_design(c: &DesignCommand) -> Result<String, Failure> {
                 EventsArg::Schoenfeld => EventsMethod::Schoenfeld,
                 EventsArg::Freedman => EventsMethod::Freedman,
                 EventsArg::HsiehFreedman => EventsMethod::HsiehFreedman,
+                EventsArg::LachinFoulkes => EventsMethod::LachinFoulkes,
             };
             (
                 DesignRequest::Survival {

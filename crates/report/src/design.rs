@@ -232,13 +232,23 @@ fn survival_report(d: &SurvivalDesign, unit: &str) -> Result<DesignReport, Desig
         crate::format::num(Some(r), if r.fract() == 0.0 { 0 } else { 2 }),
         t(s.study_duration),
     );
-    let method = format!(
-        "Number of events by {} (Schoenfeld {:.2}, Freedman {:.2}, Hsieh–Freedman {:.2}); patients from the probability of an event under exponential survival with the accrual and dropout given, as R rpact getSampleSizeSurvival (fixed design) computes them; power as rpact getPowerSurvival.",
-        d.method.name(),
+    let others = format!(
+        "Schoenfeld {:.2}, Freedman {:.2}, Hsieh–Freedman {:.2}, Lachin–Foulkes {:.2} events",
         s.events_by_method[0].1,
         s.events_by_method[1].1,
-        s.events_by_method[2].1
+        s.events_by_method[2].1,
+        s.events_by_method[3].1
     );
+    let method = if d.method == survcalc_stats::design::EventsMethod::LachinFoulkes {
+        format!(
+            "Number of patients by Lachin and Foulkes (1986), from the variance of the log hazard ratio under the null hypothesis (the pooled hazard in both arms) and under the alternative, with exponential survival and the accrual and dropout given, as R gsDesign nSurv (fixed design) computes it; the events are those the patients are expected to have ({others}); power one-sided as nSurv's."
+        )
+    } else {
+        format!(
+            "Number of events by {} ({others}); patients from the probability of an event under exponential survival with the accrual and dropout given, as R rpact getSampleSizeSurvival (fixed design) computes them; power as rpact getPowerSurvival.",
+            d.method.name()
+        )
+    };
     let s_events = s.events;
     Ok(DesignReport {
         survival: Some(s),

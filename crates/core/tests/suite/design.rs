@@ -378,3 +378,121 @@ fn two_proportions_equal_rpact_rates() {
         }
     }
 }
+
+/// The design gsDesign `nSurv`'s arguments describe (exponential control hazard, hr0 = 1),
+/// or `None` for what survcalc's designs do not take (piecewise hazards, a non-inferiority
+/// hr0, solving the accrual duration).
+fn lf_design_of(a: &Value) -> Option<SurvivalDesign> {
+    let nums = |k: &str| arg(a, k);
+    let num = |k: &str| a.get(k).and_then(Value::as_f64);
+    let lambda = nums("lambdaC")?;
+    if lambda.len() != 1 || num("hr0") != Some(1.0) || a["T"].is_null() != a["minfup"].is_null() {
+        return None;
+    }
+    let (eta, eta_e) = (
+        nums("eta")?[0],
+        nums("etaE").map_or(nums("eta")?[0], |v| v[0]),
+    );
+    let gamma = nums("gamma")?;
+    let mut boundaries = vec![0.0];
+    for r in nums("R")? {
+        boundaries.push(boundaries[boundaries.len() - 1] + r);
+    }
+    let accrual = match (num("T"), num("minfup")) {
+        (Some(t), Some(minfup)) => {
+            // nSurv stretches the last period to end at T − minfup.
+            let n = boundaries.len();
+            boundaries[n - 1] = t - minfup;
+            Accrual::Period {
+                boundaries,
+                intensity: gamma,
+                follow_up: minfup,
+            }
+        }
+        _ => Accrual::Rate {
+            boundaries,
+            per_time: gamma,
+        },
+    };
+    Some(SurvivalDesign {
+        control: Hazard::Rate { lambda: lambda[0] },
+        effect: Effect::HazardRatio {
+            hazard_ratio: num("hr")?,
+        },
+        alpha: num("alpha")?,
+        sides: num("sided")? as u8,
+        // Power mode (beta NULL) reads the power, not this.
+        power: 1.0 - num("beta").unwrap_or(0.2),
+        allocation_ratio: num("ratio")?,
+        accrual,
+        dropout: if eta == 0.0 && eta_e == 0.0 {
+            Dropout::None
+        } else {
+            Dropout::Hazard {
+                treatment: eta_e,
+                control: eta,
+            }
+        },
+        method: EventsMethod::LachinFoulkes,
+    })
+}
+
+/// Lachin–Foulkes against gsDesign's own code (`tests/r/lachin_foulkes.R`, its functions
+/// transcribed): patients, events, per-arm event probabilities and the study duration at
+/// 1e-10; a follow-up solved for an accrual rate against nSurv's at tol 1e-10 (1e-8: the
+/// root's own tolerance); power for given patients (beta NULL).
+#[test]
+fn lachin_foulkes_equals_gsdesign_nsurv() {
+    let f = load(fixture_text!("design/lachin_foulkes.json"));
+    let mut checked = Vec::new();
+    for c in f["cases"].as_array().expect("cases") {
+        let name = c["name"].as_str().expect("name");
+        let a = &c["args"];
+        let Some(d) = lf_design_of(a) else { continue };
+        let num = |k: &str| c[k].as_f64().unwrap_or_else(|| panic!("{name}: {k}"));
+        let solved = c["solver"].as_str().is_some_and(|s| s.contains("KT"));
+        if solved && !a["tol"].as_f64().is_some_and(|t| t < 1e-6) {
+            // nSurv's default tolerance (1.2e-4 on the duration): within it.
+            let s = survival_sample_size(&d).expect(name);
+            assert!((s.study_duration - num("T")).abs() < 2e-4, "{name}");
+            checked.push(name);
+            continue;
+        }
+        let tol = if solved { 1e-8 } else { 1e-10 };
+        if a["beta"].is_null() {
+            // Power mode: the power of nSurv's patients, through the events they give.
+            let p = survival_power(&d, num("d")).expect(name);
+            assert!(close(p, num("power"), tol), "{name}: power {p}");
+            checked.push(name);
+            continue;
+        }
+        let s = survival_sample_size(&d).expect(name);
+        assert!(close(s.subjects, num("n"), tol), "{name}: n {}", s.subjects);
+        assert!(close(s.events, num("d"), tol), "{name}: d {}", s.events);
+        assert!(close(s.study_duration, num("T"), tol), "{name}: T");
+        assert!(
+            close(s.event_probability_control, num("pC"), tol),
+            "{name}: pC"
+        );
+        assert!(
+            close(s.event_probability_treatment, num("pE"), tol),
+            "{name}: pE"
+        );
+        assert!(close(s.subjects_control, num("eNC"), tol), "{name}: eNC");
+        checked.push(name);
+    }
+    assert!(checked.len() >= 9, "cases checked: {checked:#?}");
+    // The design: Lachin–Foulkes asks 245.80 events (368.1 patients) where
+    // Schoenfeld asks 246.79 (369.6).
+    let d = lf_design_of(&f["cases"][1]["args"]).expect("case 2");
+    let s = survival_sample_size(&d).expect("design");
+    let by = |m| {
+        s.events_by_method
+            .iter()
+            .find(|(x, _)| *x == m)
+            .expect("method")
+            .1
+    };
+    assert!((by(EventsMethod::LachinFoulkes) - 245.80).abs() < 0.005);
+    assert!((by(EventsMethod::Schoenfeld) - 246.79).abs() < 0.005);
+}

@@ -10,6 +10,18 @@
 //! * Freedman (1982): K = (1 + θ r)² / (r (1 − θ)²);
 //! * Hsieh & Freedman (rpact's "HsiehFreedman"): K = (1 + θ)² (1 + r)² / (4 r (1 − θ)²).
 //!
+//! Lachin & Foulkes (1986), as R gsDesign's `nSurv` computes it, fixes the patients rather
+//! than the events: with ξ₁ = r/(1 + r), ξ₂ = 1/(1 + r), P_j the probability of an event
+//! before the analysis in arm j (below) and P_j⁰ the same under the null hypothesis, where
+//! both arms have the pooled hazard λ̄ = λ₂ (1 + r θ)/(1 + r) (each its own dropout),
+//! φ = 1/(ξ₁ P₁) + 1/(ξ₂ P₂) and φ⁰ likewise,
+//!
+//! n = ((z_{α/s} √φ⁰ + z_β √φ) / |ln θ|)², d = n (ξ₁ P₁ + ξ₂ P₂),
+//!
+//! and its power is one-sided, Φ((|ln θ| − z_{α/s} √(φ⁰/n)) / √(φ/n)) (gsDesign never adds
+//! the other tail). With accrual as a rate, the follow-up solves power(f) = 1 − β (as
+//! gsDesign's `nSurv(minfup = NULL)`).
+//!
 //! The events use the one side the effect is on (rpact `twoSidedPower = FALSE`); the
 //! power for d events, as rpact's `getPowerSurvival` reports it, adds the other side when
 //! the test is two-sided: Φ(√(d/K) − z_{α/s}) + [s = 2] Φ(−√(d/K) − z_{α/2}).
@@ -30,7 +42,10 @@
 //! Schoenfeld D (1981). The asymptotic properties of nonparametric tests for comparing
 //! survival distributions. Biometrika 68:316–319. Freedman LS (1982). Tables of the number
 //! of patients required in clinical trials using the logrank test. Stat Med 1:121–129.
-//! R rpact 3.3 `getSampleSizeSurvival`, `getPowerSurvival`.
+//! Lachin JM, Foulkes MA (1986). Evaluation of sample size and power for analyses of
+//! survival with allowance for nonuniform patient entry, losses to follow-up,
+//! noncompliance, and stratification. Biometrics 42:507–519.
+//! R rpact 3.3 `getSampleSizeSurvival`, `getPowerSurvival`; R gsDesign 3.10 `nSurv`.
 
 use crate::numerics::{pnorm, qnorm};
 
@@ -193,14 +208,18 @@ pub enum EventsMethod {
     Freedman,
     /// Hsieh & Freedman, as rpact's `typeOfComputation = "HsiehFreedman"`.
     HsiehFreedman,
+    /// Lachin & Foulkes (1986), as R gsDesign's `nSurv` (the patients from the variances
+    /// under the null and the alternative; the events follow from them).
+    LachinFoulkes,
 }
 
 impl EventsMethod {
     /// Every method, for a form.
-    pub const ALL: [EventsMethod; 3] = [
+    pub const ALL: [EventsMethod; 4] = [
         EventsMethod::Schoenfeld,
         EventsMethod::Freedman,
         EventsMethod::HsiehFreedman,
+        EventsMethod::LachinFoulkes,
     ];
 
     /// The name in the report.
@@ -209,13 +228,17 @@ impl EventsMethod {
             EventsMethod::Schoenfeld => "Schoenfeld",
             EventsMethod::Freedman => "Freedman",
             EventsMethod::HsiehFreedman => "Hsieh–Freedman",
+            EventsMethod::LachinFoulkes => "Lachin–Foulkes",
         }
     }
 
-    /// K of the module's formula: d = (z_{α/s} + z_β)² K.
+    /// K of the module's formula: d = (z_{α/s} + z_β)² K (Lachin–Foulkes has none; it is
+    /// computed from the patients).
     fn k(self, theta: f64, r: f64) -> f64 {
         match self {
-            EventsMethod::Schoenfeld => (1.0 + r).powi(2) / (r * theta.ln().powi(2)),
+            EventsMethod::Schoenfeld | EventsMethod::LachinFoulkes => {
+                (1.0 + r).powi(2) / (r * theta.ln().powi(2))
+            }
             EventsMethod::Freedman => (1.0 + theta * r).powi(2) / (r * (1.0 - theta).powi(2)),
             EventsMethod::HsiehFreedman => {
                 (1.0 + theta).powi(2) * (1.0 + r).powi(2) / (4.0 * r * (1.0 - theta).powi(2))
@@ -444,6 +467,52 @@ impl SurvivalDesign {
         (arm(l1, g1), arm(l2, g2))
     }
 
+    /// Lachin–Foulkes (module doc): the φ and φ⁰ of the variances at follow-up `f`.
+    fn lf_phis(&self, theta: f64, l1: f64, l2: f64, f: f64) -> (f64, f64) {
+        let r = self.allocation_ratio;
+        let (x1, x2) = (r / (1.0 + r), 1.0 / (1.0 + r));
+        let (p1, p2) = self.event_probabilities(l1, l2, f);
+        let pooled = l2 * (1.0 + r * theta) / (1.0 + r);
+        let (q1, q2) = self.event_probabilities(pooled, pooled, f);
+        (
+            1.0 / (x1 * p1) + 1.0 / (x2 * p2),
+            1.0 / (x1 * q1) + 1.0 / (x2 * q2),
+        )
+    }
+
+    /// Lachin–Foulkes patients at follow-up `f`.
+    fn lf_subjects(&self, theta: f64, l1: f64, l2: f64, f: f64) -> f64 {
+        let (phi, phi0) = self.lf_phis(theta, l1, l2, f);
+        let za = qnorm(1.0 - self.alpha / f64::from(self.sides));
+        ((za * phi0.sqrt() + qnorm(self.power) * phi.sqrt()) / theta.ln().abs()).powi(2)
+    }
+
+    /// Lachin–Foulkes power (one-sided, as gsDesign) with `n` patients at follow-up `f`.
+    fn lf_power(&self, theta: f64, l1: f64, l2: f64, n: f64, f: f64) -> f64 {
+        let (phi, phi0) = self.lf_phis(theta, l1, l2, f);
+        let za = qnorm(1.0 - self.alpha / f64::from(self.sides));
+        pnorm((theta.ln().abs() - za * (phi0 / n).sqrt()) / (phi / n).sqrt())
+    }
+
+    /// The follow-up at which `n` patients have the design's power by Lachin–Foulkes
+    /// (gsDesign `nSurv(minfup = NULL)`); `None` when no follow-up is enough.
+    fn lf_follow_up(&self, theta: f64, l1: f64, l2: f64, n: f64) -> Option<f64> {
+        let g = |f: f64| self.lf_power(theta, l1, l2, n, f) - self.power;
+        if g(0.0) >= 0.0 {
+            return Some(0.0);
+        }
+        let mut hi = 1.0 / l1.min(l2);
+        let mut k = 0;
+        while g(hi) < 0.0 {
+            hi *= 2.0;
+            k += 1;
+            if k > 60 {
+                return None;
+            }
+        }
+        crate::numerics::root::uniroot(g, 0.0, hi, 1e-13).map(|r| r.x)
+    }
+
     fn mean_probability(&self, l1: f64, l2: f64, f: f64) -> f64 {
         let r = self.allocation_ratio;
         let (p1, p2) = self.event_probabilities(l1, l2, f);
@@ -480,10 +549,29 @@ pub fn survival_sample_size(d: &SurvivalDesign) -> Result<SurvivalSampleSize, De
     let (theta, l1, l2) = d.validate()?;
     let r = d.allocation_ratio;
     let z = d.z_sum();
-    let events = z * z * d.method.k(theta, r);
+    let lf = d.method == EventsMethod::LachinFoulkes;
+    let mut events = z * z * d.method.k(theta, r);
     let (subjects, follow_up) = match &d.accrual {
+        Accrual::Period { follow_up, .. } if lf => {
+            let n = d.lf_subjects(theta, l1, l2, *follow_up);
+            events = n * d.mean_probability(l1, l2, *follow_up);
+            (n, *follow_up)
+        }
         Accrual::Period { follow_up, .. } => {
             (events / d.mean_probability(l1, l2, *follow_up), *follow_up)
+        }
+        Accrual::Rate { .. } if lf => {
+            let n: f64 = d.accrual.weights().iter().sum();
+            let f = d.lf_follow_up(theta, l1, l2, n).ok_or_else(|| {
+                bad(
+                    "accrual",
+                    &format!(
+                        "{n:.0} patients never reach the power by Lachin–Foulkes, however long the follow-up: accrue for longer or faster"
+                    ),
+                )
+            })?;
+            events = n * d.mean_probability(l1, l2, f);
+            (n, f)
         }
         Accrual::Rate { .. } => {
             let n: f64 = d.accrual.weights().iter().sum();
@@ -523,21 +611,52 @@ pub fn survival_sample_size(d: &SurvivalDesign) -> Result<SurvivalSampleSize, De
         accrual_per_time,
         events_by_method: EventsMethod::ALL
             .iter()
-            .map(|m| (*m, z * z * m.k(theta, r)))
+            .map(|&m| {
+                let e = if m == EventsMethod::LachinFoulkes {
+                    // At this design's accrual and follow-up.
+                    let n = d.lf_subjects(theta, l1, l2, follow_up);
+                    n * d.mean_probability(l1, l2, follow_up)
+                } else {
+                    z * z * m.k(theta, r)
+                };
+                (m, e)
+            })
             .collect(),
     })
 }
 
 /// The power of a design with a given number of events (R rpact `getPowerSurvival(
 /// maxNumberOfEvents = )$overallReject`): Φ(√(d/K) − z_{α/s}), plus Φ(−√(d/K) − z_{α/2})
-/// for a two-sided test; the design's power field is not used.
+/// for a two-sided test; the design's power field is not used. By Lachin–Foulkes, the
+/// one-sided power of gsDesign `nSurv(beta = NULL)` with the patients that give `events`
+/// at the design's accrual.
 ///
 /// # Errors
 /// As [`survival_sample_size`], and for events that are not a number above 0.
 pub fn survival_power(d: &SurvivalDesign, events: f64) -> Result<f64, DesignError> {
-    let (theta, _, _) = d.validate()?;
+    let (theta, l1, l2) = d.validate()?;
     if !(events.is_finite() && events > 0.0) {
         return Err(bad("events", "a number of events above 0"));
+    }
+    if d.method == EventsMethod::LachinFoulkes {
+        // The patients that give these events at the design's accrual and follow-up (for
+        // a rate, the follow-up at which its patients give them).
+        let (n, f) = match &d.accrual {
+            Accrual::Period { follow_up, .. } => {
+                (events / d.mean_probability(l1, l2, *follow_up), *follow_up)
+            }
+            Accrual::Rate { .. } => {
+                let n: f64 = d.accrual.weights().iter().sum();
+                let f = d.follow_up_for(l1, l2, n, events).ok_or_else(|| {
+                    bad(
+                        "events",
+                        &format!("{n:.0} patients can never give {events:.1} events"),
+                    )
+                })?;
+                (n, f)
+            }
+        };
+        return Ok(d.lf_power(theta, l1, l2, n, f));
     }
     let k = d.method.k(theta, d.allocation_ratio);
     let z = qnorm(1.0 - d.alpha / f64::from(d.sides));
