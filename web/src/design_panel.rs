@@ -38,6 +38,22 @@ fn number(f: &Field) -> Result<f64, String> {
         .ok_or_else(|| format!("{}: \u{201c}{}\u{201d} is not a number", f.label, v.trim()))
 }
 
+/// A list of numbers ("6, 24" or "6 24"; in a list the decimal mark is a point).
+fn numbers(f: &Field) -> Result<Vec<f64>, String> {
+    let v = f.value.get_untracked();
+    v.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|x| !x.is_empty())
+        .map(|x| {
+            survcalc_core::table::parse_number(x, false).ok_or_else(|| {
+                format!(
+                    "{}: \u{201c}{x}\u{201d} is not a number (separate numbers by commas, decimals with a point)",
+                    f.label
+                )
+            })
+        })
+        .collect()
+}
+
 fn input_view(f: Field) -> impl IntoView {
     view! {
         <label for=f.id>{f.label}</label>
@@ -66,13 +82,30 @@ pub fn DesignPanel() -> impl IntoView {
     );
     let power = field("Power", "design-power", "0.8");
     let ratio = field("Allocation ratio (treatment:control)", "design-ratio", "1");
-    let accrual = field("Accrual period", "design-accrual", "24");
-    let follow = field("Follow-up after accrual", "design-follow-up", "12");
-    let dropout = field(
-        "Lost to follow-up by 12 (proportion)",
-        "design-dropout",
-        "0",
+    let accrual = field(
+        "Accrual ends at (one period: 24; periods: 6, 24)",
+        "design-accrual",
+        "24",
     );
+    let intensity = field(
+        "Accrual intensity per period (relative: 1, 3; empty: uniform)",
+        "design-intensity",
+        "",
+    );
+    let rate = RwSignal::new(false);
+    let follow = field("Follow-up after accrual", "design-follow-up", "12");
+    let dropout = field("Dropout, treatment arm (0 for none)", "design-dropout", "0");
+    let dropout_c = field(
+        "Dropout, control arm (empty: as treatment)",
+        "design-dropout-control",
+        "",
+    );
+    let dropout_time = field(
+        "…as the proportion lost by this time",
+        "design-dropout-time",
+        "12",
+    );
+    let dropout_hazard = RwSignal::new(false);
     let p0 = field("Uninteresting response rate p₀", "design-p0", "0.2");
     let p1 = field("Desirable response rate p₁", "design-p1", "0.4");
     let observed = field(
@@ -92,6 +125,25 @@ pub fn DesignPanel() -> impl IntoView {
         Ok(match kind.get_untracked() {
             Kind::Survival => {
                 let d = number(&dropout)?;
+                let dc = if dropout_c.value.get_untracked().trim().is_empty() {
+                    d
+                } else {
+                    number(&dropout_c)?
+                };
+                let mut boundaries = vec![0.0];
+                boundaries.extend(numbers(&accrual)?);
+                let periods = boundaries.len() - 1;
+                let weights = if intensity.value.get_untracked().trim().is_empty() {
+                    vec![1.0; periods]
+                } else {
+                    numbers(&intensity)?
+                };
+                if weights.len() != periods {
+                    return Err(format!(
+                        "{}: give one intensity for each of the {periods} accrual period(s)",
+                        intensity.label
+                    ));
+                }
                 DesignRequest::Survival {
                     design: SurvivalDesign {
                         control: Hazard::Median {
@@ -112,18 +164,30 @@ pub fn DesignPanel() -> impl IntoView {
                         sides: sides.get_untracked(),
                         power: number(&power)?,
                         allocation_ratio: number(&ratio)?,
-                        accrual: Accrual::Period {
-                            boundaries: vec![0.0, number(&accrual)?],
-                            intensity: vec![1.0],
-                            follow_up: number(&follow)?,
+                        accrual: if rate.get_untracked() {
+                            Accrual::Rate {
+                                boundaries,
+                                per_time: weights,
+                            }
+                        } else {
+                            Accrual::Period {
+                                boundaries,
+                                intensity: weights,
+                                follow_up: number(&follow)?,
+                            }
                         },
-                        dropout: if d == 0.0 {
+                        dropout: if d == 0.0 && dc == 0.0 {
                             Dropout::None
+                        } else if dropout_hazard.get_untracked() {
+                            Dropout::Hazard {
+                                treatment: d,
+                                control: dc,
+                            }
                         } else {
                             Dropout::Proportion {
                                 treatment: d,
-                                control: d,
-                                time: 12.0,
+                                control: dc,
+                                time: number(&dropout_time)?,
                             }
                         },
                         method: method.get_untracked(),
@@ -199,8 +263,29 @@ pub fn DesignPanel() -> impl IntoView {
             {input_view(median1)}
             {input_view(ratio)}
             {input_view(accrual)}
-            {input_view(follow)}
+            {input_view(intensity)}
+            <span></span>
+            <label class="check">
+                <input type="checkbox" data-testid="design-rate" prop:checked=move || rate.get()
+                    on:change=move |ev| rate.set(event_target_checked(&ev)) />
+                {move || format!("the intensities are patients per {}: solve the follow-up", unit.get().trim_end_matches('s'))}
+            </label>
+            <label for=follow.id>{follow.label}</label>
+            <input id=follow.id data-testid=follow.id inputmode="decimal"
+                prop:disabled=move || rate.get()
+                prop:value=move || if rate.get() { "solved".to_string() } else { follow.value.get() }
+                on:change=move |ev| follow.value.set(event_target_value(&ev)) />
             {input_view(dropout)}
+            {input_view(dropout_c)}
+            <label for="design-dropout-kind">"Dropout given as"</label>
+            <select id="design-dropout-kind" data-testid="design-dropout-kind"
+                on:change=move |ev| dropout_hazard.set(event_target_value(&ev) == "hazard")>
+                <option value="proportion">"a proportion lost by a time (rpact)"</option>
+                <option value="hazard">"a hazard per unit of time (gsDesign eta)"</option>
+            </select>
+            <div class="grid-part" class:hidden=move || dropout_hazard.get()>
+                {input_view(dropout_time)}
+            </div>
             <label for="design-unit">"Time unit"</label>
             <select id="design-unit" data-testid="design-unit" on:change=move |ev| unit.set(event_target_value(&ev))>
                 {["months", "years", "weeks", "days"].into_iter().map(|u| view! { <option value=u>{u}</option> }).collect_view()}
@@ -303,6 +388,11 @@ fn numbers_view(d: &DesignReport, unit: &str) -> impl IntoView {
                     s.subjects_control.ceil()
                 ),
                 String::new(),
+            ),
+            (
+                "Follow-up after accrual".into(),
+                format!("{:.1} {unit}", s.follow_up),
+                format!("{:e}", s.follow_up),
             ),
             (
                 "Analysis expected at".into(),

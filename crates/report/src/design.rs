@@ -149,11 +149,15 @@ fn survival_report(d: &SurvivalDesign, unit: &str) -> Result<DesignReport, Desig
     let events = s.events.ceil();
     let r = d.allocation_ratio;
     let (n1, n2) = (s.subjects_treatment.ceil(), s.subjects_control.ceil());
-    // Power against the number of events, from a fifth to twice those needed.
+    // Power against the number of patients, from a twentieth to twice those needed, at
+    // this accrual pattern and follow-up (each n has n P̄ events, P̄ = events/patients).
     let points: Vec<Point> = (1..=40)
         .map(|k| {
             let e = s.events * f64::from(k) / 20.0;
-            (e, survival_power(d, e).unwrap_or(f64::NAN))
+            (
+                s.subjects * f64::from(k) / 20.0,
+                survival_power(d, e).unwrap_or(f64::NAN),
+            )
         })
         .collect();
     let u = if unit.is_empty() {
@@ -249,7 +253,7 @@ fn survival_report(d: &SurvivalDesign, unit: &str) -> Result<DesignReport, Desig
             d.method.name()
         )
     };
-    let s_events = s.events;
+    let s_subjects = s.subjects;
     Ok(DesignReport {
         survival: Some(s),
         simon: None,
@@ -260,10 +264,10 @@ fn survival_report(d: &SurvivalDesign, unit: &str) -> Result<DesignReport, Desig
             label: format!("log-rank test, {}", d.method.name()),
             points,
         }],
-        x_label: "Number of events".into(),
+        x_label: "Number of patients (same accrual pattern and follow-up)".into(),
         y_label: "Power".into(),
         target_power: Some(d.power),
-        x_marks: vec![s_events],
+        x_marks: vec![s_subjects],
         sentence,
         method,
     })

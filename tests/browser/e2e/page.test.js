@@ -1716,6 +1716,46 @@ test('planning a trial on the page: events and patients equal rpact, Simon\'s de
     await page.selectOption('[data-testid="design-method"]', 'Freedman');
     await page.click('[data-testid="design-compute"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="design-value-0"]')?.textContent === '253');
+    // Lachin–Foulkes, as gsDesign nSurv (tests/r/lachin_foulkes.R): 245.80 events, 368.10 patients.
+    const lf = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/fixtures/design/lachin_foulkes.json'), 'utf8')).cases[1];
+    await page.selectOption('[data-testid="design-method"]', 'Lachin–Foulkes');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="design-value-0"]')?.textContent === '246');
+    close(Number((await dataOf(page, 'design-value-1')).value), lf.n, 1e-10, 'Lachin–Foulkes patients');
+    assert.match(await page.textContent('section.design .method'), /Lachin and Foulkes \(1986\).*gsDesign nSurv/);
+    // rpact's case with medians 18 vs 12, 2:1, piecewise accrual (0.2, 0.8 over 0–6, 6–24)
+    // and 10% / 5% lost by 12 months in each arm.
+    await page.selectOption('[data-testid="design-method"]', 'Schoenfeld');
+    const fill = async (id, v) => { await page.fill(`[data-testid="${id}"]`, v); await page.press(`[data-testid="${id}"]`, 'Tab'); };
+    await fill('design-median1', '18');
+    await fill('design-ratio', '2');
+    await fill('design-accrual', '6, 24');
+    await fill('design-intensity', '0.2, 0.8');
+    await fill('design-dropout', '0.1');
+    await fill('design-dropout-control', '0.05');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => /piecewise accrual/.test(document.querySelector('[data-testid="design-sentence"]')?.textContent ?? ''));
+    close(Number((await dataOf(page, 'design-value-1')).value), rp.sample_size[3].nFixed, 1e-10, 'patients, piecewise accrual and dropout');
+    close(Number((await dataOf(page, 'design-value-0')).value), rp.sample_size[3].eventsFixed, 1e-10, 'events, medians 18 vs 12 at 2:1');
+    // Accrual as a rate, 20 patients a month for 24 months: the follow-up is solved (rpact).
+    await fill('design-median1', '');
+    await fill('design-ratio', '1');
+    await fill('design-accrual', '24');
+    await fill('design-intensity', '20');
+    await fill('design-dropout', '0');
+    await fill('design-dropout-control', '');
+    await page.check('[data-testid="design-rate"]');
+    assert.equal(await page.inputValue('[data-testid="design-follow-up"]'), 'solved');
+    await page.click('[data-testid="design-compute"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="design-value-1"]')?.textContent === '480');
+    close(Number((await dataOf(page, 'design-value-3')).value), rp.sample_size[5].followUpTime, 1e-5, 'follow-up solved for the rate');
+    await page.locator('section.design').screenshot({ path: path.join(shots, 'design-rate-wide.png') });
+    // A list with a word in it is named.
+    await fill('design-intensity', '20, x');
+    await page.click('[data-testid="design-compute"]');
+    assert.match(await page.textContent('[data-testid="design-error"]'), /Accrual intensity per period .*“x” is not a number/);
+    await page.uncheck('[data-testid="design-rate"]');
+    await fill('design-intensity', '');
     // Simon: p0 0.2, p1 0.4, α 0.05, power 0.9 → optimal 4/19, 15/54; minimax 5/24, 13/45.
     await page.selectOption('[data-testid="design-kind"]', 'response');
     await page.click('[data-testid="design-compute"]');
