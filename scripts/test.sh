@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/tests/browser/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-scripts/install-tools.sh
+# With R (Debian's r-base-core, survival, readxl): the "Reproduce in R" scripts run in the
+# CLI tests, and the differential test below.
+scripts/install-tools.sh r
 
 echo "== format and lints"
 cargo fmt --all --check

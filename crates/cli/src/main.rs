@@ -682,6 +682,10 @@ enum Format {
     /// The subgroup analyses of `--subgroups` (JSON): HR within each level, interaction
     /// tests.
     Subgroups,
+    /// An R script that reads this file (by its name: keep the script beside it) and
+    /// reproduces every survival number of the report with R survival, with the same
+    /// options, and prints them labelled as the report labels them.
+    R,
 }
 
 fn main() -> ExitCode {
@@ -1309,6 +1313,31 @@ fn run(args: &AnalyzeArgs, remarks: &Remarks) -> Result<String, Failure> {
             }))
         }
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
+        Format::R => {
+            let all = whole_trial()?;
+            let endpoints: Vec<survcalc_core::rscript::REndpoint<'_>> = all
+                .iter()
+                .map(|(name, m, a)| survcalc_core::rscript::REndpoint {
+                    name,
+                    mapping: m,
+                    analysis: a,
+                })
+                .collect();
+            let file_name = if args.file == "-" {
+                "data.csv".to_string()
+            } else {
+                std::path::Path::new(&args.file)
+                    .file_name()
+                    .map_or_else(|| args.file.clone(), |f| f.to_string_lossy().into_owned())
+            };
+            Ok(survcalc_core::rscript::r_script(
+                &file_name,
+                &table,
+                &endpoints,
+                &options,
+                env!("CARGO_PKG_VERSION"),
+            )?)
+        }
         Format::Html | Format::Svg => {
             let all = whole_trial()?;
             let data = args

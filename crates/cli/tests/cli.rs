@@ -809,3 +809,177 @@ fn pipelines() {
         );
     }
 }
+
+/// The numbers an R script printed: `[survcalc] endpoint | quantity | arm = value`.
+fn r_printed(out: &str) -> Vec<(String, Option<f64>)> {
+    out.lines()
+        .filter_map(|l| l.strip_prefix("[survcalc] "))
+        .filter_map(|l| l.rsplit_once(" = "))
+        .map(|(k, v)| (k.to_string(), v.trim().parse::<f64>().ok()))
+        .collect()
+}
+
+/// What survcalc's report says for one printed label, and the tolerance it must meet
+/// (KM, log-rank, RMST 1e-10; Cox and cox.zph 1e-8).
+fn report_value(lines: &[serde_json::Value], label: &str) -> Option<(Option<f64>, f64)> {
+    let parts: Vec<&str> = label.split(" | ").collect();
+    let [endpoint, quantity, arm] = parts[..] else {
+        return None;
+    };
+    let r = &lines.iter().find(|l| l["endpoint"] == endpoint)?["report"];
+    let groups: Vec<&str> = r["groups"]
+        .as_array()?
+        .iter()
+        .filter_map(|g| g.as_str())
+        .collect();
+    let i = groups.iter().position(|g| *g == arm);
+    let s = i.map(|i| &r["summaries"][i]);
+    let v = |x: &serde_json::Value| x.as_f64();
+    let km = 1e-10;
+    Some(match quantity {
+        "n" => (v(&s?["n"]), km),
+        "events" => (v(&s?["events"]), km),
+        "median" => (v(&s?["median"]["estimate"]), km),
+        "median lower" => (v(&s?["median"]["lower"]), km),
+        "median upper" => (v(&s?["median"]["upper"]), km),
+        "RMST" => (v(&r["rmst"]["groups"][i?]["estimate"]), km),
+        "log-rank chi-square" => (v(&r["log_rank"]["chisq"]), km),
+        "log-rank P" => (v(&r["log_rank"]["p_value"]), km),
+        "HR" => (v(&r["cox"]["terms"][i? - 1]["hr"]), 1e-8),
+        "HR lower" => (v(&r["cox"]["terms"][i? - 1]["hr_lower"]), 1e-8),
+        "HR upper" => (v(&r["cox"]["terms"][i? - 1]["hr_upper"]), 1e-8),
+        "HR P (Wald)" => (v(&r["cox"]["terms"][i? - 1]["p_value"]), 1e-8),
+        "PH test P" => (v(&r["ph_test"]["global"]["p_value"]), 1e-8),
+        "stratified log-rank chi-square" => (v(&r["stratified_log_rank"]["chisq"]), km),
+        "adjusted HR" => {
+            let c = r["cox_adjusted"]["coefficients"].as_array()?;
+            let term = c.iter().find(|c| c["name"] == arm)?;
+            (v(&term["hr"]), 1e-8)
+        }
+        q if q.starts_with("survival at ") => {
+            let t: f64 = q.trim_start_matches("survival at ").parse().ok()?;
+            let rows = r["landmarks"][i?]["rows"].as_array()?;
+            let row = rows.iter().find(|x| x["time"].as_f64() == Some(t))?;
+            (v(&row["surv"]), km)
+        }
+        _ => return None,
+    })
+}
+
+/// "Reproduce in R": the script `--format r` writes equals the committed one for the
+/// example (no R needed), and where R is installed it runs on the example, on veteran
+/// (with landmarks, strata and a covariate) and on realistic exports — ADaM ADTTE (a
+/// PARAMCD filter), dates day first, Windows-1252, semicolons and decimal commas, UTF-16
+/// with a byte-order mark, a workbook (with readxl) — and prints every number as the
+/// report has it.
+#[test]
+fn r_script_reproduces_the_report() {
+    let dir = std::env::temp_dir().join(format!("survcalc-rscript-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let example = survcalc_core::example::example_csv();
+    let veteran = std::fs::read(format!("{ROOT}/tests/fixtures/veteran.csv")).expect("veteran.csv");
+    let r_has = |lib: &str| {
+        Command::new("Rscript")
+            .args(["-e", &format!("library({lib})")])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let (has_r, has_readxl) = (r_has("survival"), r_has("readxl"));
+    let corpus = |f: &str| std::fs::read(format!("{ROOT}/tests/corpus/{f}")).expect("corpus file");
+    let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        ("example.csv", example.into_bytes(), &[]),
+        (
+            "veteran.csv",
+            veteran,
+            &[
+                "--landmarks",
+                "90,180",
+                "--strata",
+                "celltype",
+                "--covariates",
+                "karno",
+            ],
+        ),
+        (
+            "adtte.csv",
+            corpus("adtte.csv"),
+            &["--filter", "PARAMCD=OS"],
+        ),
+        ("dates_dmy.csv", corpus("dates_dmy.csv"), &[]),
+        ("latin1.csv", corpus("latin1.csv"), &[]),
+        (
+            "lung_csv2.csv",
+            corpus("lung_csv2.csv"),
+            &["--unit", "months"],
+        ),
+        ("veteran_utf16.txt", corpus("veteran_utf16.txt"), &[]),
+        ("trial.xlsx", corpus("trial.xlsx"), &[]),
+    ];
+    for (name, bytes, extra) in cases {
+        let data = dir.join(name);
+        std::fs::write(&data, &bytes).expect("write data");
+        let path = data.to_str().expect("utf8 path");
+        let mut args = vec!["analyze", path, "--format", "r"];
+        args.extend_from_slice(extra);
+        let (ok, script, err) = run(&args);
+        assert!(ok, "{name}: {err}");
+        assert!(
+            script.contains(&format!("file <- \"{name}\"")),
+            "reads the file by name"
+        );
+        if name == "example.csv" {
+            let expected_path = format!("{ROOT}/tests/fixtures/rscript/example-survcalc.R");
+            if std::env::var_os("SURVCALC_BLESS").is_some() {
+                std::fs::write(&expected_path, &script).expect("bless");
+            }
+            let expected = std::fs::read_to_string(&expected_path).expect("expected script");
+            assert_eq!(
+                script, expected,
+                "the script for the example changed (SURVCALC_BLESS=1 to accept)"
+            );
+        }
+        if !has_r || (name.ends_with(".xlsx") && !has_readxl) {
+            eprintln!(
+                "R with survival (readxl for workbooks) not installed: {name}'s script not run"
+            );
+            continue;
+        }
+        let script_path = dir.join(survcalc_core::rscript::script_name(name));
+        std::fs::write(&script_path, &script).expect("write script");
+        let out = Command::new("Rscript")
+            .arg(&script_path)
+            .current_dir(&dir)
+            .output()
+            .expect("Rscript runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{name}: {}\n{stdout}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut jargs = vec!["analyze", path, "--format", "jsonl", "-q"];
+        jargs.extend_from_slice(extra);
+        let (_, jsonl, _) = run(&jargs);
+        let lines: Vec<serde_json::Value> = jsonl
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        let printed = r_printed(&stdout);
+        assert!(printed.len() >= 5, "{name}: {printed:?}");
+        for (label, got) in &printed {
+            let (want, tol) = report_value(&lines, label)
+                .unwrap_or_else(|| panic!("{name}: the report has no \"{label}\""));
+            match (got, want) {
+                (Some(g), Some(w)) => {
+                    assert!(
+                        rel(*g, w) <= tol || g == &w,
+                        "{name}: {label}: R {g}, survcalc {w}"
+                    )
+                }
+                (None, None) => {}
+                _ => panic!("{name}: {label}: R {got:?}, survcalc {want:?}"),
+            }
+        }
+        eprintln!("{name}: {} numbers equal R's", printed.len());
+    }
+}

@@ -21,6 +21,7 @@ pub mod format;
 pub mod reconstruct;
 pub mod report;
 pub mod response;
+pub mod rscript;
 pub mod subgroups;
 pub mod ticks;
 pub mod trial;

@@ -1,0 +1,486 @@
+//! "Reproduce in R": an R script that reads the user's own file by name and computes, with
+//! R `survival`, every survival number of the report with the same options — survfit
+//! (medians and their CIs, survival at the landmarks, the restricted mean), survdiff,
+//! coxph and cox.zph, the stratified and adjusted models when asked for — and draws the
+//! figure (survminer when installed, base graphics otherwise).
+//!
+//! The script rebuilds the analysed rows from the file in plain R: the time column as
+//! numbers (or the days between two dates), converted to the report's unit; the event
+//! column's values that survcalc read as "event" and as "censored", listed; the arms in
+//! the report's order and labels. Then it checks that it has as many rows as survcalc
+//! analysed and stops, saying so, when not.
+//!
+//! Each number survcalc shows is printed once more at the end of each endpoint's block as
+//! `[survcalc] <endpoint> | <quantity> | <arm> = <value>` at full precision, so that a
+//! reader (or a test) can put them beside the report. Numbers whose method R's survival
+//! does not have (SPSS's symmetric median CI, the Mantel–Haenszel HR, MaxCombo) are not in
+//! the script; its comments say so.
+
+use crate::analysis::{Analysis, AnalysisOptions};
+use crate::convention::Convention;
+use survcalc_io::{prepare, DateOrder, Mapping, Source, Table};
+use survcalc_stats::estimate::median::MedianMethod;
+
+/// One endpoint of the script: its name in the report, its mapping and its analysis.
+pub struct REndpoint<'a> {
+    /// The report's name for it ("OS").
+    pub name: &'a str,
+    /// Its columns.
+    pub mapping: &'a Mapping,
+    /// The analysis the script reproduces.
+    pub analysis: &'a Analysis,
+}
+
+/// An R string literal.
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `c("a", "b")`.
+fn strings(v: &[String]) -> String {
+    format!(
+        "c({})",
+        v.iter().map(|s| q(s)).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// `c(6, 12)` with R's shortest round-trip digits (Rust's `{}` for f64).
+fn numbers(v: &[f64]) -> String {
+    format!(
+        "c({})",
+        v.iter()
+            .map(|x| format!("{x}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// `d[["name"]]`.
+fn col(name: &str) -> String {
+    format!("d[[{}]]", q(name))
+}
+
+/// The distinct raw cells of `column` on the analysed rows, in first-seen order, split by
+/// what the analysis made of them (`key` of each observation).
+fn raw_values<K: PartialEq + Copy>(
+    table: &Table,
+    column: &str,
+    rows: &[usize],
+    keys: &[K],
+    key: K,
+) -> Vec<String> {
+    let Some(c) = table.column_index(column) else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    for (k, &row) in rows.iter().enumerate() {
+        if keys.get(k) == Some(&key) {
+            let v = table.cell(row, c).trim().to_string();
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+/// The `read.csv` / `readxl::read_excel` call that reads the file as survcalc read it
+/// (every column as text, so that no value is changed on the way in).
+fn read_call(table: &Table) -> String {
+    let skip = table.lines.first().map_or(0, |l| {
+        l.saturating_sub(if table.has_header { 2 } else { 1 })
+    });
+    match &table.source {
+        Source::Workbook { sheet, .. } => format!(
+            "# A workbook: read with readxl (install.packages(\"readxl\")), every cell as text.\n\
+             d0 <- as.data.frame(readxl::read_excel(file, sheet = {}, skip = {skip}, col_names = {}, col_types = \"text\"))\n",
+            q(sheet),
+            if table.has_header { "TRUE" } else { "FALSE" }
+        ),
+        Source::Text { encoding, bom } => {
+            let sep = table.delimiter.to_string();
+            format!(
+                "d0 <- read.csv(file, sep = {}, header = {}, skip = {skip}, check.names = FALSE,\n\
+                 \x20              colClasses = \"character\", na.strings = character(0),\n\
+                 \x20              fileEncoding = {}, strip.white = TRUE)\n",
+                q(&sep),
+                if table.has_header { "TRUE" } else { "FALSE" },
+                q(match (encoding, bom) {
+                    (survcalc_io::TextEncoding::Utf8, true) => "UTF-8-BOM",
+                    (survcalc_io::TextEncoding::Utf8, false) => "UTF-8",
+                    // iconv reads the byte-order mark of "UTF-16" and drops it.
+                    (survcalc_io::TextEncoding::Utf16Le | survcalc_io::TextEncoding::Utf16Be, true) => "UTF-16",
+                    (survcalc_io::TextEncoding::Utf16Le, false) => "UTF-16LE",
+                    (survcalc_io::TextEncoding::Utf16Be, false) => "UTF-16BE",
+                    (survcalc_io::TextEncoding::Windows1252, _) => "windows-1252",
+                })
+            )
+        }
+    }
+}
+
+/// The R script for `endpoints` of the file `file_name` (the name the script opens; the
+/// user keeps the script beside the file).
+///
+/// # Errors
+/// A message when an endpoint's mapping no longer fits the table (it was analysed from
+/// it, so this does not happen for a report made from the same table).
+pub fn r_script(
+    file_name: &str,
+    table: &Table,
+    endpoints: &[REndpoint<'_>],
+    options: &AnalysisOptions,
+    version: &str,
+) -> Result<String, String> {
+    let mut s = String::new();
+    let push = |s: &mut String, line: &str| {
+        s.push_str(line);
+        s.push('\n');
+    };
+    push(
+        &mut s,
+        &format!(
+            "# Reproduces survcalc {version}'s report on {file_name} with R's survival package.\n\
+             # Keep this script beside the file and run it: Rscript {}\n\
+             # Each number of the report is printed again at the end of its endpoint as\n\
+             # \"[survcalc] endpoint | quantity | arm = value\" (full precision).",
+            script_name(file_name)
+        ),
+    );
+    if options.convention != Convention::R {
+        push(
+            &mut s,
+            &format!(
+                "# The report follows the {} convention; the options below are the ones it used.",
+                options.convention.label()
+            ),
+        );
+    }
+    push(&mut s, "library(survival)");
+    push(&mut s, &format!("file <- {}", q(file_name)));
+    s.push_str(&read_call(table));
+    push(
+        &mut s,
+        &format!(
+            "num <- function(x) suppressWarnings(as.numeric({}))",
+            if table.decimal_comma {
+                "sub(\",\", \".\", trimws(x), fixed = TRUE)"
+            } else {
+                "trimws(x)"
+            }
+        ),
+    );
+    push(
+        &mut s,
+        "show <- function(label, value) cat(\"[survcalc] \", label, \" = \",\n\
+         \x20 if (length(value) == 0 || is.na(value)) \"NA\" else format(value, digits = 17), \"\\n\", sep = \"\")",
+    );
+    let conf = options.km.conf_level;
+    let timefix = !options.timefix;
+    for ep in endpoints {
+        s.push('\n');
+        endpoint_block(&mut s, table, ep, options, conf, timefix)?;
+    }
+    Ok(s)
+}
+
+/// The script's own file name: the data's with `-survcalc.R`.
+pub fn script_name(file_name: &str) -> String {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem);
+    format!("{stem}-survcalc.R")
+}
+
+fn endpoint_block(
+    s: &mut String,
+    table: &Table,
+    ep: &REndpoint<'_>,
+    options: &AnalysisOptions,
+    conf: f64,
+    no_timefix: bool,
+) -> Result<(), String> {
+    use std::fmt::Write;
+    let m = ep.mapping;
+    let a = ep.analysis;
+    let name = ep.name;
+    let p = prepare(table, m).map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        s,
+        "## {name} ----------------------------------------------------------------"
+    );
+    let _ = writeln!(s, "d <- d0");
+    if let Some(f) = &m.filter {
+        let _ = writeln!(
+            s,
+            "d <- d[trimws({}) == {}, ]  # the rows of this endpoint",
+            col(&f.column),
+            q(&f.value)
+        );
+    }
+    if let Some(c) = &m.count {
+        let _ = writeln!(s, "d <- d[rep(seq_len(nrow(d)), num({})), ]  # one row per patient of the aggregated table", col(c));
+    }
+    // Time.
+    let unit_factor = match (m.source_unit(), m.analysis_unit()) {
+        (Some(from), Some(to)) if from != to => Some((from.in_days() / to.in_days(), from, to)),
+        _ => None,
+    };
+    if let Some(dates) = &m.dates {
+        // The order survcalc used: the user's, or the one the cells settle (as prepare
+        // learns it).
+        let order = if dates.order == DateOrder::Auto {
+            let cols = [&dates.start, &dates.end]
+                .map(|c| table.column_index(c))
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>();
+            let cells = p
+                .rows
+                .iter()
+                .flat_map(|&r| cols.iter().map(move |&c| table.cell(r, c)));
+            survcalc_io::dates::order_evidence(cells)
+                .order()
+                .unwrap_or(DateOrder::Ymd)
+        } else {
+            dates.order
+        };
+        let formats = match order {
+            DateOrder::Ymd | DateOrder::Auto => "c(\"%Y-%m-%d\", \"%Y/%m/%d\")",
+            DateOrder::Dmy => "c(\"%d/%m/%Y\", \"%d.%m.%Y\", \"%d-%m-%Y\")",
+            DateOrder::Mdy => "c(\"%m/%d/%Y\", \"%m-%d-%Y\")",
+        };
+        let _ = writeln!(
+            s,
+            "d$time <- as.numeric(as.Date(trimws({}), tryFormats = {formats}) - as.Date(trimws({}), tryFormats = {formats}))  # days",
+            col(&dates.end),
+            col(&dates.start),
+        );
+    } else {
+        let _ = writeln!(s, "d$time <- num({})", col(&m.time));
+    }
+    if let Some((f, from, to)) = unit_factor {
+        let _ = writeln!(
+            s,
+            "d$time <- d$time * {f}  # {} to {}",
+            from.name(),
+            to.name()
+        );
+    }
+    // Event.
+    let events = raw_values(table, &m.event, &p.rows, p.data.event(), true);
+    let censored = raw_values(table, &m.event, &p.rows, p.data.event(), false);
+    let _ = writeln!(
+        s,
+        "e <- trimws({})  # {}\nd$status <- ifelse(e %in% {}, 1, ifelse(e %in% {}, 0, NA))",
+        col(&m.event),
+        a.event_coding,
+        strings(&events),
+        strings(&censored)
+    );
+    // Group.
+    let grouped = m.group.is_some() && a.groups.len() > 1;
+    if let (Some(g), true) = (&m.group, grouped) {
+        let levels: Vec<String> = (0..a.groups.len())
+            .map(|i| {
+                raw_values(table, g, &p.rows, p.data.group(), i)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "d$arm <- factor(trimws({}), levels = {}, labels = {})  # the first is the reference",
+            col(g),
+            strings(&levels),
+            strings(&a.groups)
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "d$arm <- factor(rep({}, nrow(d)))",
+            q(a.groups.first().map_or("All", String::as_str))
+        );
+    }
+    let mut keep = "!is.na(d$time) & d$time >= 0 & !is.na(d$status) & !is.na(d$arm)".to_string();
+    if let Some(st) = &options.strata {
+        let _ = writeln!(s, "d$stratum <- factor(trimws({}))", col(st));
+        keep.push_str(" & d$stratum != \"\"");
+    }
+    let _ = writeln!(s, "d <- d[{keep}, ]");
+    let _ = writeln!(
+        s,
+        "if (nrow(d) != {n}) stop(\"survcalc analysed {n} rows of {name}; these rules give \", nrow(d), \": see the rows survcalc left out in its report\")",
+        n = a.n_used
+    );
+    let tf = if no_timefix { ", timefix = FALSE" } else { "" };
+    let rhs = if grouped { "arm" } else { "1" };
+    let _ = writeln!(
+        s,
+        "\n# Kaplan–Meier, {} CI (survcalc: the curves, n, events, median (95% CI))",
+        options.km.conf_type.r_name()
+    );
+    let _ = writeln!(
+        s,
+        "fit <- survfit(Surv(time, status) ~ {rhs}, data = d, conf.type = {}, conf.int = {conf}{tf})\nprint(fit)",
+        q(options.km.conf_type.r_name())
+    );
+    if !matches!(options.median_method, MedianMethod::RBandInversion) {
+        let _ = writeln!(
+            s,
+            "# The report's median CI is {} — not R's; print(fit) gives R's band inversion.",
+            options.median_method.describe()
+        );
+    }
+    if !a.landmarks.is_empty() && !options.landmarks.is_empty() {
+        let _ = writeln!(s, "# survcalc: survival at the landmark times\nlm <- summary(fit, times = {}, extend = TRUE)\nprint(lm)", numbers(&options.landmarks));
+    }
+    if let Some(r) = &a.rmst {
+        let _ = writeln!(
+            s,
+            "# survcalc: restricted mean survival time up to tau = {} (survRM2's rmst2 gives the same; its between-arm\n# differences need survRM2: survRM2::rmst2(d$time, d$status, as.integer(d$arm) - 1, tau = {}))\nrm <- summary(fit, rmean = {})$table\nif (is.null(dim(rm))) rm <- t(rm)",
+            r.tau, r.tau, r.tau
+        );
+    }
+    if grouped {
+        let _ = writeln!(s, "\n# survcalc: the log-rank test\nlr <- survdiff(Surv(time, status) ~ arm, data = d{tf})\nprint(lr)");
+        let ctl = if no_timefix {
+            ", control = coxph.control(timefix = FALSE)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "\n# survcalc: the hazard ratio (Cox, ties = {t}) and the proportional-hazards check\ncox <- coxph(Surv(time, status) ~ arm, data = d, ties = {tq}{ctl})\nprint(summary(cox, conf.int = {conf}))\nzph <- cox.zph(cox, transform = \"km\")\nprint(zph)",
+            t = options.cox.ties.r_name(),
+            tq = q(options.cox.ties.r_name())
+        );
+        if options.strata.is_some() {
+            let _ = writeln!(s, "\n# survcalc: the stratified log-rank test\nslr <- survdiff(Surv(time, status) ~ arm + strata(stratum), data = d{tf})\nprint(slr)");
+        }
+        if options.strata.is_some() || !options.covariates.is_empty() {
+            let mut terms = vec!["arm".to_string()];
+            for c in &options.covariates {
+                let _ = writeln!(
+                    s,
+                    "# {c}: numbers when every filled cell is one, else categories\nx <- {}; d[[{}]] <- if (all(is.na(num(x)) == (trimws(x) == \"\"))) num(x) else factor(trimws(x))",
+                    col(c),
+                    q(c)
+                );
+                terms.push(format!("`{c}`"));
+            }
+            if options.strata.is_some() {
+                terms.push("strata(stratum)".into());
+            }
+            let _ = writeln!(
+                s,
+                "# survcalc: the adjusted / stratified Cox model (rows with a missing covariate left out, as coxph does)\nadj <- coxph(Surv(time, status) ~ {}, data = d, ties = {}{ctl})\nprint(summary(adj, conf.int = {conf}))",
+                terms.join(" + "),
+                q(options.cox.ties.r_name())
+            );
+        }
+    }
+    let _ = writeln!(s, "\n# The report's numbers, as R computes them");
+    let _ = writeln!(s, "tab <- summary(fit)$table\nif (is.null(dim(tab))) tab <- t(tab)\nlcl <- grep(\"LCL$\", colnames(tab)); ucl <- grep(\"UCL$\", colnames(tab))");
+    for (i, g) in a.groups.iter().enumerate() {
+        let row = i + 1;
+        let label = |what: &str| q(&format!("{name} | {what} | {g}"));
+        let _ = writeln!(s, "show({}, tab[{row}, \"records\"])", label("n"));
+        let _ = writeln!(s, "show({}, tab[{row}, \"events\"])", label("events"));
+        let _ = writeln!(s, "show({}, tab[{row}, \"median\"])", label("median"));
+        let _ = writeln!(s, "show({}, tab[{row}, lcl])", label("median lower"));
+        let _ = writeln!(s, "show({}, tab[{row}, ucl])", label("median upper"));
+        if a.rmst.is_some() {
+            let _ = writeln!(s, "show({}, rm[{row}, \"rmean\"])", label("RMST"));
+        }
+        if !a.landmarks.is_empty() && !options.landmarks.is_empty() {
+            for t in &options.landmarks {
+                let strata = if grouped {
+                    format!(" & lm$strata == {}", q(&format!("arm={g}")))
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    s,
+                    "show({}, lm$surv[lm$time == {t}{strata}])",
+                    label(&format!("survival at {t}"))
+                );
+            }
+        }
+    }
+    if grouped {
+        let _ = writeln!(
+            s,
+            "show({}, lr$chisq)",
+            q(&format!("{name} | log-rank chi-square | all"))
+        );
+        let _ = writeln!(
+            s,
+            "show({}, pchisq(lr$chisq, length(lr$n) - 1, lower.tail = FALSE))",
+            q(&format!("{name} | log-rank P | all"))
+        );
+        let _ = writeln!(
+            s,
+            "ci <- summary(cox, conf.int = {conf})$conf.int; co <- summary(cox)$coefficients"
+        );
+        for (j, g) in a.groups.iter().enumerate().skip(1) {
+            let label = |what: &str| q(&format!("{name} | {what} | {g}"));
+            let _ = writeln!(s, "show({}, ci[{j}, 1])", label("HR"));
+            let _ = writeln!(s, "show({}, ci[{j}, 3])", label("HR lower"));
+            let _ = writeln!(s, "show({}, ci[{j}, 4])", label("HR upper"));
+            let _ = writeln!(s, "show({}, co[{j}, 5])", label("HR P (Wald)"));
+        }
+        let _ = writeln!(
+            s,
+            "show({}, zph$table[\"GLOBAL\", \"p\"])",
+            q(&format!("{name} | PH test P | all"))
+        );
+        if options.strata.is_some() {
+            let _ = writeln!(
+                s,
+                "show({}, slr$chisq)",
+                q(&format!("{name} | stratified log-rank chi-square | all"))
+            );
+        }
+        if let Some(adj) = &a.cox_adjusted {
+            let _ = writeln!(s, "aci <- summary(adj, conf.int = {conf})$conf.int");
+            for (j, c) in adj.coefficients.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "show({}, aci[{}, 1])",
+                    q(&format!("{name} | adjusted HR | {}", c.name)),
+                    j + 1
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\n# The figure: survminer when installed (as the page's KMunicate style), base R otherwise.\n\
+         if (!interactive()) pdf(sub(\"\\\\.[^.]*$\", {}, file))\n\
+         if (requireNamespace(\"survminer\", quietly = TRUE)) {{\n\
+         \x20 print(survminer::ggsurvplot(fit, data = d, conf.int = TRUE, risk.table = TRUE, censor = TRUE))\n\
+         }} else {{\n\
+         \x20 plot(fit, conf.int = TRUE, lty = seq_along(levels(d$arm)), mark.time = TRUE,\n\
+         \x20      xlab = {}, ylab = \"Survival\")\n\
+         \x20 legend(\"topright\", levels(d$arm), lty = seq_along(levels(d$arm)), bty = \"n\")\n\
+         }}\n\
+         if (!interactive()) invisible(dev.off())",
+        q(&format!("-{}.pdf", name.to_lowercase().replace(' ', "-"))),
+        q(&m.analysis_unit().map_or("Time".to_string(), |u| format!("Time ({})", u.name())))
+    );
+    Ok(())
+}
