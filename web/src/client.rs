@@ -46,6 +46,8 @@ type DataWaiter = Box<dyn FnOnce(String)>;
 type TrialWaiter = Box<dyn FnOnce(TrialComputed)>;
 /// What to do with a design when it comes back.
 type DesignWaiter = Box<dyn FnOnce(Result<DesignReport, String>)>;
+/// What to do with an R script when it comes back.
+type ScriptWaiter = Box<dyn FnOnce(Result<String, String>)>;
 
 #[derive(Default)]
 struct State {
@@ -56,6 +58,7 @@ struct State {
     data_waiters: HashMap<u32, DataWaiter>,
     trial_waiters: HashMap<u32, TrialWaiter>,
     design_waiters: HashMap<u32, DesignWaiter>,
+    script_waiters: HashMap<u32, ScriptWaiter>,
     busy_ids: Vec<u32>,
     /// A share link's state waiting for its data (a link made without the data).
     awaiting_data: Option<Box<ShareState>>,
@@ -260,6 +263,20 @@ impl Client {
         }
     }
 
+    /// Asks the worker for the R script of the whole trial ("Reproduce in R") and passes
+    /// it, or what went wrong, to `then`.
+    pub fn r_script(
+        self,
+        session: &Session,
+        file: Option<String>,
+        then: impl FnOnce(Result<String, String>) + 'static,
+    ) {
+        let job = Job::RScript(Box::new(session.request()), session.endpoints.clone(), file);
+        if let Some(id) = self.post(&job, None, "Writing the R script…") {
+            STATE.with_borrow_mut(|s| s.script_waiters.insert(id, Box::new(then)));
+        }
+    }
+
     /// Asks the worker for the data as CSV and passes it to `then`.
     pub fn data_csv(self, then: impl FnOnce(String) + 'static) {
         if let Some(id) = self.post(&Job::DataCsv, None, "Preparing the report…") {
@@ -299,14 +316,15 @@ impl Client {
         // A table read successfully is analysed next (the page's request changes), so the
         // page stays busy until that answer arrives.
         let analysis_follows = matches!(&reply, Ok(Reply::Read(info)) if info.is_ok());
-        let (pending, waiter, trial_waiter, design_waiter, latest, idle) =
-            STATE.with_borrow_mut(|s| {
+        let (pending, waiter, trial_waiter, design_waiter, script_waiter, latest, idle) = STATE
+            .with_borrow_mut(|s| {
                 s.busy_ids.retain(|b| *b != id);
                 (
                     s.reads.remove(&id),
                     s.data_waiters.remove(&id),
                     s.trial_waiters.remove(&id),
                     s.design_waiters.remove(&id),
+                    s.script_waiters.remove(&id),
                     s.latest_analysis,
                     s.busy_ids.is_empty(),
                 )
@@ -334,6 +352,11 @@ impl Client {
             Ok(Reply::Design(d)) => {
                 if let Some(then) = design_waiter {
                     then(*d);
+                }
+            }
+            Ok(Reply::RScript(r)) => {
+                if let Some(then) = script_waiter {
+                    then(r);
                 }
             }
             Err(e) => {
@@ -401,6 +424,7 @@ impl Client {
             s.data_waiters.clear();
             s.trial_waiters.clear();
             s.design_waiters.clear();
+            s.script_waiters.clear();
             s.reads.drain().map(|(_, p)| p).collect()
         });
         self.busy.set(None);

@@ -159,6 +159,9 @@ pub enum Job {
     Trial(Box<AnalysisRequest>, Vec<Endpoint>),
     /// A trial's design (sample size, power): needs no data.
     Design(Box<DesignRequest>),
+    /// "Reproduce in R": the R script of the whole trial with the request's settings;
+    /// the file name it opens, or `None` to carry the data read last in the script.
+    RScript(Box<AnalysisRequest>, Vec<Endpoint>, Option<String>),
 }
 
 /// One endpoint of the whole trial, analysed: its name, mapping and report.
@@ -201,6 +204,8 @@ pub enum Reply {
     Trial(Box<TrialComputed>),
     /// A design, or what to change.
     Design(Box<Result<DesignReport, String>>),
+    /// The R script, or why it could not be written.
+    RScript(Result<String, String>),
 }
 
 /// The worker's state: the bytes and the table read from them.
@@ -244,7 +249,65 @@ impl Engine {
             Job::Design(req) => {
                 Reply::Design(Box::new(design_report(&req).map_err(|e| e.to_string())))
             }
+            Job::RScript(req, found, file) => Reply::RScript(self.r_script(&req, &found, file)),
         }
+    }
+
+    /// The R script of the whole trial (`survcalc_core::rscript`), opening `file` or
+    /// carrying the data read last.
+    fn r_script(
+        &self,
+        req: &AnalysisRequest,
+        found: &[Endpoint],
+        file: Option<String>,
+    ) -> Result<String, String> {
+        use survcalc_core::rscript::{r_script, RData, REndpoint, RResponse};
+        let table = self.table.as_ref().ok_or("no table has been read")?;
+        let t = self.trial(req, found);
+        let parts: Vec<(String, Mapping, Analysis)> = t
+            .parts
+            .into_iter()
+            .filter_map(|p| p.outcome.ok().map(|a| (p.name, p.mapping, a)))
+            .collect();
+        let endpoints: Vec<REndpoint<'_>> = parts
+            .iter()
+            .map(|(name, mapping, analysis)| REndpoint {
+                name,
+                mapping,
+                analysis,
+            })
+            .collect();
+        let response_mapping =
+            req.response
+                .clone()
+                .zip(req.mapping.group.clone())
+                .map(|(outcome, group)| ResponseMapping {
+                    outcome,
+                    group,
+                    success: req.response_values.clone(),
+                    reference: req.mapping.reference.clone(),
+                });
+        let response = t.current.response.and_then(Result::ok);
+        let ae = t.current.ae.and_then(Result::ok);
+        let data = match file {
+            Some(f) => RData::File(f),
+            None => RData::Inline {
+                text: String::from_utf8_lossy(&self.bytes).into_owned(),
+                name: "data".into(),
+            },
+        };
+        r_script(
+            &data,
+            table,
+            &endpoints,
+            response
+                .as_ref()
+                .zip(response_mapping.as_ref())
+                .map(|(analysis, mapping)| RResponse { mapping, analysis }),
+            ae.as_ref(),
+            &req.options,
+            env!("CARGO_PKG_VERSION"),
+        )
     }
 
     fn trial(&self, req: &AnalysisRequest, found: &[Endpoint]) -> TrialComputed {

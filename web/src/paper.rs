@@ -65,6 +65,15 @@ fn ci_name(c: CiStyle) -> (&'static str, &'static str) {
     }
 }
 
+/// Whether the data's source is a file's name (the R script then opens it) rather than
+/// pasted text or the built-in example.
+fn is_data_file(source: &str) -> bool {
+    let lower = source.to_ascii_lowercase();
+    [".csv", ".tsv", ".txt", ".tab", ".xlsx", ".xls", ".ods"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
 /// The endpoint's short name for sentences: "OS", "PFS", or "survival".
 fn endpoint_name(s: &Session) -> String {
     survcalc_core::mapping::endpoint_name(&s.endpoints, &s.mapping)
@@ -333,6 +342,23 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                     </label>
                     <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
                         "Download KM table (CSV)"
+                    </button>
+                    <button class="secondary" data-testid="save-r-script"
+                        title="An R script that recomputes every number of the report with R's survival package, with these settings"
+                        on:click=move |_| {
+                        let s = session.get_untracked();
+                        // A file the user has is opened by its name; pasted text and the
+                        // example travel inside the script.
+                        let file = is_data_file(&s.source).then(|| s.source.clone());
+                        let name = survcalc_core::rscript::script_name(file.as_deref().unwrap_or("data.csv"));
+                        client.r_script(&s, file, move |r| {
+                            status.set(match r {
+                                Ok(text) => save_text(&name, "text/plain", &text).err(),
+                                Err(e) => Some(format!("The R script could not be written: {e}")),
+                            });
+                        });
+                    }>
+                        "Reproduce in R (script)"
                     </button>
                 </div>
                 <h4>"Figures of the trial"</h4>

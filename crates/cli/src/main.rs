@@ -797,17 +797,8 @@ fn binary_of(
     Option<survcalc_core::response::ResponseAnalysis>,
     Option<survcalc_core::adverse::AeTable>,
 ) {
-    let response = guess_response_column(&table.columns)
-        .zip(mapping.group.clone())
-        .and_then(|(outcome, group)| {
-            let m = ResponseMapping {
-                outcome,
-                group,
-                success: Vec::new(),
-                reference: mapping.reference.clone(),
-            };
-            analyze_response(table, &m, &BinaryOptions::default()).ok()
-        });
+    let response = response_mapping_of(table, mapping)
+        .and_then(|m| analyze_response(table, &m, &BinaryOptions::default()).ok());
     let ae_columns = guess_ae_columns(&table.columns);
     let ae = mapping
         .group
@@ -821,6 +812,18 @@ fn binary_of(
             ae_from_columns(table, &group, &ae_columns, &options).ok()
         });
     (response, ae)
+}
+
+/// The response column found by name, by the mapping's arm (as the page's default).
+fn response_mapping_of(table: &Table, mapping: &Mapping) -> Option<ResponseMapping> {
+    guess_response_column(&table.columns)
+        .zip(mapping.group.clone())
+        .map(|(outcome, group)| ResponseMapping {
+            outcome,
+            group,
+            success: Vec::new(),
+            reference: mapping.reference.clone(),
+        })
 }
 
 fn today() -> String {
@@ -1330,10 +1333,18 @@ fn run(args: &AnalyzeArgs, remarks: &Remarks) -> Result<String, Failure> {
                     .file_name()
                     .map_or_else(|| args.file.clone(), |f| f.to_string_lossy().into_owned())
             };
+            let (response, ae) = binary_of(&table, &mapping);
+            let response_mapping = response_mapping_of(&table, &mapping);
+            let r = response
+                .as_ref()
+                .zip(response_mapping.as_ref())
+                .map(|(analysis, mapping)| survcalc_core::rscript::RResponse { mapping, analysis });
             Ok(survcalc_core::rscript::r_script(
-                &file_name,
+                &survcalc_core::rscript::RData::File(file_name),
                 &table,
                 &endpoints,
+                r,
+                ae.as_ref(),
                 &options,
                 env!("CARGO_PKG_VERSION"),
             )?)

@@ -826,6 +826,24 @@ fn report_value(lines: &[serde_json::Value], label: &str) -> Option<(Option<f64>
     let [endpoint, quantity, arm] = parts[..] else {
         return None;
     };
+    if endpoint == "Response" || endpoint == "AE" {
+        let b = lines.iter().find(|l| l["endpoint"] == endpoint)?;
+        let v = |x: &serde_json::Value| x.as_f64();
+        if endpoint == "AE" {
+            let row = b["rows"].as_array()?.iter().find(|r| r["term"] == arm)?;
+            return Some((v(&row["p_value"]), 1e-10));
+        }
+        let i = b["groups"].as_array()?.iter().position(|g| g == arm)?;
+        let p = &b["arms"][i]["proportion"];
+        return Some(match quantity {
+            "proportion" => (v(&p["estimate"]), 1e-10),
+            "exact lower" => (v(&p["clopper_pearson"]["lower"]), 1e-10),
+            "exact upper" => (v(&p["clopper_pearson"]["upper"]), 1e-10),
+            "Fisher P" => (v(&b["comparisons"][i - 1]["fisher"]["p_value"]), 1e-10),
+            "Fisher OR" => (v(&b["comparisons"][i - 1]["fisher"]["estimate"]), 1e-8),
+            _ => return None,
+        });
+    }
     let r = &lines.iter().find(|l| l["endpoint"] == endpoint)?["report"];
     let groups: Vec<&str> = r["groups"]
         .as_array()?
@@ -960,10 +978,44 @@ fn r_script_reproduces_the_report() {
         let mut jargs = vec!["analyze", path, "--format", "jsonl", "-q"];
         jargs.extend_from_slice(extra);
         let (_, jsonl, _) = run(&jargs);
-        let lines: Vec<serde_json::Value> = jsonl
+        let mut lines: Vec<serde_json::Value> = jsonl
             .lines()
             .map(|l| serde_json::from_str(l).expect("JSON line"))
             .collect();
+        // The response and adverse-event analyses the report makes by default (the
+        // columns found by name, grades 3–4), from their own commands.
+        let t = survcalc_core::Table::from_bytes(&bytes, &Default::default()).expect("table");
+        let group = survcalc_core::mapping::guess(&t).group;
+        if let (Some(o), Some(g)) = (
+            survcalc_core::response::guess_response_column(&t.columns),
+            group.as_deref(),
+        ) {
+            let (ok, json, _) = run(&["response", path, "--outcome", &o, "--group", g]);
+            if ok {
+                let mut v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+                v["endpoint"] = "Response".into();
+                lines.push(v);
+            }
+        }
+        let ae_columns = survcalc_core::response::guess_ae_columns(&t.columns);
+        if let (false, Some(g)) = (ae_columns.is_empty(), group.as_deref()) {
+            let cols = ae_columns.join(",");
+            let (ok, json, _) = run(&[
+                "ae",
+                path,
+                "--group",
+                g,
+                "--columns",
+                &cols,
+                "--grades",
+                "3-4",
+            ]);
+            if ok {
+                let mut v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+                v["endpoint"] = "AE".into();
+                lines.push(v);
+            }
+        }
         let printed = r_printed(&stdout);
         assert!(printed.len() >= 5, "{name}: {printed:?}");
         for (label, got) in &printed {

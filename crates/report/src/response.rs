@@ -87,7 +87,7 @@ const FAILURE: [&str; 10] = [
     "failure",
 ];
 
-fn norm(s: &str) -> String {
+pub(crate) fn norm(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
 
@@ -100,6 +100,25 @@ pub(crate) fn column(table: &Table, role: &str, name: &str) -> Result<usize, Map
             name: name.to_string(),
             available: table.columns.clone(),
         })
+}
+
+/// What an outcome cell means: success, failure, or `None` when unknown. `user` holds the
+/// values the user named as success (normalised), empty to recognise the usual codings.
+pub(crate) fn outcome_of(cell: &str, user: &[String], decimal_comma: bool) -> Option<bool> {
+    let v = norm(cell);
+    let numeric = parse_number(cell, decimal_comma);
+    if !user.is_empty() {
+        Some(
+            user.contains(&v)
+                || numeric.is_some_and(|x| user.iter().any(|u| parse_number(u, false) == Some(x))),
+        )
+    } else if SUCCESS.contains(&v.as_str()) || numeric == Some(1.0) {
+        Some(true)
+    } else if FAILURE.contains(&v.as_str()) || numeric == Some(0.0) {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Analyses a binary outcome by arm.
@@ -141,22 +160,7 @@ pub fn analyze_response(
             excluded.push(exclude(&mapping.outcome, ov, "missing outcome: patients without an assessment are not counted in the denominator; code them as non-responders if that is the trial's rule"));
             continue;
         }
-        let v = norm(ov);
-        let numeric = parse_number(ov, table.decimal_comma);
-        let success = if !user.is_empty() {
-            Some(
-                user.contains(&v)
-                    || numeric
-                        .is_some_and(|x| user.iter().any(|u| parse_number(u, false) == Some(x))),
-            )
-        } else if SUCCESS.contains(&v.as_str()) || numeric == Some(1.0) {
-            Some(true)
-        } else if FAILURE.contains(&v.as_str()) || numeric == Some(0.0) {
-            Some(false)
-        } else {
-            None
-        };
-        let Some(success) = success else {
+        let Some(success) = outcome_of(ov, &user, table.decimal_comma) else {
             excluded.push(exclude(
                 &mapping.outcome,
                 ov,

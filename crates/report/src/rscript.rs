@@ -96,9 +96,54 @@ fn raw_values<K: PartialEq + Copy>(
     out
 }
 
+/// Where the script's data comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RData {
+    /// A file the user has, opened by this name (keep the script beside it).
+    File(String),
+    /// Text written into the script itself (pasted data, the built-in example), with a
+    /// name for the figure's file.
+    Inline {
+        /// The text as read.
+        text: String,
+        /// A short name ("example").
+        name: String,
+    },
+}
+
+impl RData {
+    fn name(&self) -> &str {
+        match self {
+            RData::File(f) => f,
+            RData::Inline { name, .. } => name,
+        }
+    }
+}
+
+/// An R raw string holding `text`, with a delimiter the text does not contain.
+fn raw_string(text: &str) -> String {
+    let mut dashes = String::new();
+    while text.contains(&format!("){dashes}\"")) {
+        dashes.push('-');
+    }
+    format!("r\"{dashes}({text}){dashes}\"")
+}
+
 /// The `read.csv` / `readxl::read_excel` call that reads the file as survcalc read it
 /// (every column as text, so that no value is changed on the way in).
-fn read_call(table: &Table) -> String {
+fn read_call(table: &Table, data: &RData) -> String {
+    if let RData::Inline { text, .. } = data {
+        let sep = table.delimiter.to_string();
+        return format!(
+            "# The data, as pasted into survcalc (or its built-in example).\n\
+             text <- {}\n\
+             d0 <- read.csv(text = text, sep = {}, header = {}, check.names = FALSE,\n\
+             \x20              colClasses = \"character\", na.strings = character(0), strip.white = TRUE)\n",
+            raw_string(text.trim_end()),
+            q(&sep),
+            if table.has_header { "TRUE" } else { "FALSE" }
+        );
+    }
     let skip = table.lines.first().map_or(0, |l| {
         l.saturating_sub(if table.has_header { 2 } else { 1 })
     });
@@ -131,6 +176,14 @@ fn read_call(table: &Table) -> String {
     }
 }
 
+/// The response analysis of the report, with the columns it was made from.
+pub struct RResponse<'a> {
+    /// Its columns and success values.
+    pub mapping: &'a crate::response::ResponseMapping,
+    /// The analysis.
+    pub analysis: &'a crate::response::ResponseAnalysis,
+}
+
 /// The R script for `endpoints` of the file `file_name` (the name the script opens; the
 /// user keeps the script beside the file).
 ///
@@ -138,9 +191,11 @@ fn read_call(table: &Table) -> String {
 /// A message when an endpoint's mapping no longer fits the table (it was analysed from
 /// it, so this does not happen for a report made from the same table).
 pub fn r_script(
-    file_name: &str,
+    data: &RData,
     table: &Table,
     endpoints: &[REndpoint<'_>],
+    response: Option<RResponse<'_>>,
+    ae: Option<&survcalc_stats::adverse::AeTable>,
     options: &AnalysisOptions,
     version: &str,
 ) -> Result<String, String> {
@@ -149,14 +204,24 @@ pub fn r_script(
         s.push_str(line);
         s.push('\n');
     };
+    let file_name = data.name();
+    let how = match data {
+        RData::File(_) => format!(
+            "# Keep this script beside the file and run it: Rscript {}",
+            script_name(file_name)
+        ),
+        RData::Inline { .. } => format!(
+            "# The data is in the script; run it: Rscript {}",
+            script_name(file_name)
+        ),
+    };
     push(
         &mut s,
         &format!(
             "# Reproduces survcalc {version}'s report on {file_name} with R's survival package.\n\
-             # Keep this script beside the file and run it: Rscript {}\n\
+             {how}\n\
              # Each number of the report is printed again at the end of its endpoint as\n\
-             # \"[survcalc] endpoint | quantity | arm = value\" (full precision).",
-            script_name(file_name)
+             # \"[survcalc] endpoint | quantity | arm = value\" (full precision)."
         ),
     );
     if options.convention != Convention::R {
@@ -170,7 +235,7 @@ pub fn r_script(
     }
     push(&mut s, "library(survival)");
     push(&mut s, &format!("file <- {}", q(file_name)));
-    s.push_str(&read_call(table));
+    s.push_str(&read_call(table, data));
     push(
         &mut s,
         &format!(
@@ -193,7 +258,110 @@ pub fn r_script(
         s.push('\n');
         endpoint_block(&mut s, table, ep, options, conf, timefix)?;
     }
+    if let Some(r) = response {
+        s.push('\n');
+        response_block(&mut s, table, &r);
+    }
+    if let Some(t) = ae {
+        s.push('\n');
+        ae_block(&mut s, t);
+    }
     Ok(s)
+}
+
+/// Response by arm: binom.test's exact (Clopper–Pearson) interval per arm, fisher.test
+/// of each arm against the reference.
+fn response_block(s: &mut String, table: &Table, r: &RResponse<'_>) {
+    use std::fmt::Write;
+    let (m, a) = (r.mapping, r.analysis);
+    let user: Vec<String> = m.success.iter().map(|v| crate::response::norm(v)).collect();
+    let (mut yes, mut no) = (Vec::<String>::new(), Vec::<String>::new());
+    if let (Some(oc), Some(gc)) = (table.column_index(&m.outcome), table.column_index(&m.group)) {
+        for row in 0..table.n_rows() {
+            let (ov, gv) = (table.cell(row, oc), table.cell(row, gc));
+            if survcalc_io::table::is_missing(gv) || survcalc_io::table::is_missing(ov) {
+                continue;
+            }
+            let v = ov.trim().to_string();
+            match crate::response::outcome_of(ov, &user, table.decimal_comma) {
+                Some(true) if !yes.contains(&v) => yes.push(v),
+                Some(false) if !no.contains(&v) => no.push(v),
+                _ => {}
+            }
+        }
+    }
+    let level = a
+        .arms
+        .first()
+        .map_or(0.95, |p| p.proportion.clopper_pearson.level);
+    let _ = writeln!(
+        s,
+        "## Response ({}) -----------------------------------------------------",
+        m.outcome
+    );
+    let _ = writeln!(
+        s,
+        "r <- d0\ny <- trimws(r[[{}]])  # {}\nr$success <- ifelse(y %in% {}, 1, ifelse(y %in% {}, 0, NA))\nr$arm <- factor(trimws(r[[{}]]), levels = {})  # the first is the reference\nr <- r[!is.na(r$success) & !is.na(r$arm), ]",
+        q(&m.outcome),
+        a.coding,
+        strings(&yes),
+        strings(&no),
+        q(&m.group),
+        strings(&a.groups)
+    );
+    let _ = writeln!(
+        s,
+        "if (nrow(r) != {n}) stop(\"survcalc counted {n} patients for the response; these rules give \", nrow(r))\nx <- tapply(r$success, r$arm, sum); n <- tapply(r$success, r$arm, length)\nprint(rbind(responders = x, patients = n))",
+        n = a.n_used
+    );
+    let _ = writeln!(s, "# survcalc: the proportions with exact (Clopper–Pearson) CIs, and Fisher's exact test against the reference.\n# (Its risk difference uses Newcombe's hybrid score interval, DescTools::BinomDiffCI(method = \"score\"); not run here.)");
+    for (i, arm) in a.groups.iter().enumerate() {
+        let k = i + 1;
+        let label = |what: &str| q(&format!("Response | {what} | {arm}"));
+        let _ = writeln!(
+            s,
+            "bt <- binom.test(x[[{k}]], n[[{k}]], conf.level = {level})"
+        );
+        let _ = writeln!(s, "show({}, x[[{k}]] / n[[{k}]])", label("proportion"));
+        let _ = writeln!(s, "show({}, bt$conf.int[1])", label("exact lower"));
+        let _ = writeln!(s, "show({}, bt$conf.int[2])", label("exact upper"));
+        if i > 0 {
+            let _ = writeln!(
+                s,
+                "ft <- fisher.test(matrix(c(x[[{k}]], x[[1]], n[[{k}]] - x[[{k}]], n[[1]] - x[[1]]), 2), conf.level = {level})\nprint(ft)"
+            );
+            let _ = writeln!(s, "show({}, ft$p.value)", label("Fisher P"));
+            let _ = writeln!(s, "show({}, ft$estimate)", label("Fisher OR"));
+        }
+    }
+}
+
+/// Adverse events: R's fisher.test on survcalc's counts per term (the counting — worst
+/// grade per patient in the grade range — is survcalc's; the test is R's).
+fn ae_block(s: &mut String, t: &survcalc_stats::adverse::AeTable) {
+    use std::fmt::Write;
+    let _ = writeln!(s, "## Adverse events ---------------------------------------------------------\n# Patients with the event and at risk per arm ({}) as survcalc counted them; the test is R's.", t.arms.join(", "));
+    for row in &t.rows {
+        if !row.test.as_deref().is_some_and(|x| x.starts_with("Fisher")) {
+            continue;
+        }
+        let counts: Vec<f64> = row.counts.iter().map(|&c| c as f64).collect();
+        let risk: Vec<f64> = row.at_risk.iter().map(|&c| c as f64).collect();
+        let label = match row.level {
+            survcalc_stats::adverse::AeLevel::AllGrades => row.term.clone(),
+            survcalc_stats::adverse::AeLevel::Grade(g) => format!("{} grade {g}", row.term),
+            survcalc_stats::adverse::AeLevel::GradeNotRecorded => {
+                format!("{} grade not recorded", row.term)
+            }
+        };
+        let _ = writeln!(
+            s,
+            "k <- {}; m <- {}\nshow({}, fisher.test(cbind(k, m - k))$p.value)",
+            numbers(&counts),
+            numbers(&risk),
+            q(&format!("AE | Fisher P | {label}"))
+        );
+    }
 }
 
 /// The script's own file name: the data's with `-survcalc.R`.
@@ -470,7 +638,7 @@ fn endpoint_block(
     let _ = writeln!(
         s,
         "\n# The figure: survminer when installed (as the page's KMunicate style), base R otherwise.\n\
-         if (!interactive()) pdf(sub(\"\\\\.[^.]*$\", {}, file))\n\
+         if (!interactive()) pdf(paste0(sub(\"\\\\.[^.]*$\", \"\", file), {}))  # beside the data\n\
          if (requireNamespace(\"survminer\", quietly = TRUE)) {{\n\
          \x20 print(survminer::ggsurvplot(fit, data = d, conf.int = TRUE, risk.table = TRUE, censor = TRUE))\n\
          }} else {{\n\

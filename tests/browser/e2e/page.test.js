@@ -1935,3 +1935,68 @@ test('a curve read off an image of a survcalc figure: calibrated by clicks, trac
     await context.close();
   }
 });
+
+test('"Reproduce in R" saves a script that R runs to the report\'s numbers: the example travels inside it, a chosen file is opened by name', async (t) => {
+  const { context, page, errors, requests } = await openPage(browser, base);
+  try {
+    const before = requests.length;
+    const save = async () => {
+      const download = page.waitForEvent('download');
+      await page.click('[data-testid="save-r-script"]');
+      const d = await download;
+      return { name: d.suggestedFilename(), text: fs.readFileSync(await d.path(), 'utf8') };
+    };
+    const example = await save();
+    assert.equal(example.name, 'data-survcalc.R');
+    assert.match(example.text, /text <- r"\(id,arm,os_months/);
+    assert.match(example.text, /## OS -+\n[\s\S]*## PFS -+\n[\s\S]*## Response \(response\)[\s\S]*## Adverse events/);
+    // The same analysis as the CLI's script for the same data, which opens the file instead.
+    const cliScript = analyzeWith(exampleCsv())('--format', 'r');
+    const analysis = (s) => s.slice(s.indexOf('num <- function'));
+    assert.equal(analysis(example.text), analysis(cliScript), 'the page and the CLI write the same analysis');
+    const dir = fs.mkdtempSync('/tmp/survcalc-rscript-');
+    fs.writeFileSync(path.join(dir, example.name), example.text);
+    let hasR = true;
+    try {
+      execFileSync('Rscript', ['-e', 'library(survival)'], { stdio: 'ignore' });
+    } catch {
+      hasR = false;
+    }
+    if (hasR) {
+      // R prints each number labelled; the page's own numbers are the same.
+      const out = execFileSync('Rscript', [example.name], { cwd: dir, encoding: 'utf8' });
+      const printed = Object.fromEntries(out.split('\n').filter((l) => l.startsWith('[survcalc] '))
+        .map((l) => l.slice(11).split(' = ')).map(([k, v]) => [k, v === 'NA' ? null : Number(v)]));
+      const hr = await dataOf(page, 'hr-0');
+      close(printed['OS | HR | Sorafenib+HAIC'], Number(hr.value), 1e-8, 'HR as R computes it');
+      close(printed['OS | HR lower | Sorafenib+HAIC'], Number(hr.lower), 1e-8, 'HR lower');
+      for (let i = 0; i < 2; i++) {
+        const m = await dataOf(page, `median-${i}`);
+        const arm = ['Sorafenib', 'Sorafenib+HAIC'][i];
+        close(printed[`OS | median | ${arm}`], num(m.value), 1e-10, `median ${arm}`);
+      }
+      close(printed['OS | log-rank P | all'], Number((await dataOf(page, 'logrank')).value), 1e-10, 'log-rank P');
+      assert.ok(fs.existsSync(path.join(dir, 'data-os.pdf')), 'the figure is saved beside the data');
+    } else {
+      t.diagnostic('R with survival is not installed: the script was not run');
+    }
+    // A chosen file: the script opens it by its name.
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/fixtures/veteran.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    const veteran = await save();
+    assert.equal(veteran.name, 'veteran-survcalc.R');
+    assert.match(veteran.text, /file <- "veteran\.csv"\nd0 <- read\.csv\(file, sep = ","/);
+    assert.ok(!veteran.text.includes('text <- r"'), 'the data is not copied into the script');
+    if (hasR) {
+      fs.copyFileSync(path.join(ROOT, 'tests/fixtures/veteran.csv'), path.join(dir, 'veteran.csv'));
+      fs.writeFileSync(path.join(dir, veteran.name), veteran.text);
+      const out = execFileSync('Rscript', [veteran.name], { cwd: dir, encoding: 'utf8' });
+      const hr = out.split('\n').find((l) => l.startsWith('[survcalc] Survival | HR | '));
+      close(Number(hr.split(' = ')[1]), Number((await dataOf(page, 'hr-0')).value), 1e-8, 'veteran HR');
+    }
+    assert.deepEqual(requests.slice(before).filter((r) => !/^(blob|data):/.test(r.url)), [], 'no request while writing the script');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
