@@ -28,6 +28,7 @@
 /// The order of day, month and year in dates written with numbers only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum DateOrder {
     /// Learn the order from the data; report dates it cannot settle.
@@ -80,6 +81,7 @@ impl DateOrder {
 /// Why a text is not a date.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum DateError {
     /// Not written in any date format read here.
     NotADate,
@@ -463,6 +465,7 @@ pub fn looks_like_date(s: &str) -> bool {
 /// What the dates of some columns say about their day/month order.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct OrderEvidence {
     /// A value that can only be day/month/year (its first number is above 12).
     pub day_first: Option<String>,

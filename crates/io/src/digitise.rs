@@ -9,6 +9,7 @@
 /// A linear axis: two pixel positions and the values they show.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AxisCalibration {
     /// The first clicked pixel coordinate (x for the time axis, y for survival).
     pub p1: f64,

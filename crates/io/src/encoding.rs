@@ -27,6 +27,7 @@ use std::borrow::Cow;
 /// A character encoding of delimited text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum TextEncoding {
     /// UTF-8 (with or without a byte-order mark).

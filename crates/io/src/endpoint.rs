@@ -25,6 +25,7 @@ use crate::table::Table;
 /// An endpoint found in a table: a time column with its event column.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Endpoint {
     /// A short name, e.g. "OS" or "PFS" (from the column names or the ADTTE parameter).
     pub name: String,

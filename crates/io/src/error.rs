@@ -5,6 +5,7 @@ use std::fmt;
 /// An error reading delimited text into a [`crate::Table`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum TableError {
     /// The text has no non-blank lines.
     Empty,
@@ -48,6 +49,7 @@ impl std::error::Error for TableError {}
 /// (Problems with single rows are not errors; they are [`crate::Exclusion`]s.)
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum MappingError {
     /// A column name given in the mapping is not in the table.
     UnknownColumn {

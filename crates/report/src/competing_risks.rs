@@ -20,6 +20,7 @@ use survcalc_stats::cox::CoxTerm;
 /// Which columns hold the time, the cause of failure and the arm.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CompetingMapping {
     /// Follow-up time (a number ≥ 0).
     pub time: String,
@@ -43,6 +44,7 @@ pub struct CompetingMapping {
 /// Options of the analysis. Defaults are R's.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct CompetingOptions {
     /// The weight's power in Gray's test (R `cuminc(rho = 0)`).
@@ -72,6 +74,7 @@ impl Default for CompetingOptions {
 /// The cumulative incidence of one cause in one arm at a landmark time.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CifAt {
     /// The cause's code.
     pub cause: u32,
@@ -98,6 +101,7 @@ pub struct CifAt {
 /// One cause's two hazard-ratio models of the arm.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CauseModels {
     /// The cause's code.
     pub cause: u32,
@@ -143,6 +147,7 @@ impl From<MappingError> for CompetingError {
 /// One cause: its code and its name in the data.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Cause {
     /// The code (1, 2, …).
     pub code: u32,
@@ -153,6 +158,7 @@ pub struct Cause {
 /// The analysis.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CompetingAnalysis {
     /// Data rows in the table.
     pub n_rows: usize,

@@ -15,6 +15,7 @@ use survcalc_stats::median::MedianMethod;
 /// The software whose defaults to follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Convention {
     /// R `survival`: log band, band-inversion median CI, Efron ties, log-rank, Cox HR.
@@ -37,6 +38,7 @@ pub enum Convention {
 /// How the headline hazard ratio is estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum HeadlineHr {
     /// Cox proportional hazards, Wald CI (R coxph, SAS PHREG, SPSS COXREG, Stata stcox).
@@ -51,6 +53,7 @@ pub enum HeadlineHr {
 /// The choices a convention makes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ConventionChoices {
     /// Pointwise CI transform.
     pub conf_type: ConfType,

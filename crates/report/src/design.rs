@@ -11,6 +11,7 @@ use survcalc_stats::design::{
 /// What to design.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum DesignRequest {
     /// Two arms' survival by the log-rank test.
@@ -61,16 +62,19 @@ pub type Point = (f64, f64);
 /// One curve of the figure.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Curve {
     /// Its name in the legend.
     pub label: String,
     /// The points, x increasing.
+    #[cfg_attr(feature = "ts", tsify(type = "[number, number][]"))]
     pub points: Vec<Point>,
 }
 
 /// The design's numbers, curve and sentence.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DesignReport {
     /// Survival: events, patients, duration.
     pub survival: Option<SurvivalSampleSize>,

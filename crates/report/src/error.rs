@@ -7,6 +7,7 @@ use std::fmt;
 /// sees it, so that no value can panic a distribution function or loop for ever.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct OptionError {
     /// The option, as the JSON report and share links name it (`km.conf_level`).
     pub option: String,

@@ -8,6 +8,7 @@ use survcalc_stats::reconstruct::{reconstruct, Reconstruction};
 /// One arm as pasted.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ArmText {
     /// The arm's name.
     pub name: String,
@@ -25,6 +26,7 @@ pub struct ArmText {
 /// One arm rebuilt.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ArmRebuilt {
     /// The arm's name.
     pub name: String,
@@ -37,6 +39,7 @@ pub struct ArmRebuilt {
 /// Every arm rebuilt, and the table they make.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Rebuilt {
     /// The arms.
     pub arms: Vec<ArmRebuilt>,

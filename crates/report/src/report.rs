@@ -15,6 +15,7 @@ use survcalc_stats::median::MedianCi;
 /// How P values are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum PStyle {
     /// "P < .001", "P = .03": no leading zero (AMA, NEJM, Lancet house styles).
     #[default]
@@ -26,6 +27,7 @@ pub enum PStyle {
 /// How confidence intervals are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum CiStyle {
     /// "(95% CI: 4.4, 8.6)", the form of PRODUCT.md.
     #[default]
@@ -39,6 +41,7 @@ pub enum CiStyle {
 /// Choices for the text of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct TextStyle {
     /// P values.

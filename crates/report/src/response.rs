@@ -14,6 +14,7 @@ use survcalc_stats::binary::{
 /// Which columns hold a binary outcome (e.g. objective response) and the arm.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ResponseMapping {
     /// The outcome column.
     pub outcome: String,
@@ -29,6 +30,7 @@ pub struct ResponseMapping {
 /// One arm's proportion.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ArmProportion {
     /// The arm.
     pub group: String,
@@ -39,6 +41,7 @@ pub struct ArmProportion {
 /// The analysis of a binary outcome by arm.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ResponseAnalysis {
     /// The outcome column.
     pub outcome: String,
@@ -352,6 +355,7 @@ pub fn ae_from_columns_labelled(
 /// the denominators must be given).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeLongMapping {
     /// Patient identifier column.
     pub patient: String,

@@ -12,6 +12,7 @@ use survcalc_stats::Strata;
 /// A subgroup variable: a column, cut at a value when it is numeric.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SubgroupSpec {
     /// The column.
     pub column: String,
@@ -56,6 +57,7 @@ impl SubgroupSpec {
 /// strata as the primary analysis, or none, as the user says").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SubgroupStrata {
     /// `+ strata(s)` in every model when the primary analysis is stratified.
@@ -68,6 +70,7 @@ pub enum SubgroupStrata {
 /// The subgroup analyses of one endpoint, with the overall HR.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SubgroupReport {
     /// The overall Cox model's terms (each arm versus the reference).
     pub overall: Vec<survcalc_stats::cox::CoxTerm>,

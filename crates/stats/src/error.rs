@@ -5,6 +5,7 @@ use std::fmt;
 /// An error in a [`crate::SurvData`] constructed directly from vectors.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum DataError {
     /// The input vectors have different lengths.
     LengthMismatch {

@@ -40,6 +40,7 @@
 /// Why a curve cannot be rebuilt.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ReconstructError {
     /// What is wrong and what to do.
     pub message: String,
@@ -60,6 +61,7 @@ fn err(message: String) -> ReconstructError {
 /// One arm's rebuilt patients and how well they fit.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Reconstruction {
     /// Each patient's time.
     pub time: Vec<f64>,

@@ -3,8 +3,20 @@
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
-/// The names in a manifest's `[dependencies]` table (not dev- or build-dependencies).
+/// The names in a manifest's `[dependencies]` table (not dev- or build-dependencies),
+/// except those only the `ts` feature turns on: tsify and wasm-bindgen, optional, for the
+/// TypeScript declarations of the npm package's WebAssembly build
+/// (`ts_feature_is_the_only_way_to_wasm_bindgen` checks that they stay so).
 fn dependencies(krate: &str) -> Vec<String> {
+    manifest_dependencies(krate)
+        .into_iter()
+        .filter(|(name, line)| !(ts_only(krate, name) && line.contains("optional = true")))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// `[dependencies]` entries: (name, the whole line).
+fn manifest_dependencies(krate: &str) -> Vec<(String, String)> {
     let path = format!("{ROOT}/crates/{krate}/Cargo.toml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut out = Vec::new();
@@ -17,11 +29,53 @@ fn dependencies(krate: &str) -> Vec<String> {
         }
         if inside && !line.is_empty() && !line.starts_with('#') {
             if let Some((name, _)) = line.split_once('=') {
-                out.push(name.trim().to_string());
+                out.push((name.trim().to_string(), line.to_string()));
             }
         }
     }
     out
+}
+
+/// Whether `dep:<name>` is named by the `ts` feature and by no other feature.
+fn ts_only(krate: &str, name: &str) -> bool {
+    let path = format!("{ROOT}/crates/{krate}/Cargo.toml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let dep = format!("\"dep:{name}\"");
+    let features: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains(&dep))
+        .collect();
+    !features.is_empty() && features.iter().all(|l| l.starts_with("ts = ["))
+}
+
+/// The optional `ts` feature is the only way a statistics, input or report build gets
+/// wasm-bindgen, and no crate but the npm package's turns it on.
+#[test]
+fn ts_feature_is_the_only_way_to_wasm_bindgen() {
+    for krate in ["stats", "io", "report"] {
+        for (name, line) in manifest_dependencies(krate) {
+            if name == "wasm-bindgen" || name == "tsify" {
+                assert!(
+                    line.contains("optional = true") && ts_only(krate, &name),
+                    "survcalc-{krate}: {name} must be optional and only behind the ts feature"
+                );
+            }
+        }
+    }
+    for krate in ["cli", "plot", "bench"] {
+        let text =
+            std::fs::read_to_string(format!("{ROOT}/crates/{krate}/Cargo.toml")).expect("manifest");
+        assert!(
+            !text.contains("\"ts\""),
+            "crates/{krate} must not enable the ts feature"
+        );
+    }
+    let web = std::fs::read_to_string(format!("{ROOT}/web/Cargo.toml")).expect("manifest");
+    assert!(
+        !web.contains("\"ts\""),
+        "the page must not enable the ts feature"
+    );
 }
 
 /// Crates of the browser, WebAssembly or plotting: none of stats, io, report may use them.

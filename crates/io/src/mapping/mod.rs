@@ -39,6 +39,7 @@ pub use prepare::*;
 /// first five defaults to "as before", so a mapping of time, event and group still works.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct Mapping {
     /// Column holding follow-up time (non-negative numbers). Not read when `dates` is set.
@@ -93,6 +94,7 @@ pub const MAX_PATIENTS: u64 = 20_000_000;
 /// Follow-up time as the days from a start date to an end date.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct DateSpan {
     /// The start column (randomisation, diagnosis).
@@ -106,6 +108,7 @@ pub struct DateSpan {
 /// Keep only the rows where `column` equals `value`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RowFilter {
     /// The column, e.g. `PARAMCD`.
     pub column: String,
@@ -116,6 +119,7 @@ pub struct RowFilter {
 /// A display label for a group value.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct GroupLabel {
     /// The value as it is in the table.
     pub value: String,
@@ -126,6 +130,7 @@ pub struct GroupLabel {
 /// A row left out of the analysis, and why.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Exclusion {
     /// One-based line of the row in the text (the header is line 1 when present), or its
     /// row number in the sheet of a workbook.

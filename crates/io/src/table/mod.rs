@@ -51,6 +51,7 @@ const MAX_NAME_CHARS: usize = 200;
 /// [`CellKind::Text`]; workbooks keep their cell types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum CellKind {
     /// No value.
@@ -73,6 +74,7 @@ pub enum CellKind {
 /// The kind of workbook a table was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum WorkbookFormat {
     /// Office Open XML workbook (.xlsx, .xlsm).
@@ -100,6 +102,7 @@ impl WorkbookFormat {
 /// Where a table's cells came from.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum Source {
     /// Delimited text.
     Text {
@@ -124,6 +127,7 @@ pub enum Source {
 /// column that only a few long rows reach costs nothing for the others.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 struct Column {
     text: String,
     ends: Vec<u32>,
@@ -207,6 +211,7 @@ impl Column {
 /// A table of cells with a header and the line (or sheet row) of each row.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Table {
     /// Column names: the header row, or `V1`, `V2`, … when the data has none (as R's
     /// `read.table(header = FALSE)`). Empty or repeated names are made unique; white space
@@ -266,6 +271,7 @@ pub fn parse_delimiter(s: &str) -> Option<char> {
 /// Options for reading; `None` means "detect".
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct TableOptions {
     /// The delimiter, or detect among comma, tab, semicolon and pipe (R `read.table(sep)`).

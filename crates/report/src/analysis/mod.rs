@@ -39,6 +39,7 @@ pub use options::*;
 /// Per-group summary: the numbers of a trial report's results table.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct GroupSummary {
     /// The group's label.
     pub group: String,
@@ -58,6 +59,7 @@ pub struct GroupSummary {
 /// The tests of R's `cox.zph` (the residuals themselves are not part of the report).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PhTest {
     /// The time transform (R `cox.zph(transform = )`).
     pub transform: ZphTransform,
@@ -70,6 +72,7 @@ pub struct PhTest {
 /// A named method, so that each number can say what made it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MethodNote {
     /// The quantity, e.g. "median (95% CI)".
     pub quantity: String,
@@ -80,6 +83,7 @@ pub struct MethodNote {
 /// The analysis of one endpoint.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Analysis {
     /// Data rows in the table.
     pub n_rows: usize,
@@ -150,6 +154,7 @@ pub struct Analysis {
 /// The hazard ratio the settings headline, whichever method made it.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct HeadlineHrValue {
     /// The group compared.
     pub group: String,
@@ -233,6 +238,7 @@ impl Analysis {
 /// What stops an analysis from running at all.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum AnalysisError {
     /// The text is not a table.
     Table(TableError),

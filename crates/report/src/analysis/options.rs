@@ -6,6 +6,7 @@ use super::*;
 /// Everything the analysis can be told. Defaults are R's ([`Convention::R`]).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct AnalysisOptions {
     /// The convention whose defaults were applied last (a label: the fields below are what

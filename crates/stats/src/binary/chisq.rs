@@ -5,6 +5,7 @@ use super::*;
 /// Options of Pearson's chi-square test, R `chisq.test(x, correct = TRUE)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ChisqOptions {
     /// Yates' continuity correction for 2 × 2 tables (R `correct = TRUE`); ignored for
     /// larger tables, as in R.
@@ -20,6 +21,7 @@ impl Default for ChisqOptions {
 /// Pearson's chi-square test of independence, as R `chisq.test(matrix)`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ChisqTest {
     /// X-squared (R `statistic`); `None` when a row or column total is zero (R `NaN`).
     pub statistic: Option<f64>,

@@ -6,6 +6,7 @@ use super::*;
 /// Options of [`compare_proportions`]. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BinaryOptions {
     /// Level of every interval (R `conf.level = 0.95`).
     pub conf_level: f64,
@@ -31,6 +32,7 @@ impl Default for BinaryOptions {
 /// Everything a report needs about a binary endpoint in two arms.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BinaryComparison {
     /// The counts.
     pub table: TwoByTwo,

@@ -7,6 +7,7 @@ use super::*;
 /// conf.int = TRUE, conf.level = 0.95)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FisherOptions {
     /// R `alternative = "two.sided"`.
     pub alternative: Alternative,
@@ -38,6 +39,7 @@ pub const R_UNIROOT_TOL: f64 = 1.220_703_125e-4;
 /// its exact interval, as R `fisher.test`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FisherTest {
     /// P value (R `p.value`).
     pub p_value: f64,
@@ -241,6 +243,7 @@ pub const FISHER_TABLE_LIMIT: u64 = 5_000_000;
 /// Fisher's exact test of an r × c table (two-sided P only).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FisherTableTest {
     /// P value (R `fisher.test(matrix)$p.value`).
     pub p_value: f64,

@@ -76,6 +76,7 @@ use std::fmt;
 /// Direction of the alternative hypothesis. Mirrors R `alternative =`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Alternative {
     /// `alternative = "two.sided"`: R's default.
@@ -102,6 +103,7 @@ impl Alternative {
 /// `f64::INFINITY` where R prints `Inf`; serde_json writes it as `null`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ConfInt {
     /// Lower limit.
     pub lower: f64,
@@ -114,6 +116,7 @@ pub struct ConfInt {
 /// An error in the counts or options given to a binary-endpoint method.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum BinaryError {
     /// A number of events is larger than its number of patients.
     CountExceedsTotal {
@@ -283,6 +286,7 @@ pub(crate) fn pchisq_upper(x: f64, df: usize) -> f64 {
 /// Comparisons are arm 1 versus arm 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TwoByTwo {
     /// Events in arm 1.
     pub x1: u64,

@@ -10,6 +10,7 @@ use super::*;
 /// "two.sided", conf.level = 0.95)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BinomTestOptions {
     /// Null proportion, in [0, 1] (R `p = 0.5`).
     pub p: f64,
@@ -32,6 +33,7 @@ impl Default for BinomTestOptions {
 /// The exact binomial test with the Clopper–Pearson interval, as R `binom.test`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct BinomTest {
     /// Number of events (R `statistic`).
     pub x: u64,
@@ -264,6 +266,7 @@ pub fn wilson(
 /// "two.sided", conf.level = 0.95, correct = TRUE)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PropTestOptions {
     /// Null proportion, in (0, 1) (R `p = NULL`, which means 0.5 for one sample).
     pub p: f64,
@@ -289,6 +292,7 @@ impl Default for PropTestOptions {
 /// The one-sample score (chi-square) test with the Wilson interval, as R `prop.test`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PropTest {
     /// Number of events.
     pub x: u64,
@@ -403,6 +407,7 @@ pub(super) fn sign(v: f64) -> f64 {
 /// A proportion with the three intervals a report may quote.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Proportion {
     /// Number of events.
     pub x: u64,

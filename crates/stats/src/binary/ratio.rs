@@ -6,6 +6,7 @@ use super::*;
 /// How the interval of the risk difference is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RiskDifferenceMethod {
     /// Newcombe's hybrid score interval from Wilson limits (1998, method 10).
@@ -33,6 +34,7 @@ impl RiskDifferenceMethod {
 /// The difference of two proportions p₁ − p₂ with its interval.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RiskDifference {
     /// p₁ − p₂.
     pub estimate: f64,
@@ -107,6 +109,7 @@ pub fn risk_difference(
 /// What to do when a cell of the 2 × 2 table is zero for the Wald ratio intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ZeroCellCorrection {
     /// No correction: an interval that would divide by a zero cell is not given (R
@@ -121,6 +124,7 @@ pub enum ZeroCellCorrection {
 /// Options of the Wald ratio intervals.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RatioOptions {
     /// R `epitools::riskratio.wald(conf.level = 0.95)`.
     pub conf_level: f64,
@@ -140,6 +144,7 @@ impl Default for RatioOptions {
 /// A ratio (risk ratio or odds ratio) with a Wald interval on the log scale.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RatioEstimate {
     /// The ratio, arm 1 over arm 2; 0 or `f64::INFINITY` when only one side is zero,
     /// `None` when both are (0/0).

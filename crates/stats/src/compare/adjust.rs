@@ -18,6 +18,7 @@
 /// A multiplicity adjustment (R `p.adjust(method = )`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum PAdjust {
     /// Holm's step-down method (R `"holm"`, R's default).
     #[default]

@@ -28,6 +28,7 @@ use std::fmt;
 /// The two methods (GraphPad Prism's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum HrMethod {
     /// Prism "logrank": (O₁/E₁)/(O₀/E₀).
@@ -39,6 +40,7 @@ pub enum HrMethod {
 /// A hazard ratio with its confidence interval.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct HrEstimate {
     /// The method.
     pub method: HrMethod,
@@ -63,6 +65,7 @@ pub struct HrEstimate {
 /// Why a hazard ratio cannot be computed.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum HrError {
     /// The methods compare exactly two groups.
     NotTwoGroups {

@@ -20,6 +20,7 @@ use nalgebra::{DMatrix, DVector};
 /// The result of a (weighted) log-rank test.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct LogRank {
     /// Group labels, in level order.
     pub groups: Vec<String>,

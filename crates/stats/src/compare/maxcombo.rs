@@ -9,6 +9,7 @@ use super::*;
 /// Options of [`max_combo`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MaxComboOptions {
     /// The Fleming–Harrington (ρ, γ) pairs combined; default G(0, 0), G(0, 1), G(1, 0),
     /// G(1, 1) (Lin et al. 2020).
@@ -29,6 +30,7 @@ impl Default for MaxComboOptions {
 /// One Fleming–Harrington statistic of the combination.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MaxComboComponent {
     /// ρ of G(ρ, γ).
     pub rho: f64,
@@ -47,6 +49,7 @@ pub struct MaxComboComponent {
 /// The MaxCombo test of two groups.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MaxCombo {
     /// The method in words.
     pub method: String,

@@ -79,6 +79,7 @@ use std::fmt;
 /// number at risk at t.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum Weight {
     /// w = 1: the log-rank (Mantel–Haenszel) test, R `survdiff(rho = 0)`.
     #[default]
@@ -165,6 +166,7 @@ impl Weight {
 /// data. (The data itself is a validated [`SurvData`].)
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum CompareError {
     /// A Fleming–Harrington parameter is negative or not finite.
     InvalidWeight {

@@ -44,6 +44,7 @@ use super::CompareError;
 /// Options of [`mvn_rectangle`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MvnOptions {
     /// Target absolute error (R `GenzBretz(abseps = )`, whose default is 0.001; ours is
     /// far tighter, which the quadrature of up to 5 dimensions reaches in milliseconds).
@@ -65,6 +66,7 @@ impl Default for MvnOptions {
 /// A multivariate normal probability with its error estimate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MvnProbability {
     /// The probability.
     pub value: f64,

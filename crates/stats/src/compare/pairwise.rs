@@ -8,6 +8,7 @@ use super::*;
 /// Options of [`pairwise_log_rank`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PairwiseOptions {
     /// The weight of each two-group test (R `pairwise_survdiff(rho = )`); default log-rank.
     pub weight: Weight,
@@ -16,6 +17,7 @@ pub struct PairwiseOptions {
 /// One pair of groups, re-analysed on its own two groups' observations.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PairwiseComparison {
     /// The earlier group in level order.
     pub group_a: String,
@@ -41,6 +43,7 @@ pub struct PairwiseComparison {
 /// All pairwise comparisons.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct PairwiseLogRank {
     /// The method in words.
     pub method: String,

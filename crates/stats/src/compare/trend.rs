@@ -8,6 +8,7 @@ use super::*;
 /// Options of [`log_rank_trend`].
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TrendOptions {
     /// The weight; default log-rank.
     pub weight: Weight,
@@ -19,6 +20,7 @@ pub struct TrendOptions {
 /// The result of the log-rank test for trend.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct LogRankTrend {
     /// The method in words.
     pub method: String,

@@ -9,6 +9,7 @@ use super::*;
 /// Options of [`weighted_log_rank`] and [`stratified_log_rank`].
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct WeightedLogRankOptions {
     /// The weight (R `survdiff(rho = )` for the G(ρ, 0) members); default log-rank.
     pub weight: Weight,
@@ -17,6 +18,7 @@ pub struct WeightedLogRankOptions {
 /// The result of a weighted log-rank test of k ≥ 2 groups.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct WeightedLogRank {
     /// The method in words ([`Weight::describe`]), with "stratified" when it is.
     pub method: String,

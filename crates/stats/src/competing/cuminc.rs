@@ -7,6 +7,7 @@ use super::CompetingData;
 /// times when that cause occurs.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CifCurve {
     /// The group's label.
     pub group: String,

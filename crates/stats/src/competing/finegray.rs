@@ -42,6 +42,7 @@ use crate::numerics::{chisq_upper, qnorm, two_sided_normal_p};
 /// Options of the fit. Defaults are `crr`'s.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FineGrayOptions {
     /// Convergence: stop when max |score_j|·max(|β_j|, 1) < max(|ℓ|, 1)·gtol (R `gtol`).
     pub gtol: f64,
@@ -64,6 +65,7 @@ impl Default for FineGrayOptions {
 /// One coefficient: a covariate's subdistribution hazard ratio.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FineGrayTerm {
     /// The covariate (a group compared with the reference, or a column name).
     pub name: String,
@@ -87,6 +89,7 @@ pub struct FineGrayTerm {
 /// A fitted Fine–Gray model (R `crr` and `summary.crr`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FineGrayFit {
     /// The cause of interest (R `failcode`).
     pub cause: u32,
@@ -120,6 +123,7 @@ pub struct FineGrayFit {
 /// Why a model cannot be fitted.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum FineGrayError {
     /// No failure from the cause of interest.
     NoEvents(u32),

@@ -6,6 +6,7 @@ use crate::logrank::chi_square_sf;
 /// Gray's test: R `cmprsk::cuminc(...)$Tests` for one cause.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct GrayTest {
     /// The cause compared.
     pub cause: u32,

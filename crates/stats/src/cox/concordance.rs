@@ -24,6 +24,7 @@
 /// Concordance of the linear predictor with survival (R `concordance(fit)`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Concordance {
     /// Harrell's C, ties in the predictor counted ½ (R `concordance`).
     pub concordance: f64,

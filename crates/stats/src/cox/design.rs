@@ -22,6 +22,7 @@ use std::fmt;
 /// is R's `Surv(time, status) ~ trt + age` with `trt` the data's group as a factor.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxDesign {
     /// The terms, in formula order (this is the order of the coefficients).
     pub terms: Vec<Term>,
@@ -42,6 +43,7 @@ impl CoxDesign {
 /// One term of the model formula.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Term {
     /// The group of the [`SurvData`] as a factor; the data's first level is the reference
@@ -124,6 +126,7 @@ impl Term {
 /// tied times are not tied with each other.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Strata {
     /// Name of the stratifying variable.
     pub name: String,
@@ -150,6 +153,7 @@ impl Strata {
 /// A row of the data left out of the model because a value is missing (R `na.omit`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ExcludedRow {
     /// Zero-based index of the observation in the data.
     pub row: usize,
@@ -160,7 +164,8 @@ pub struct ExcludedRow {
 /// Why a [`CoxDesign`] cannot be fitted to the data.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub enum DesignError {
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub enum CoxDesignError {
     /// The design has no terms (R would fit the null model; there is nothing to estimate).
     EmptyDesign,
     /// A term has a different number of values than the data has observations.
@@ -217,6 +222,11 @@ pub enum DesignError {
         first: Vec<ExcludedRow>,
     },
 }
+
+/// The name the rest of the crate uses for `CoxDesignError` (`CoxDesignError` is the
+/// type's own name so that its TypeScript declaration does not collide with the trial
+/// design's `DesignError`).
+pub type DesignError = CoxDesignError;
 
 impl fmt::Display for DesignError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -53,6 +53,7 @@ use monotone::RiskOrder;
 /// How tied event times are handled. Mirrors R `coxph(ties = )`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Ties {
     /// `ties = "efron"`: R's default.
@@ -88,6 +89,7 @@ impl Ties {
 /// Options of the Cox fit. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct CoxOptions {
     /// R `coxph(ties = "efron")`.
@@ -120,6 +122,7 @@ impl Default for CoxOptions {
 /// One coefficient of the group-only model: a non-reference group versus the reference.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxTerm {
     /// The group compared with the reference.
     pub level: String,
@@ -142,6 +145,7 @@ pub struct CoxTerm {
 /// A chi-square test.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ChiSquareTest {
     /// The statistic.
     pub chisq: f64,
@@ -164,6 +168,7 @@ impl ChiSquareTest {
 /// A fitted Cox model of survival on the group, with diagnostics beside the estimate.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxFit {
     /// The reference group (hazard ratios are relative to it).
     pub reference: String,
@@ -223,6 +228,7 @@ impl CoxFit {
 /// The direction in which a coefficient diverges under monotone likelihood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum Divergence {
     /// β̂ → +∞ (hazard ratio → ∞).
@@ -234,6 +240,7 @@ pub enum Divergence {
 /// A coefficient named in a diagnostic, with its direction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DivergingCoef {
     /// R's name of the coefficient.
     pub name: String,
@@ -244,6 +251,7 @@ pub struct DivergingCoef {
 /// What makes the likelihood monotone.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum MonotoneCause {
     /// One level of a categorical term (or group) separates the events: whenever its
@@ -275,6 +283,7 @@ pub enum MonotoneCause {
 /// A diagnostic of a Cox fit: data, not a failure.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum CoxDiagnostic {
     /// The iteration limit was reached (R: "Ran out of iterations and did not converge").
@@ -314,6 +323,7 @@ pub enum CoxDiagnostic {
 /// One coefficient of a multivariable model.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxCoef {
     /// R's name: the term, followed by the level for a categorical term (`rxLev+5FU`).
     pub name: String,
@@ -346,6 +356,7 @@ pub struct CoxCoef {
 /// of `vcov(fit)`; for a 1-df term this is z²).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TermTest {
     /// The term.
     pub term: String,
@@ -358,6 +369,7 @@ pub struct TermTest {
 /// Observations and events of one stratum.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct StratumCount {
     /// The stratum's label.
     pub stratum: String,
@@ -370,6 +382,7 @@ pub struct StratumCount {
 /// The strata of a stratified model.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct StrataSummary {
     /// The stratifying variable.
     pub name: String,
@@ -380,6 +393,7 @@ pub struct StrataSummary {
 /// A fitted multivariable Cox model (R `summary(coxph(...))`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxModel {
     /// The coefficients, in design order.
     pub coefficients: Vec<CoxCoef>,

@@ -25,6 +25,7 @@ use crate::estimate::median::median_r;
 /// One level of the subgroup variable.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SubgroupLevel {
     /// The level.
     pub level: String,
@@ -44,6 +45,7 @@ pub struct SubgroupLevel {
 /// The test of the arm × subgroup interaction.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct InteractionTest {
     /// Likelihood ratio (R `anova(main, full)`).
     pub likelihood_ratio: ChiSquareTest,
@@ -57,6 +59,7 @@ pub struct InteractionTest {
 /// A subgroup analysis.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SubgroupAnalysis {
     /// The subgroup variable.
     pub name: String,

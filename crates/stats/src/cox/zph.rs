@@ -34,6 +34,7 @@ use std::fmt;
 /// The transform of time (R `cox.zph(transform = )`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ZphTransform {
     /// `"km"` (R's default): 1 − Ŝ(t−), Ŝ the Kaplan–Meier estimate of all rows.
@@ -59,6 +60,7 @@ impl ZphTransform {
 /// The test of one term.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct ZphTermTest {
     /// The term (R's row name of `cox.zph(fit)$table`).
     pub term: String,
@@ -69,6 +71,7 @@ pub struct ZphTermTest {
 /// R `cox.zph(fit)`: per-term and global tests, and the scaled Schoenfeld residuals.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CoxZph {
     /// The transform of time used.
     pub transform: ZphTransform,
@@ -93,6 +96,7 @@ pub struct CoxZph {
 /// Why the test cannot be computed.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum ZphError {
     /// The design does not fit the data.
     Design(DesignError),

@@ -25,6 +25,7 @@ use crate::numerics::{pnorm, qnorm};
 /// The sample size per group for two proportions.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TwoProportions {
     /// Patients per group by the normal approximation (R `power.prop.test(...)$n`).
     pub n: f64,

@@ -28,6 +28,7 @@ use crate::numerics::binomial::{dbinom, pbinom_lower, pbinom_upper_from};
 /// One two-stage design.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TwoStageDesign {
     /// Stop after stage 1 with r₁ or fewer responses.
     pub r1: u32,
@@ -71,6 +72,7 @@ impl TwoStageDesign {
 /// Simon's optimal and minimax designs.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SimonDesigns {
     /// Minimises EN₀.
     pub optimal: TwoStageDesign,
@@ -81,6 +83,7 @@ pub struct SimonDesigns {
 /// A single-stage exact design.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SingleStageDesign {
     /// Patients.
     pub n: u32,
@@ -257,6 +260,7 @@ pub fn ahern_single_stage(
 /// What a two-stage trial observed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum TwoStageOutcome {
     /// Stopped after stage 1 with x₁ ≤ r₁ responses.
@@ -274,6 +278,7 @@ pub enum TwoStageOutcome {
 /// Inference after a two-stage trial that respects its stopping rule.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct TwoStageInference {
     /// The uniformly minimum-variance unbiased estimate of the response rate.
     pub umvue: f64,

@@ -52,6 +52,7 @@ use crate::numerics::{pnorm, qnorm};
 /// A hazard of an exponential distribution, given as rpact takes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Hazard {
     /// The hazard λ per unit of time (rpact `lambda2`).
@@ -88,6 +89,7 @@ impl Hazard {
 /// The treatment effect: a hazard ratio, or the treatment arm's own hazard.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Effect {
     /// θ = λ₁/λ₂ (rpact `hazardRatio`).
@@ -105,6 +107,7 @@ pub enum Effect {
 /// Loss to follow-up.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Dropout {
     /// None (rpact's default).
@@ -146,6 +149,7 @@ impl Dropout {
 /// How patients enter.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(tag = "kind", rename_all = "snake_case"))]
 pub enum Accrual {
     /// Over a fixed period with a given follow-up after it: `boundaries` 0 = a₀ < a₁ < …
@@ -199,6 +203,7 @@ impl Accrual {
 /// The number of events by which formula.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum EventsMethod {
     /// Schoenfeld (1981), rpact's default.
@@ -252,6 +257,7 @@ impl EventsMethod {
 /// have no default and must be given.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SurvivalDesign {
     /// The control arm's hazard (rpact `lambda2` / `median2` / `pi2`).
     pub control: Hazard,
@@ -276,6 +282,7 @@ pub struct SurvivalDesign {
 /// What a design needs: events, patients, and when the analysis happens.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SurvivalSampleSize {
     /// The events needed (rpact `eventsFixed`), not rounded.
     pub events: f64,
@@ -310,6 +317,7 @@ pub struct SurvivalSampleSize {
 /// Why a design cannot be computed.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DesignError {
     /// The input, as the report and the CLI name it (`alpha`, `hazard_ratio`, …).
     pub input: String,

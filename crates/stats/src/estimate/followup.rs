@@ -21,6 +21,7 @@ use crate::median::{MedianCi, MedianMethod};
 /// Options of [`median_follow_up`]. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FollowUpOptions {
     /// The band of the reverse Kaplan–Meier curve, from which the median's limits are
     /// read: R `survfit(Surv(time, 1 - status) ~ group, conf.type = "log", conf.int = 0.95)`.
@@ -30,6 +31,7 @@ pub struct FollowUpOptions {
 /// How median follow-up was estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum FollowUpMethod {
     /// Median of the reverse Kaplan–Meier curve with R `print.survfit`'s rule.
@@ -39,6 +41,7 @@ pub enum FollowUpMethod {
 /// Median follow-up of one group (or of all patients).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FollowUp {
     /// The group's label, or `"overall"` for all patients together.
     pub group: String,
@@ -54,6 +57,7 @@ pub struct FollowUp {
 /// Median follow-up of every group and of all patients.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct FollowUpSummary {
     /// All patients together: R `survfit(Surv(time, 1 - status) ~ 1)`.
     pub overall: FollowUp,

@@ -24,6 +24,7 @@ use crate::km::KmCurve;
 /// How tied events enter the cumulative hazard. Mirrors R `survfit(ctype = )`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum HazardType {
     /// `ctype = 1`: Nelson–Aalen, d/n at each time; R's default.
@@ -46,6 +47,7 @@ impl HazardType {
 /// Options of [`cumulative_hazard`]. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct HazardOptions {
     /// R `survfit(ctype = 1)`.
     pub hazard_type: HazardType,
@@ -54,6 +56,7 @@ pub struct HazardOptions {
 /// The cumulative hazard of one group at every distinct time of its curve.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct CumHazard {
     /// The group's label.
     pub group: String,

@@ -26,6 +26,7 @@ use crate::data::SurvData;
 /// Mirrors R `survfit(conf.type = )`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ConfType {
     /// `conf.type = "log"`: R's default.
@@ -70,6 +71,7 @@ impl ConfType {
 /// Options of the Kaplan–Meier fit. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(default))]
 pub struct KmOptions {
     /// R `survfit(conf.type = "log")`.
@@ -91,6 +93,7 @@ impl Default for KmOptions {
 /// as the rows of R's `summary(survfit(...), censored = TRUE)`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct KmCurve {
     /// The group's label.
     pub group: String,

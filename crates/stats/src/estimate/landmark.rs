@@ -29,6 +29,7 @@ use std::fmt;
 /// Options for [`survival_at`]. Defaults are R's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct LandmarkOptions {
     /// R `summary.survfit(extend = FALSE)`: with `false` a time after the group's largest
     /// observed time gives no row (R drops it); with `true` it gives a row whose estimate
@@ -39,6 +40,7 @@ pub struct LandmarkOptions {
 /// Options for [`survival_difference`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct DifferenceOptions {
     /// Confidence level of the Wald interval of the difference, in (0, 1); 0.95 by
     /// default. (No R function computes this difference; the level plays the role of
@@ -55,6 +57,7 @@ impl Default for DifferenceOptions {
 /// An invalid request for estimates at chosen times.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum LandmarkError {
     /// A requested time is negative, infinite or NaN.
     InvalidTime {
@@ -91,6 +94,7 @@ impl std::error::Error for LandmarkError {}
 /// One row of R's `summary(fit, times = t)` for one group.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SurvivalAt {
     /// The requested time (R `time`).
     pub time: f64,
@@ -123,6 +127,7 @@ pub struct SurvivalAt {
 /// Survival of one group at chosen times.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Landmarks {
     /// The group's label.
     pub group: String,
@@ -137,6 +142,7 @@ pub struct Landmarks {
 /// The numbers-at-risk table drawn under a Kaplan–Meier figure.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RiskTable {
     /// The requested times, increasing.
     pub times: Vec<f64>,
@@ -147,6 +153,7 @@ pub struct RiskTable {
 /// One group's row of a [`RiskTable`]; each vector is aligned with [`RiskTable::times`].
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RiskRow {
     /// The group's label.
     pub group: String,
@@ -161,6 +168,7 @@ pub struct RiskRow {
 /// How a difference in survival at a landmark was compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum DifferenceMethod {
     /// S₁ − S₂ with SE = √(SE₁² + SE₂²) (Greenwood), Wald interval and z test on the
@@ -171,6 +179,7 @@ pub enum DifferenceMethod {
 /// S₁(t) − S₂(t) at one time.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct SurvivalDifference {
     /// The time.
     pub time: f64,
@@ -202,6 +211,7 @@ pub struct SurvivalDifference {
 /// The difference in survival between two groups at chosen times.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct LandmarkComparison {
     /// The first group (the minuend).
     pub group1: String,

@@ -21,6 +21,7 @@ use crate::km::{z_value, KmCurve};
 /// How a median's confidence interval was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum MedianMethod {
     /// Band inversion as R `quantile.survfit` (Brookmeyer–Crowley with the curve's band).
@@ -47,6 +48,7 @@ impl MedianMethod {
 /// (R prints `NA`): the curve or band never gets down to 1 − p.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct MedianCi {
     /// The probability p of the quantile (0.5 for the median).
     pub prob: f64,

@@ -38,6 +38,7 @@ use std::fmt;
 /// Options of [`rmst2`] and [`rmst_by_group`]. Defaults are survRM2's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RmstOptions {
     /// survRM2 `rmst2(tau = NULL)`: the truncation time; `None` takes survRM2's default
     /// ([`rmst_tau_max`]). A τ above that maximum is an error, as in survRM2.
@@ -58,6 +59,7 @@ impl Default for RmstOptions {
 /// An invalid RMST request.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum RmstError {
     /// τ is not a finite number greater than 0.
     InvalidTau {
@@ -116,6 +118,7 @@ impl std::error::Error for RmstError {}
 /// How the RMST was estimated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum RmstMethod {
     /// Area under the Kaplan–Meier curve, Greenwood plug-in variance, Wald intervals; the
@@ -126,6 +129,7 @@ pub enum RmstMethod {
 /// Where τ came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum TauSource {
     /// Chosen by the user (survRM2 `tau = `).
@@ -137,6 +141,7 @@ pub enum TauSource {
 /// The RMST of one arm up to τ.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct Rmst {
     /// The group's label.
     pub group: String,
@@ -165,6 +170,7 @@ pub struct Rmst {
 /// The scale a between-arm contrast is estimated on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum ContrastScale {
     /// Difference, Wald interval on the natural scale.
@@ -177,6 +183,7 @@ pub enum ContrastScale {
 /// or an infinite value (for example an RMTL ratio when an arm has no event before τ).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RmstContrast {
     /// The estimate (a difference, or a ratio on its natural scale).
     pub estimate: Option<f64>,
@@ -195,6 +202,7 @@ pub struct RmstContrast {
 /// The two-arm RMST comparison of survRM2 `rmst2` (unadjusted analysis).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RmstComparison {
     /// The truncation time used.
     pub tau: f64,
@@ -221,6 +229,7 @@ pub struct RmstComparison {
 /// RMST of several groups at one τ.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct RmstTable {
     /// The truncation time used.
     pub tau: f64,

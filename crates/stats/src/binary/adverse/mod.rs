@@ -43,6 +43,7 @@ pub use build::*;
 /// One adverse-event record: a patient had an event of a term, at a grade.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeRecord {
     /// Patient identifier.
     pub patient: String,
@@ -57,6 +58,7 @@ pub struct AeRecord {
 /// Adverse events as records (one per patient and event), with the denominators.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeLongInput {
     /// Arm labels, in the order of the table's columns.
     pub arms: Vec<String>,
@@ -69,6 +71,7 @@ pub struct AeLongInput {
 /// How a per-patient event column is coded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AeCoding {
     /// 0 = no event, 1 = event (any grade).
@@ -81,6 +84,7 @@ pub enum AeCoding {
 /// One per-patient event column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeColumn {
     /// Event term (the column's name).
     pub term: String,
@@ -94,6 +98,7 @@ pub struct AeColumn {
 /// Adverse events as per-patient columns: every patient of the safety population is a row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeWideInput {
     /// Arm labels in column order; empty = the arms in order of first appearance in `arm`.
     pub arms: Vec<String>,
@@ -109,6 +114,7 @@ pub struct AeWideInput {
 /// An inclusive range of grades, e.g. 3–4.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct GradeRange {
     /// Lowest grade included.
     pub min: u32,
@@ -142,6 +148,7 @@ impl GradeRange {
 /// The test of each row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AeTest {
     /// Fisher's exact test, two-sided (R `fisher.test`).
@@ -157,6 +164,7 @@ pub enum AeTest {
 /// The order of the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AeOrder {
     /// Terms in order of first appearance (records) or column order.
@@ -171,6 +179,7 @@ pub enum AeOrder {
 /// Options of the adverse-event table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeOptions {
     /// The test per row (default Fisher's exact test).
     pub test: AeTest,
@@ -202,6 +211,7 @@ impl Default for AeOptions {
 /// Which patients of a term a row counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 #[cfg_attr(feature = "serde", serde(rename_all = "kebab-case"))]
 pub enum AeLevel {
     /// Every patient with the term (within the grade range, if one is set).
@@ -215,6 +225,7 @@ pub enum AeLevel {
 /// One row of the table.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeRow {
     /// Event term.
     pub term: String,
@@ -239,6 +250,7 @@ pub struct AeRow {
 /// Something in the input that could not be counted, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeExclusion {
     /// Zero-based index of the record (long input) or patient row (wide input).
     pub index: usize,
@@ -253,6 +265,7 @@ pub struct AeExclusion {
 /// The adverse-event table.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub struct AeTable {
     /// Arm labels, in column order.
     pub arms: Vec<String>,
@@ -274,6 +287,7 @@ pub struct AeTable {
 /// An error in the adverse-event input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
 pub enum AeError {
     /// No arms were given (or, for per-patient columns, no patients).
     NoArms,
