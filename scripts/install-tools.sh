@@ -2,8 +2,9 @@
 # Installs what building and testing survcalc needs, idempotently, from the package
 # registries only (crates.io, npm, Debian): the wasm32 target, Trunk 0.21, the
 # wasm-bindgen CLI at exactly the version in Cargo.lock, wasm-opt (npm binaryen, since
-# Debian's binaryen 108 breaks release builds), playwright-core, Debian's Chromium and
-# poppler-utils (pdftotext, for the printed report's test).
+# Debian's binaryen 108 breaks release builds), playwright-core and TypeScript (npm),
+# wasm-pack (crates.io, for the npm package), Debian's Chromium and poppler-utils
+# (pdftotext, for the printed report's test).
 # Nothing is downloaded from anywhere else; Trunk itself runs with offline = true.
 #
 #   scripts/install-tools.sh          what the build and the tests need
@@ -46,6 +47,13 @@ fi
 if ! grep -q "wasm_bindgen = \"$wbg\"" Trunk.toml; then
   echo "install-tools: Trunk.toml [tools] wasm_bindgen must be \"$wbg\" (Cargo.lock)" >&2
   exit 1
+fi
+
+# wasm-pack, for the npm package (crates/js, scripts/build-npm.sh). It runs with --mode
+# no-install, so it uses the wasm-bindgen CLI above and downloads nothing.
+if ! wasm-pack --version 2>/dev/null | grep -q '^wasm-pack 0\.15\.'; then
+  say "installing wasm-pack 0.15"
+  cargo install wasm-pack --version '~0.15' --locked
 fi
 
 # Chromium and its driver from Debian, for the browser tests.

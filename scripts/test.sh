@@ -34,6 +34,12 @@ scripts/bench-peers.sh --smoke
 echo "== release build of the page (dist/, relative URLs)"
 trunk build --release --public-url ./
 
+echo "== npm package (wasm-pack: web, bundler, nodejs) and its tests"
+scripts/build-npm.sh
+cargo build -p survcalc-cli --locked
+SURVCALC_CLI="$PWD/target/debug/survcalc" node --test tests/npm/
+tsc -p tests/npm
+
 echo "== browser tests (headless Chromium)"
 cargo build -p survcalc-cli --locked
 export SURVCALC_CLI="$PWD/target/debug/survcalc"

@@ -2000,3 +2000,35 @@ test('"Reproduce in R" saves a script that R runs to the report\'s numbers: the 
     await context.close();
   }
 });
+
+test('the npm package\'s web build runs in a page without a bundler: its example page analyses the CSV as the CLI does and names a bad row', async (t) => {
+  const npmDir = path.join(ROOT, 'target/npm');
+  assert.ok(fs.existsSync(path.join(npmDir, 'package/web/survcalc.js')), 'build the package first: scripts/build-npm.sh');
+  const { server: npmServer, base: npmBase } = await serve(npmDir);
+  const context = await browser.newContext();
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.goto(`${npmBase}example/index.html`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.getElementById('out')?.dataset.hr);
+    assert.match(await page.evaluate(() => document.body.dataset.ready), /R 4\.2\.2, survival 3\.5\.3/);
+    const want = JSON.parse(analyzeWith(await page.inputValue('#csv'))('--format', 'json'));
+    close(Number(await page.$eval('#out', (e) => e.dataset.hr)), want.cox.terms[0].hr, 1e-12, 'HR in the page');
+    assert.equal(await page.$eval('#out', (e) => e.rows[1].cells[3].textContent), String(want.summaries[0].median.estimate));
+    await page.fill('#csv', 'time,status\nx,1\ny,0\n');
+    await page.click('#run');
+    assert.match(await page.textContent('#error'), /^SurvcalcError \(NoValidRows, row 2, column time\): /);
+    const shots = path.join(ROOT, 'tests/browser/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'npm-example.png') });
+    t.diagnostic('screenshot: tests/browser/screenshots/npm-example.png');
+    assert.deepEqual(requests.filter((u) => !u.startsWith(npmBase)), [], 'only the page and the package are loaded');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    npmServer.close();
+  }
+});
