@@ -8,7 +8,7 @@
 # Nothing is downloaded from anywhere else; Trunk itself runs with offline = true.
 #
 #   scripts/install-tools.sh          what the build and the tests need
-#   scripts/install-tools.sh r        also R, survival and readxl (Debian), for
+#   scripts/install-tools.sh r        also R, survival, readxl, cmprsk (Debian), for
 #                                     scripts/diff-r.sh and for running the "Reproduce in
 #                                     R" scripts in the tests (the test command uses this)
 #   scripts/install-tools.sh peers    also R, and lifelines + scikit-survival (PyPI) in the
@@ -80,10 +80,10 @@ if [ ! -x tests/browser/node_modules/.bin/wasm-opt ] ||
 fi
 # The peers of the benchmark and the differential test, only when asked for.
 if [ "$mode" = "r" ] || [ "$mode" = "peers" ]; then
-  if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(survival); library(readxl)' >/dev/null 2>&1; then
-    say "installing R, survival and readxl from Debian"
+  if ! command -v Rscript >/dev/null 2>&1 || ! Rscript -e 'library(survival); library(readxl); library(cmprsk)' >/dev/null 2>&1; then
+    say "installing R, survival, readxl and cmprsk from Debian"
     as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival r-cran-readxl >/dev/null
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq r-base-core r-cran-survival r-cran-readxl r-cran-cmprsk >/dev/null
   fi
 fi
 # Everything the fixture scripts in tests/r/ use (make them again with Rscript

@@ -269,9 +269,15 @@ impl Client {
         self,
         session: &Session,
         file: Option<String>,
+        sas: bool,
         then: impl FnOnce(Result<String, String>) + 'static,
     ) {
-        let job = Job::RScript(Box::new(session.request()), session.endpoints.clone(), file);
+        let job = Job::RScript(
+            Box::new(session.request()),
+            session.endpoints.clone(),
+            file,
+            sas,
+        );
         if let Some(id) = self.post(&job, None, "Writing the R script…") {
             STATE.with_borrow_mut(|s| s.script_waiters.insert(id, Box::new(then)));
         }

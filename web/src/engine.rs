@@ -160,8 +160,9 @@ pub enum Job {
     /// A trial's design (sample size, power): needs no data.
     Design(Box<DesignRequest>),
     /// "Reproduce in R": the R script of the whole trial with the request's settings;
-    /// the file name it opens, or `None` to carry the data read last in the script.
-    RScript(Box<AnalysisRequest>, Vec<Endpoint>, Option<String>),
+    /// the file name it opens, or `None` to carry the data read last in the script; with
+    /// `true`, the SAS program instead (under the SAS convention).
+    RScript(Box<AnalysisRequest>, Vec<Endpoint>, Option<String>, bool),
 }
 
 /// One endpoint of the whole trial, analysed: its name, mapping and report.
@@ -208,6 +209,24 @@ pub enum Reply {
     RScript(Result<String, String>),
 }
 
+/// The competing-risks mapping (when the page names a cause-of-failure column) and
+/// options of a request: the endpoint's time and arm, the page's landmarks and level.
+fn competing_request(req: &AnalysisRequest) -> (Option<CompetingMapping>, CompetingOptions) {
+    let mapping = req.competing_event.clone().map(|event| CompetingMapping {
+        time: req.mapping.time.clone(),
+        event,
+        group: req.mapping.group.clone(),
+        ..CompetingMapping::default()
+    });
+    let options = CompetingOptions {
+        cause: req.competing_cause.clone(),
+        times: req.options.landmarks.clone(),
+        conf_level: req.options.km.conf_level,
+        ..CompetingOptions::default()
+    };
+    (mapping, options)
+}
+
 /// The worker's state: the bytes and the table read from them.
 #[derive(Debug, Default)]
 pub struct Engine {
@@ -249,7 +268,9 @@ impl Engine {
             Job::Design(req) => {
                 Reply::Design(Box::new(design_report(&req).map_err(|e| e.to_string())))
             }
-            Job::RScript(req, found, file) => Reply::RScript(self.r_script(&req, &found, file)),
+            Job::RScript(req, found, file, sas) => {
+                Reply::RScript(self.r_script(&req, &found, file, sas))
+            }
         }
     }
 
@@ -260,8 +281,9 @@ impl Engine {
         req: &AnalysisRequest,
         found: &[Endpoint],
         file: Option<String>,
+        sas: bool,
     ) -> Result<String, String> {
-        use survcalc_core::rscript::{r_script, RData, REndpoint, RResponse};
+        use survcalc_core::rscript::{r_script, RCompeting, RData, REndpoint, RReport, RResponse};
         let table = self.table.as_ref().ok_or("no table has been read")?;
         let t = self.trial(req, found);
         let parts: Vec<(String, Mapping, Analysis)> = t
@@ -296,18 +318,29 @@ impl Engine {
                 name: "data".into(),
             },
         };
-        r_script(
-            &data,
-            table,
-            &endpoints,
-            response
+        let competing = t.competing.and_then(Result::ok);
+        let (competing_mapping, competing_options) = competing_request(req);
+        let report = RReport {
+            endpoints: &endpoints,
+            response: response
                 .as_ref()
                 .zip(response_mapping.as_ref())
                 .map(|(analysis, mapping)| RResponse { mapping, analysis }),
-            ae.as_ref(),
-            &req.options,
-            env!("CARGO_PKG_VERSION"),
-        )
+            ae: ae.as_ref(),
+            competing: competing.as_ref().zip(competing_mapping.as_ref()).map(
+                |(analysis, mapping)| RCompeting {
+                    mapping,
+                    options: &competing_options,
+                    analysis,
+                },
+            ),
+        };
+        let version = env!("CARGO_PKG_VERSION");
+        if sas {
+            survcalc_core::sasscript::sas_script(&data, table, &report, &req.options, version)
+        } else {
+            r_script(&data, table, &report, &req.options, version)
+        }
     }
 
     fn trial(&self, req: &AnalysisRequest, found: &[Endpoint]) -> TrialComputed {
@@ -381,21 +414,9 @@ impl Engine {
             };
             ae_from_columns_labelled(table, &group, &req.ae_columns, &req.ae_labels, &options)
         });
-        let competing = req.competing_event.clone().map(|event| {
-            let m = CompetingMapping {
-                time: req.mapping.time.clone(),
-                event,
-                group: req.mapping.group.clone(),
-                ..CompetingMapping::default()
-            };
-            let o = CompetingOptions {
-                cause: req.competing_cause.clone(),
-                times: req.options.landmarks.clone(),
-                conf_level: req.options.km.conf_level,
-                ..CompetingOptions::default()
-            };
-            analyze_competing(table, &m, &o).map_err(|e| e.to_string())
-        });
+        let (competing_mapping, competing_options) = competing_request(req);
+        let competing = competing_mapping
+            .map(|m| analyze_competing(table, &m, &competing_options).map_err(|e| e.to_string()));
         Computed {
             outcome,
             response,

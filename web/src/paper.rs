@@ -351,7 +351,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         // example travel inside the script.
                         let file = is_data_file(&s.source).then(|| s.source.clone());
                         let name = survcalc_core::rscript::script_name(file.as_deref().unwrap_or("data.csv"));
-                        client.r_script(&s, file, move |r| {
+                        client.r_script(&s, file, false, move |r| {
                             status.set(match r {
                                 Ok(text) => save_text(&name, "text/plain", &text).err(),
                                 Err(e) => Some(format!("The R script could not be written: {e}")),
@@ -359,6 +359,23 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                         });
                     }>
                         "Reproduce in R (script)"
+                    </button>
+                    <button class="secondary" data-testid="save-sas-script"
+                        class:hidden=move || session.with(|s| s.options.convention != survcalc_core::Convention::Sas)
+                        title="A SAS program (PROC LIFETEST, PHREG, FREQ) with these settings"
+                        on:click=move |_| {
+                        let s = session.get_untracked();
+                        let file = is_data_file(&s.source).then(|| s.source.clone());
+                        let stem = file.as_deref().unwrap_or("data.csv");
+                        let name = format!("{}-survcalc.sas", stem.rsplit_once('.').map_or(stem, |(a, _)| a));
+                        client.r_script(&s, file, true, move |r| {
+                            status.set(match r {
+                                Ok(text) => save_text(&name, "text/plain", &text).err(),
+                                Err(e) => Some(format!("The SAS program could not be written: {e}")),
+                            });
+                        });
+                    }>
+                        "Reproduce in SAS (program)"
                     </button>
                 </div>
                 <h4>"Figures of the trial"</h4>

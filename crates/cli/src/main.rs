@@ -454,6 +454,8 @@ struct ProportionsDesignArgs {
 enum CompetingFormat {
     Text,
     Json,
+    /// An R script (cmprsk cuminc and crr) that reproduces the numbers.
+    R,
 }
 
 #[derive(Parser)]
@@ -686,6 +688,9 @@ enum Format {
     /// reproduces every survival number of the report with R survival, with the same
     /// options, and prints them labelled as the report labels them.
     R,
+    /// A SAS program (PROC LIFETEST, PHREG, FREQ) with the report's options, for the SAS
+    /// convention (`--convention sas`).
+    Sas,
 }
 
 fn main() -> ExitCode {
@@ -812,6 +817,17 @@ fn binary_of(
             ae_from_columns(table, &group, &ae_columns, &options).ok()
         });
     (response, ae)
+}
+
+/// The name a script opens the data by: the file's own name (standard input: data.csv).
+fn file_name_of(file: &str) -> String {
+    if file == "-" {
+        "data.csv".to_string()
+    } else {
+        std::path::Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |f| f.to_string_lossy().into_owned())
+    }
 }
 
 /// The response column found by name, by the mapping's arm (as the page's default).
@@ -944,6 +960,22 @@ fn run_competing(args: &CompetingArgs) -> Result<String, Failure> {
     match args.format {
         CompetingFormat::Json => to_json(serde_json::to_string_pretty(&a)),
         CompetingFormat::Text => Ok(text::render_competing(&a)),
+        CompetingFormat::R => Ok(survcalc_core::rscript::r_script(
+            &survcalc_core::rscript::RData::File(file_name_of(&args.file)),
+            &table,
+            &survcalc_core::rscript::RReport {
+                endpoints: &[],
+                response: None,
+                ae: None,
+                competing: Some(survcalc_core::rscript::RCompeting {
+                    mapping: &m,
+                    options: &options,
+                    analysis: &a,
+                }),
+            },
+            &AnalysisOptions::default(),
+            env!("CARGO_PKG_VERSION"),
+        )?),
     }
 }
 
@@ -1316,7 +1348,7 @@ fn run(args: &AnalyzeArgs, remarks: &Remarks) -> Result<String, Failure> {
             }))
         }
         Format::KmCsv => Ok(survcalc_core::report::km_table_csv(&analysis)),
-        Format::R => {
+        Format::R | Format::Sas => {
             let all = whole_trial()?;
             let endpoints: Vec<survcalc_core::rscript::REndpoint<'_>> = all
                 .iter()
@@ -1326,28 +1358,26 @@ fn run(args: &AnalyzeArgs, remarks: &Remarks) -> Result<String, Failure> {
                     analysis: a,
                 })
                 .collect();
-            let file_name = if args.file == "-" {
-                "data.csv".to_string()
-            } else {
-                std::path::Path::new(&args.file)
-                    .file_name()
-                    .map_or_else(|| args.file.clone(), |f| f.to_string_lossy().into_owned())
-            };
+            let file_name = file_name_of(&args.file);
             let (response, ae) = binary_of(&table, &mapping);
             let response_mapping = response_mapping_of(&table, &mapping);
             let r = response
                 .as_ref()
                 .zip(response_mapping.as_ref())
                 .map(|(analysis, mapping)| survcalc_core::rscript::RResponse { mapping, analysis });
-            Ok(survcalc_core::rscript::r_script(
-                &survcalc_core::rscript::RData::File(file_name),
-                &table,
-                &endpoints,
-                r,
-                ae.as_ref(),
-                &options,
-                env!("CARGO_PKG_VERSION"),
-            )?)
+            let report = survcalc_core::rscript::RReport {
+                endpoints: &endpoints,
+                response: r,
+                ae: ae.as_ref(),
+                competing: None,
+            };
+            let data = survcalc_core::rscript::RData::File(file_name);
+            let version = env!("CARGO_PKG_VERSION");
+            Ok(if matches!(args.format, Format::Sas) {
+                survcalc_core::sasscript::sas_script(&data, &table, &report, &options, version)?
+            } else {
+                survcalc_core::rscript::r_script(&data, &table, &report, &options, version)?
+            })
         }
         Format::Html | Format::Svg => {
             let all = whole_trial()?;

@@ -1035,3 +1035,164 @@ fn r_script_reproduces_the_report() {
         eprintln!("{name}: {} numbers equal R's", printed.len());
     }
 }
+
+/// Under the SAS convention, `--format sas` writes the SAS program of the report (PROC
+/// LIFETEST with conftype=loglog, PROC PHREG with ties=breslow, PROC FREQ exact): SAS does
+/// not run here, so its text is checked against the committed one
+/// (`tests/fixtures/rscript/example-survcalc.sas`; SURVCALC_BLESS=1 to accept a change).
+#[test]
+fn sas_program_for_the_sas_convention() {
+    let path = temp_file("example.csv", survcalc_core::example::example_csv());
+    let (ok, sas, err) = run(&["analyze", &path, "--convention", "sas", "--format", "sas"]);
+    assert!(ok, "{err}");
+    for line in [
+        "infile 'example.csv' dlm=',' dsd firstobs=2",
+        "proc lifetest data=work.ep1 method=km conftype=loglog alpha=0.05",
+        "strata sc_arm / test=logrank;",
+        "model sc_time*sc_status(0) = sc_arm / ties=breslow risklimits alpha=0.05;",
+        "class sc_arm (ref='Sorafenib');",
+        "exact binomial;",
+        "tables sc_arm*sc_success / fisher",
+    ] {
+        assert!(sas.contains(line), "{line}\n{sas}");
+    }
+    let expected_path = format!("{ROOT}/tests/fixtures/rscript/example-survcalc.sas");
+    if std::env::var_os("SURVCALC_BLESS").is_some() {
+        std::fs::write(&expected_path, &sas).expect("bless");
+    }
+    let expected = std::fs::read_to_string(&expected_path).expect("expected program");
+    assert_eq!(
+        sas, expected,
+        "the SAS program changed (SURVCALC_BLESS=1 to accept)"
+    );
+    // The R convention's options are its own: R's conf.type and Efron ties.
+    let (_, r_sas, _) = run(&["analyze", &path, "--format", "sas"]);
+    assert!(
+        r_sas.contains("conftype=log ") && r_sas.contains("ties=efron"),
+        "{r_sas}"
+    );
+}
+
+/// `survcalc competing --format r`: the R script (cmprsk cuminc, timepoints, crr) prints
+/// the cumulative incidence at the landmarks, Gray's P and the Fine–Gray HR as survcalc
+/// reports them (where R and cmprsk are installed; 1e-10, Fine–Gray 1e-8).
+#[test]
+fn competing_risks_r_script_equals_the_report() {
+    let f: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/competing/mgus2.json"
+    )))
+    .expect("fixture");
+    let mut csv = String::from("time,event,sex\n");
+    let words = ["censored", "progression", "death"];
+    for ((t, c), g) in f["time"]
+        .as_array()
+        .expect("time")
+        .iter()
+        .zip(f["cause"].as_array().expect("cause"))
+        .zip(f["group"].as_array().expect("group"))
+    {
+        let c = c.as_u64().expect("code") as usize;
+        csv.push_str(&format!("{t},{},{}\n", words[c], g.as_str().expect("sex")));
+    }
+    let dir = std::env::temp_dir().join(format!("survcalc-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let data = dir.join("mgus2.csv");
+    std::fs::write(&data, csv).expect("write");
+    let path = data.to_str().expect("utf8");
+    let args = [
+        "competing",
+        path,
+        "--time",
+        "time",
+        "--event",
+        "event",
+        "--group",
+        "sex",
+        "--at",
+        "60,120",
+    ];
+    let (ok, script, err) = run(&[&args[..], &["--format", "r"]].concat());
+    assert!(ok, "{err}");
+    assert!(
+        script.contains("ci <- cuminc(cr$time, cr$fstatus, cr$arm, cencode = 0, rho = 0)"),
+        "{script}"
+    );
+    let has = Command::new("Rscript")
+        .args(["-e", "library(survival); library(cmprsk)"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has {
+        eprintln!("R with cmprsk not installed: the script was not run");
+        return;
+    }
+    std::fs::write(dir.join("mgus2-survcalc.R"), &script).expect("write script");
+    let out = Command::new("Rscript")
+        .arg("mgus2-survcalc.R")
+        .current_dir(&dir)
+        .output()
+        .expect("Rscript runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, json, _) = run(&[&args[..], &["--format", "json"]].concat());
+    let a: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let label_of = |code: &serde_json::Value| {
+        a["causes"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| &c["code"] == code))
+            .and_then(|c| c["label"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut want: Vec<(String, Option<f64>, f64)> = Vec::new();
+    for l in a["landmarks"].as_array().expect("landmarks") {
+        want.push((
+            format!(
+                "Competing | CIF at {} | {} {}",
+                l["time"].as_f64().expect("t"),
+                l["group"].as_str().expect("g"),
+                label_of(&l["cause"])
+            ),
+            l["estimate"].as_f64(),
+            1e-10,
+        ));
+    }
+    for t in a["tests"].as_array().expect("tests") {
+        want.push((
+            format!("Competing | Gray P | {}", label_of(&t["cause"])),
+            t["p_value"].as_f64(),
+            1e-10,
+        ));
+    }
+    for m in a["models"].as_array().expect("models") {
+        for term in m["fine_gray"]["terms"].as_array().into_iter().flatten() {
+            want.push((
+                format!(
+                    "Competing | subdistribution HR | {} {}",
+                    label_of(&m["cause"]),
+                    term["name"].as_str().expect("name")
+                ),
+                term["shr"].as_f64(),
+                1e-8,
+            ));
+        }
+    }
+    let printed = r_printed(&stdout);
+    assert_eq!(printed.len(), want.len(), "{printed:?}\n{want:?}");
+    for (label, w, tol) in &want {
+        let got = printed
+            .iter()
+            .find(|(k, _)| k == label)
+            .unwrap_or_else(|| panic!("R did not print {label}"))
+            .1;
+        match (got, w) {
+            (Some(g), Some(w)) => assert!(rel(g, *w) <= *tol, "{label}: R {g}, survcalc {w}"),
+            (None, None) => {}
+            _ => panic!("{label}: R {got:?}, survcalc {w:?}"),
+        }
+    }
+}

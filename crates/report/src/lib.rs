@@ -22,6 +22,7 @@ pub mod reconstruct;
 pub mod report;
 pub mod response;
 pub mod rscript;
+pub mod sasscript;
 pub mod subgroups;
 pub mod ticks;
 pub mod trial;

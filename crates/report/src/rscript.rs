@@ -184,6 +184,19 @@ pub struct RResponse<'a> {
     pub analysis: &'a crate::response::ResponseAnalysis,
 }
 
+/// What the script reproduces: the survival endpoints, and the response, adverse-event
+/// and competing-risks analyses when the report has them.
+pub struct RReport<'a> {
+    /// The endpoints, in the report's order.
+    pub endpoints: &'a [REndpoint<'a>],
+    /// The response by arm.
+    pub response: Option<RResponse<'a>>,
+    /// The adverse-event table.
+    pub ae: Option<&'a survcalc_stats::adverse::AeTable>,
+    /// The competing-risks analysis.
+    pub competing: Option<RCompeting<'a>>,
+}
+
 /// The R script for `endpoints` of the file `file_name` (the name the script opens; the
 /// user keeps the script beside the file).
 ///
@@ -193,12 +206,16 @@ pub struct RResponse<'a> {
 pub fn r_script(
     data: &RData,
     table: &Table,
-    endpoints: &[REndpoint<'_>],
-    response: Option<RResponse<'_>>,
-    ae: Option<&survcalc_stats::adverse::AeTable>,
+    report: &RReport<'_>,
     options: &AnalysisOptions,
     version: &str,
 ) -> Result<String, String> {
+    let RReport {
+        endpoints,
+        response,
+        ae,
+        competing,
+    } = report;
     let mut s = String::new();
     let push = |s: &mut String, line: &str| {
         s.push_str(line);
@@ -254,26 +271,31 @@ pub fn r_script(
     );
     let conf = options.km.conf_level;
     let timefix = !options.timefix;
-    for ep in endpoints {
+    for ep in *endpoints {
         s.push('\n');
         endpoint_block(&mut s, table, ep, options, conf, timefix)?;
     }
     if let Some(r) = response {
         s.push('\n');
-        response_block(&mut s, table, &r);
+        response_block(&mut s, table, r);
     }
     if let Some(t) = ae {
         s.push('\n');
         ae_block(&mut s, t);
     }
+    if let Some(c) = competing {
+        s.push('\n');
+        competing_block(&mut s, c);
+    }
     Ok(s)
 }
 
-/// Response by arm: binom.test's exact (Clopper–Pearson) interval per arm, fisher.test
-/// of each arm against the reference.
-fn response_block(s: &mut String, table: &Table, r: &RResponse<'_>) {
-    use std::fmt::Write;
-    let (m, a) = (r.mapping, r.analysis);
+/// The outcome cells read as success and as failure (trimmed, distinct, in first-seen
+/// order), over the rows the response analysis counts.
+pub(crate) fn response_values(
+    table: &Table,
+    m: &crate::response::ResponseMapping,
+) -> (Vec<String>, Vec<String>) {
     let user: Vec<String> = m.success.iter().map(|v| crate::response::norm(v)).collect();
     let (mut yes, mut no) = (Vec::<String>::new(), Vec::<String>::new());
     if let (Some(oc), Some(gc)) = (table.column_index(&m.outcome), table.column_index(&m.group)) {
@@ -290,6 +312,15 @@ fn response_block(s: &mut String, table: &Table, r: &RResponse<'_>) {
             }
         }
     }
+    (yes, no)
+}
+
+/// Response by arm: binom.test's exact (Clopper–Pearson) interval per arm, fisher.test
+/// of each arm against the reference.
+fn response_block(s: &mut String, table: &Table, r: &RResponse<'_>) {
+    use std::fmt::Write;
+    let (m, a) = (r.mapping, r.analysis);
+    let (yes, no) = response_values(table, m);
     let level = a
         .arms
         .first()
@@ -651,4 +682,152 @@ fn endpoint_block(
         q(&m.analysis_unit().map_or("Time".to_string(), |u| format!("Time ({})", u.name())))
     );
     Ok(())
+}
+
+/// The competing-risks analysis of the report, with the columns and options it was made
+/// with.
+pub struct RCompeting<'a> {
+    /// Its columns and event codes.
+    pub mapping: &'a crate::competing_risks::CompetingMapping,
+    /// Its options (ρ, landmark times).
+    pub options: &'a crate::competing_risks::CompetingOptions,
+    /// The analysis.
+    pub analysis: &'a crate::competing_risks::CompetingAnalysis,
+}
+
+/// Competing risks with cmprsk: `cuminc` (the cumulative incidence of each cause by arm
+/// and Gray's test; `timepoints` at the report's landmark times) and `crr` (each cause's
+/// Fine–Gray subdistribution HR of the arm).
+fn competing_block(s: &mut String, r: &RCompeting<'_>) {
+    use std::fmt::Write;
+    let (m, o, a) = (r.mapping, r.options, r.analysis);
+    // The raw event value of each cause: its code's value when the user named the codes,
+    // else the label itself (numbers as they are, words as written).
+    let raw = |label: &str| {
+        m.cause_names
+            .iter()
+            .find(|(_, name)| name.trim() == label)
+            .map_or_else(|| label.to_string(), |(v, _)| v.trim().to_string())
+    };
+    let _ = writeln!(
+        s,
+        "## Competing risks ({}) ------------------------------------------------\n# cmprsk (install.packages(\"cmprsk\")): cuminc for the cumulative incidence and Gray's test, crr for Fine–Gray.\nlibrary(cmprsk)\ncr <- d0\ncr$time <- num(cr[[{}]])\nev <- trimws(cr[[{}]])",
+        m.event,
+        q(&m.time),
+        q(&m.event)
+    );
+    match &m.censor_value {
+        Some(c) => {
+            let _ = writeln!(
+                s,
+                "cr$fstatus <- ifelse(ev == {}, 0, NA)  # censored",
+                q(c.trim())
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "cr$fstatus <- ifelse(tolower(ev) %in% c(\"0\", \"censored\", \"alive\", \"censor\"), 0, NA)  # censored"
+            );
+        }
+    }
+    for c in &a.causes {
+        let _ = writeln!(
+            s,
+            "cr$fstatus[ev == {}] <- {}  # {}",
+            q(&raw(&c.label)),
+            c.code,
+            c.label
+        );
+    }
+    let grouped = m.group.is_some() && a.groups.len() > 1;
+    match (&m.group, grouped) {
+        (Some(g), true) => {
+            let _ = writeln!(
+                s,
+                "cr$arm <- factor(trimws(cr[[{}]]), levels = {})",
+                q(g),
+                strings(&a.groups)
+            );
+        }
+        _ => {
+            let _ = writeln!(s, "cr$arm <- factor(rep(\"All\", nrow(cr)))");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "cr <- cr[!is.na(cr$time) & cr$time >= 0 & !is.na(cr$fstatus) & !is.na(cr$arm), ]\nif (nrow(cr) != {n}) stop(\"survcalc analysed {n} rows for competing risks; these rules give \", nrow(cr))",
+        n = a.n_used
+    );
+    let group_arg = if grouped { ", cr$arm" } else { "" };
+    let _ = writeln!(
+        s,
+        "# survcalc: the cumulative incidence of each cause by arm (cmprsk's variance), Gray's test (rho = {})\nci <- cuminc(cr$time, cr$fstatus{group_arg}, cencode = 0, rho = {})\nprint(ci)",
+        o.rho, o.rho
+    );
+    let times: Vec<f64> = {
+        let mut t: Vec<f64> = a.landmarks.iter().map(|l| l.time).collect();
+        t.sort_by(f64::total_cmp);
+        t.dedup();
+        t
+    };
+    if !times.is_empty() {
+        let _ = writeln!(s, "tp <- timepoints(ci, {})", numbers(&times));
+    }
+    let cause_label = |code: u32| {
+        a.causes
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_string(), |c| c.label.clone())
+    };
+    for l in &a.landmarks {
+        let row = if grouped {
+            format!("{} {}", l.group, l.cause)
+        } else {
+            format!("1 {}", l.cause)
+        };
+        let _ = writeln!(
+            s,
+            "show({}, tp$est[{}, {}])",
+            q(&format!(
+                "Competing | CIF at {} | {} {}",
+                l.time,
+                l.group,
+                cause_label(l.cause)
+            )),
+            q(&row),
+            q(&format!("{}", l.time))
+        );
+    }
+    if grouped {
+        for t in &a.tests {
+            let _ = writeln!(
+                s,
+                "show({}, ci$Tests[{}, \"pv\"])",
+                q(&format!("Competing | Gray P | {}", cause_label(t.cause))),
+                q(&t.cause.to_string())
+            );
+        }
+        let _ = writeln!(s, "# survcalc: each cause's subdistribution HR of the arm (Fine–Gray, crr)\ncov <- model.matrix(~ arm, cr)[, -1, drop = FALSE]");
+        for model in &a.models {
+            let Some(fg) = &model.fine_gray else { continue };
+            let _ = writeln!(
+                s,
+                "fg <- crr(cr$time, cr$fstatus, cov1 = cov, failcode = {}, cencode = 0)\nprint(summary(fg))",
+                model.cause
+            );
+            for (j, term) in fg.terms.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "show({}, exp(fg$coef[{}]))",
+                    q(&format!(
+                        "Competing | subdistribution HR | {} {}",
+                        cause_label(model.cause),
+                        term.name
+                    )),
+                    j + 1
+                );
+            }
+        }
+    }
 }

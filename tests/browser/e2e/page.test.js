@@ -1980,6 +1980,21 @@ test('"Reproduce in R" saves a script that R runs to the report\'s numbers: the 
     } else {
       t.diagnostic('R with survival is not installed: the script was not run');
     }
+    // Under the SAS convention a SAS program is offered too, the CLI's for the same data.
+    assert.ok(!(await page.isVisible('[data-testid="save-sas-script"]')), 'no SAS program under R');
+    await page.selectOption('[data-testid="convention"]', 'sas');
+    await settle(page);
+    const sasDownload = page.waitForEvent('download');
+    await page.click('[data-testid="save-sas-script"]');
+    const sas = await sasDownload;
+    assert.equal(sas.suggestedFilename(), 'data-survcalc.sas');
+    const sasText = fs.readFileSync(await sas.path(), 'utf8');
+    const cliSas = analyzeWith(exampleCsv())('--convention', 'sas', '--format', 'sas');
+    const program = (s) => s.slice(s.indexOf('options validvarname=any;'));
+    assert.equal(program(sasText), program(cliSas), 'the page and the CLI write the same SAS program');
+    assert.match(sasText, /conftype=loglog[\s\S]*ties=breslow/);
+    await page.selectOption('[data-testid="convention"]', 'r');
+    await settle(page);
     // A chosen file: the script opens it by its name.
     await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/fixtures/veteran.csv'));
     await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
