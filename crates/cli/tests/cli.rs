@@ -457,28 +457,7 @@ fn aggregated_table_with_a_count_column() {
 /// survival::mgus2 (tests/fixtures/competing/mgus2.json: pcm χ² 1.1945…, death 11.651…).
 #[test]
 fn competing_risks_equal_cmprsk() {
-    let f: serde_json::Value = serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/competing/mgus2.json"
-    )))
-    .expect("fixture");
-    let mut csv = String::from("time,event,sex\n");
-    let words = ["censored", "progression", "death"];
-    for ((t, c), g) in f["time"]
-        .as_array()
-        .expect("time")
-        .iter()
-        .zip(f["cause"].as_array().expect("cause"))
-        .zip(f["group"].as_array().expect("group"))
-    {
-        let c = c.as_u64().expect("code") as usize;
-        csv.push_str(&format!(
-            "{},{},{}\n",
-            t,
-            words[c],
-            g.as_str().expect("sex")
-        ));
-    }
+    let mut csv = mgus2_csv();
     csv.push_str("NA,death,F\n");
     let path = temp_file("mgus2-competing.csv", csv);
     let (ok, out, err) = run(&[
@@ -1078,23 +1057,7 @@ fn sas_program_for_the_sas_convention() {
 /// reports them (where R and cmprsk are installed; 1e-10, Fine–Gray 1e-8).
 #[test]
 fn competing_risks_r_script_equals_the_report() {
-    let f: serde_json::Value = serde_json::from_str(include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/competing/mgus2.json"
-    )))
-    .expect("fixture");
-    let mut csv = String::from("time,event,sex\n");
-    let words = ["censored", "progression", "death"];
-    for ((t, c), g) in f["time"]
-        .as_array()
-        .expect("time")
-        .iter()
-        .zip(f["cause"].as_array().expect("cause"))
-        .zip(f["group"].as_array().expect("group"))
-    {
-        let c = c.as_u64().expect("code") as usize;
-        csv.push_str(&format!("{t},{},{}\n", words[c], g.as_str().expect("sex")));
-    }
+    let csv = mgus2_csv();
     let dir = std::env::temp_dir().join(format!("survcalc-cr-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let data = dir.join("mgus2.csv");
@@ -1195,4 +1158,26 @@ fn competing_risks_r_script_equals_the_report() {
             _ => panic!("{label}: R {got:?}, survcalc {w:?}"),
         }
     }
+}
+
+/// R's mgus2 from the competing-risks fixture as a CSV (time, event as words, sex).
+fn mgus2_csv() -> String {
+    let f: serde_json::Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/competing/mgus2.json"
+    )))
+    .expect("fixture");
+    let mut csv = String::from("time,event,sex\n");
+    let words = ["censored", "progression", "death"];
+    for ((t, c), g) in f["time"]
+        .as_array()
+        .expect("time")
+        .iter()
+        .zip(f["cause"].as_array().expect("cause"))
+        .zip(f["group"].as_array().expect("group"))
+    {
+        let c = c.as_u64().expect("code") as usize;
+        csv.push_str(&format!("{t},{},{}\n", words[c], g.as_str().expect("sex")));
+    }
+    csv
 }

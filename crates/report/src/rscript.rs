@@ -74,7 +74,7 @@ fn col(name: &str) -> String {
 
 /// The distinct raw cells of `column` on the analysed rows, in first-seen order, split by
 /// what the analysis made of them (`key` of each observation).
-fn raw_values<K: PartialEq + Copy>(
+pub(crate) fn raw_values<K: PartialEq + Copy>(
     table: &Table,
     column: &str,
     rows: &[usize],

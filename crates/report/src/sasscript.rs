@@ -19,29 +19,6 @@ fn n(s: &str) -> String {
     format!("{}n", q(s))
 }
 
-/// The distinct raw cells of `column` on the analysed rows whose event is `key`.
-fn raw_values(
-    table: &Table,
-    column: &str,
-    rows: &[usize],
-    keys: &[bool],
-    key: bool,
-) -> Vec<String> {
-    let Some(c) = table.column_index(column) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = Vec::new();
-    for (k, &row) in rows.iter().enumerate() {
-        if keys.get(k) == Some(&key) {
-            let v = table.cell(row, c).trim().to_string();
-            if !out.contains(&v) {
-                out.push(v);
-            }
-        }
-    }
-    out
-}
-
 /// Whether every filled cell of column `c` is a number (a numeric covariate).
 fn numeric_column(table: &Table, c: &str) -> bool {
     table.column_index(c).is_some_and(|ci| {
@@ -157,8 +134,8 @@ pub fn sas_script(
             (Some(from), Some(to)) if from != to => format!(" * {}", from.in_days() / to.in_days()),
             _ => String::new(),
         };
-        let events = raw_values(table, &m.event, &p.rows, p.data.event(), true);
-        let censored = raw_values(table, &m.event, &p.rows, p.data.event(), false);
+        let events = crate::rscript::raw_values(table, &m.event, &p.rows, p.data.event(), true);
+        let censored = crate::rscript::raw_values(table, &m.event, &p.rows, p.data.event(), false);
         // New names: the file's own columns may be called time and status.
         let _ = writeln!(s, "  sc_time = {time}{factor};");
         let _ = writeln!(

@@ -505,20 +505,10 @@ impl SurvivalDesign {
     /// The follow-up at which `n` patients have the design's power by Lachin–Foulkes
     /// (gsDesign `nSurv(minfup = NULL)`); `None` when no follow-up is enough.
     fn lf_follow_up(&self, theta: f64, l1: f64, l2: f64, n: f64) -> Option<f64> {
-        let g = |f: f64| self.lf_power(theta, l1, l2, n, f) - self.power;
-        if g(0.0) >= 0.0 {
-            return Some(0.0);
-        }
-        let mut hi = 1.0 / l1.min(l2);
-        let mut k = 0;
-        while g(hi) < 0.0 {
-            hi *= 2.0;
-            k += 1;
-            if k > 60 {
-                return None;
-            }
-        }
-        crate::numerics::root::uniroot(g, 0.0, hi, 1e-13).map(|r| r.x)
+        follow_up_root(
+            |f| self.lf_power(theta, l1, l2, n, f) - self.power,
+            l1.min(l2),
+        )
     }
 
     fn mean_probability(&self, l1: f64, l2: f64, f: f64) -> f64 {
@@ -530,21 +520,26 @@ impl SurvivalDesign {
     /// The follow-up at which `n` patients give `d` expected events; `None` when even
     /// unlimited follow-up gives fewer.
     fn follow_up_for(&self, l1: f64, l2: f64, n: f64, d: f64) -> Option<f64> {
-        let g = |f: f64| n * self.mean_probability(l1, l2, f) - d;
-        if g(0.0) >= 0.0 {
-            return Some(0.0);
-        }
-        let mut hi = 1.0 / l1.min(l2);
-        let mut k = 0;
-        while g(hi) < 0.0 {
-            hi *= 2.0;
-            k += 1;
-            if k > 60 {
-                return None;
-            }
-        }
-        crate::numerics::root::uniroot(g, 0.0, hi, 1e-13).map(|r| r.x)
+        follow_up_root(|f| n * self.mean_probability(l1, l2, f) - d, l1.min(l2))
     }
+}
+
+/// The follow-up f ≥ 0 where the increasing `g` reaches 0: 0 when g(0) ≥ 0; else a bracket
+/// doubled from 1/λ (the smaller hazard) and R's Brent root; `None` when g stays below 0.
+fn follow_up_root(g: impl Fn(f64) -> f64, lambda: f64) -> Option<f64> {
+    if g(0.0) >= 0.0 {
+        return Some(0.0);
+    }
+    let mut hi = 1.0 / lambda;
+    let mut k = 0;
+    while g(hi) < 0.0 {
+        hi *= 2.0;
+        k += 1;
+        if k > 60 {
+            return None;
+        }
+    }
+    crate::numerics::root::uniroot(g, 0.0, hi, 1e-13).map(|r| r.x)
 }
 
 /// The events and patients a design needs (R rpact `getSampleSizeSurvival`, fixed
