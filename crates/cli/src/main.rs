@@ -517,6 +517,13 @@ struct AnalyzeArgs {
     /// row.
     #[arg(long)]
     count: Option<String>,
+    /// An aggregated table in the events/censored form: the column of the number of
+    /// events at each row's time (with --censored-count; the event column is not read).
+    #[arg(long, requires = "censored_count")]
+    events_count: Option<String>,
+    /// The column of the number censored at each row's time (with --events-count).
+    #[arg(long, requires = "events_count")]
+    censored_count: Option<String>,
     /// The unit of the time column: days, weeks, months, years (default: read from its
     /// name, e.g. os_months).
     #[arg(long)]
@@ -882,6 +889,22 @@ fn mapping_of(table: &Table, args: &AnalyzeArgs) -> Result<Mapping, Failure> {
         Some("none") => mapping.count = None,
         Some(c) => mapping.count = Some(c.to_string()),
         None => {}
+    }
+    if let (Some(events), Some(censored)) = (&args.events_count, &args.censored_count) {
+        mapping.counts = Some(survcalc_core::mapping::EventCounts {
+            events: events.clone(),
+            censored: censored.clone(),
+        });
+        // The guessed patient count (a column named n) does not apply.
+        if args.count.is_none() {
+            mapping.count = None;
+        }
+        if args.time.is_none() && (&mapping.time == events || &mapping.time == censored) {
+            return Err(usage(format!(
+                "the time column was guessed as \"{}\", a count column: name it with --time",
+                mapping.time
+            )));
+        }
     }
     if args.id.is_some() {
         mapping.id = args.id.clone();

@@ -911,6 +911,21 @@ fn r_script_reproduces_the_report() {
         ),
         ("veteran_utf16.txt", corpus("veteran_utf16.txt"), &[]),
         ("trial.xlsx", corpus("trial.xlsx"), &[]),
+        (
+            "life_table.csv",
+            b"time,arm,deaths,lost\n1,A,2,0\n2,A,1,1\n3,B,0,2\n4,B,3,0\n5,A,0,1\n6,B,1,1\n"
+                .to_vec(),
+            &[
+                "--time",
+                "time",
+                "--group",
+                "arm",
+                "--events-count",
+                "deaths",
+                "--censored-count",
+                "lost",
+            ],
+        ),
     ];
     for (name, bytes, extra) in cases {
         let data = dir.join(name);

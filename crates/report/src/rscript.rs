@@ -479,16 +479,30 @@ fn endpoint_block(
         );
     }
     // Event.
-    let events = raw_values(table, &m.event, &p.rows, p.data.event(), true);
-    let censored = raw_values(table, &m.event, &p.rows, p.data.event(), false);
-    let _ = writeln!(
-        s,
-        "e <- trimws({})  # {}\nd$status <- ifelse(e %in% {}, 1, ifelse(e %in% {}, 0, NA))",
-        col(&m.event),
-        a.event_coding,
-        strings(&events),
-        strings(&censored)
-    );
+    if let Some(k) = &m.counts {
+        let _ = writeln!(
+            s,
+            "# An aggregated table: each row's events ({e}) and censored ({c}), one row per patient.\n\
+             de <- d; de$status <- 1; de$w <- num(d[[{eq}]])\n\
+             dc <- d; dc$status <- 0; dc$w <- num(d[[{cq}]])\n\
+             d <- rbind(de, dc); d <- d[!is.na(d$w) & d$w > 0, ]; d <- d[rep(seq_len(nrow(d)), d$w), ]",
+            e = k.events,
+            c = k.censored,
+            eq = q(&k.events),
+            cq = q(&k.censored)
+        );
+    } else {
+        let events = raw_values(table, &m.event, &p.rows, p.data.event(), true);
+        let censored = raw_values(table, &m.event, &p.rows, p.data.event(), false);
+        let _ = writeln!(
+            s,
+            "e <- trimws({})  # {}\nd$status <- ifelse(e %in% {}, 1, ifelse(e %in% {}, 0, NA))",
+            col(&m.event),
+            a.event_coding,
+            strings(&events),
+            strings(&censored)
+        );
+    }
     // Group.
     let grouped = m.group.is_some() && a.groups.len() > 1;
     if let (Some(g), true) = (&m.group, grouped) {

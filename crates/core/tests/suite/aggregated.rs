@@ -141,3 +141,111 @@ fn bad_counts_are_named_and_too_many_patients_refused() {
     let flags = Table::parse("time,status,arm,n\n5,1,A,1\n6,0,B,0\n").expect("parses");
     assert_eq!(guess(&flags).count, None);
 }
+
+/// The events/censored form — one row per (time, arm) with the number of events and the
+/// number censored then, as a life table or `SUM(status), SUM(1 - status) … GROUP BY` gives
+/// it — gives the numbers of the patient-level rows too; bad counts are named.
+#[test]
+fn events_and_censored_columns_give_the_expanded_numbers() {
+    use survcalc_core::mapping::EventCounts;
+    let csv = include_str!("../../../../tests/fixtures/veteran.csv");
+    let long = Table::parse(csv).expect("veteran parses");
+    let (ct, cs, cg) = (
+        long.column_index("time").expect("time"),
+        long.column_index("status").expect("status"),
+        long.column_index("trt").expect("trt"),
+    );
+    let mut cells: Vec<((String, String), (u64, u64))> = Vec::new();
+    for r in 0..long.n_rows() {
+        let key = (long.cell(r, cg).to_string(), long.cell(r, ct).to_string());
+        let event = long.cell(r, cs) == "1";
+        let i = match cells.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                cells.push((key, (0, 0)));
+                cells.len() - 1
+            }
+        };
+        if event {
+            cells[i].1 .0 += 1;
+        } else {
+            cells[i].1 .1 += 1;
+        }
+    }
+    let mut agg = String::from("trt,time,deaths,censored\n");
+    for ((trt, time), (d, c)) in cells.iter().rev() {
+        agg.push_str(&format!("{trt},{time},{d},{c}\n"));
+    }
+    let t = Table::parse(&agg).expect("aggregated parses");
+    let mut m = guess(&t);
+    m.time = "time".into();
+    m.group = Some("trt".into());
+    m.group_order = vec!["1".into(), "2".into()];
+    m.count = None;
+    m.counts = Some(EventCounts {
+        events: "deaths".into(),
+        censored: "censored".into(),
+    });
+    let b = analyze(&t, &m, &AnalysisOptions::default()).expect("analysis");
+    let mut ml = guess(&long);
+    ml.group_order = vec!["1".into(), "2".into()];
+    let a = analyze(&long, &ml, &AnalysisOptions::default()).expect("analysis");
+    assert_eq!(b.n_used, 137);
+    assert!(
+        b.event_coding.contains("events counted in \"deaths\""),
+        "{}",
+        b.event_coding
+    );
+    assert!(
+        b.notes
+            .iter()
+            .any(|n| n.contains("rows stand for 137 patients")),
+        "{:?}",
+        b.notes
+    );
+    for (ca, cb) in a.curves.iter().zip(&b.curves) {
+        assert_eq!(
+            (&ca.time, &ca.n_risk, &ca.n_event, &ca.n_censor),
+            (&cb.time, &cb.n_risk, &cb.n_event, &cb.n_censor)
+        );
+        for (x, y) in ca.surv.iter().zip(&cb.surv) {
+            assert!(rel(*x, *y) < 1e-14);
+        }
+    }
+    let (la, lb) = (
+        a.log_rank.as_ref().expect("lr"),
+        b.log_rank.as_ref().expect("lr"),
+    );
+    assert!(
+        rel(la.chisq, lb.chisq) < 1e-12,
+        "{} vs {}",
+        la.chisq,
+        lb.chisq
+    );
+    let (xa, xb) = (a.cox.as_ref().expect("cox"), b.cox.as_ref().expect("cox"));
+    assert!(rel(xa.terms[0].coef, xb.terms[0].coef) < 1e-10);
+    // A count that is not a whole number is named by line and column.
+    let bad = Table::parse("time,d,c\n5,1,0\n6,x,2\n7,2,-1\n").expect("parses");
+    let mut m = guess(&bad);
+    m.time = "time".into();
+    m.group = None;
+    m.count = None;
+    m.counts = Some(EventCounts {
+        events: "d".into(),
+        censored: "c".into(),
+    });
+    let p = prepare(&bad, &m).expect("prepares");
+    assert_eq!(p.data.len(), 1);
+    let e: Vec<(u64, &str)> = p
+        .excluded
+        .iter()
+        .map(|e| (e.line, e.column.as_str()))
+        .collect();
+    assert_eq!(e, [(3, "d"), (4, "c")]);
+    // With a patient-count column as well, the two forms are refused by name.
+    m.count = Some("d".into());
+    assert!(matches!(
+        prepare(&bad, &m),
+        Err(MappingError::SameColumn { .. })
+    ));
+}

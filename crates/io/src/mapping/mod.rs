@@ -85,6 +85,22 @@ pub struct Mapping {
     /// (R `survfit(…, weights = n)` with whole-number weights equals the expanded rows).
     /// `None`: a patient per row.
     pub count: Option<String>,
+    /// An aggregated table in the events/censored form: each row holds a time (and
+    /// group) with the number of patients who had the event then and the number censored
+    /// then, in two columns (as registry extracts and life tables give it). The event
+    /// column is not read. `None`: the event column holds each row's status.
+    pub counts: Option<EventCounts>,
+}
+
+/// The two columns of the events/censored form of an aggregated table.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct EventCounts {
+    /// The column of the number of events at the row's time.
+    pub events: String,
+    /// The column of the number censored at the row's time.
+    pub censored: String,
 }
 
 /// Most patients an aggregated table (see [`Mapping::count`]) may stand for: its rows

@@ -14,6 +14,8 @@ pub(super) struct Columns {
     pub(super) id: Option<usize>,
     pub(super) filter: Option<(usize, String)>,
     pub(super) count: Option<usize>,
+    /// The events and censored columns of the events/censored form.
+    pub(super) counts: Option<(usize, usize)>,
 }
 
 pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, MappingError> {
@@ -44,11 +46,17 @@ pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, Mappi
             Ok(())
         }
     };
+    // In the events/censored form the event column is not read.
+    let event_name = if mapping.counts.is_some() {
+        ""
+    } else {
+        mapping.event.as_str()
+    };
     if mapping.dates.is_none() {
-        same(("time", &mapping.time), ("event", &mapping.event))?;
+        same(("time", &mapping.time), ("event", event_name))?;
     }
     if let Some(g) = &mapping.group {
-        same(("event", &mapping.event), ("group", g))?;
+        same(("event", event_name), ("group", g))?;
     }
     let (time, start, end) = match &mapping.dates {
         Some(d) => (
@@ -58,7 +66,29 @@ pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, Mappi
         ),
         None => (Some(col("time", &mapping.time)?), None, None),
     };
-    let event = col("event", &mapping.event)?;
+    let counts = match &mapping.counts {
+        Some(k) => {
+            same(
+                ("number of events", &k.events),
+                ("number censored", &k.censored),
+            )?;
+            if let Some(c) = &mapping.count {
+                return Err(MappingError::SameColumn {
+                    column: c.clone(),
+                    roles: ("patient count".into(), "events/censored counts".into()),
+                });
+            }
+            Some((
+                col("number of events", &k.events)?,
+                col("number censored", &k.censored)?,
+            ))
+        }
+        None => None,
+    };
+    let event = match counts {
+        Some((events, _)) => events,
+        None => col("event", &mapping.event)?,
+    };
     let group = match &mapping.group {
         Some(g) => Some(col("group", g)?),
         None => None,
@@ -83,6 +113,7 @@ pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, Mappi
     };
     Ok(Columns {
         count,
+        counts,
         time,
         start,
         end,
@@ -288,13 +319,20 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     for r in rows() {
         n_rows += 1;
         let v = table.cell(r, cols.event);
-        if !is_missing(v) && event_values.values.len() < 64 {
+        if cols.counts.is_none() && !is_missing(v) && event_values.values.len() < 64 {
             event_values.id(v);
         }
     }
     let filtered_out = table.n_rows() - n_rows;
     let distinct: Vec<String> = event_values.values.iter().map(|v| v.to_string()).collect();
-    let code = coding(&distinct, &mapping.event, mapping);
+    let mut code = coding(&distinct, &mapping.event, mapping);
+    if let Some(k) = &mapping.counts {
+        code.text = format!(
+            "events counted in \"{}\", censored in \"{}\" (an aggregated table)",
+            k.events, k.censored
+        );
+        code.by_name = None;
+    }
     if let Some(n) = &code.by_name {
         if !is_cnsr(&mapping.event) {
             warnings.push(format!("event column {n}"));
@@ -356,17 +394,30 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     let mut excluded = Vec::new();
     let (mut n_zero, mut zero_lines) = (0usize, Vec::new());
     // An aggregated table: the patients it stands for, counted before any is expanded.
-    if let Some(kc) = cols.count {
+    let count_columns: Vec<usize> = match (cols.count, cols.counts) {
+        (Some(kc), _) => vec![kc],
+        (None, Some((dc, cc))) => vec![dc, cc],
+        (None, None) => Vec::new(),
+    };
+    if !count_columns.is_empty() {
         let mut patients = 0u64;
         for r in rows() {
-            if let Some(v) = parse_number(table.cell(r, kc), table.decimal_comma) {
-                if v >= 0.0 && v.fract() == 0.0 {
-                    patients = patients.saturating_add(v.min(u64::MAX as f64) as u64);
+            for &kc in &count_columns {
+                if let Some(v) = parse_number(table.cell(r, kc), table.decimal_comma) {
+                    if v >= 0.0 && v.fract() == 0.0 {
+                        patients = patients.saturating_add(v.min(u64::MAX as f64) as u64);
+                    }
                 }
             }
             if patients > MAX_PATIENTS {
                 return Err(MappingError::TooManyPatients {
-                    column: mapping.count.clone().unwrap_or_default(),
+                    column: mapping.count.clone().unwrap_or_else(|| {
+                        mapping
+                            .counts
+                            .as_ref()
+                            .map(|k| format!("{} + {}", k.events, k.censored))
+                            .unwrap_or_default()
+                    }),
                     patients,
                     limit: MAX_PATIENTS,
                 });
@@ -384,7 +435,9 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         };
         let t = times.read(r, &exclude);
         let ev = table.cell(r, cols.event);
-        let e = if is_missing(ev) {
+        let e = if cols.counts.is_some() {
+            Ok(true)
+        } else if is_missing(ev) {
             Err(exclude(
                 &mapping.event,
                 ev,
@@ -426,26 +479,37 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                 }
             }
         };
-        // Patients the row stands for (1 without a count column).
-        let k = match cols.count {
-            None => Ok(1u64),
-            Some(kc) => {
-                let kv = table.cell(r, kc);
-                let name = mapping.count.as_deref().unwrap_or_default();
-                match parse_number(kv, table.decimal_comma) {
-                    Some(v) if v >= 0.0 && v.fract() == 0.0 => Ok(v as u64),
-                    _ if is_missing(kv) => Err(exclude(
-                        name,
-                        kv,
-                        "missing patient count: give how many patients the row stands for".into(),
-                    )),
-                    _ => Err(exclude(
-                        name,
-                        kv,
-                        "the patient count must be a whole number of patients (0, 1, 2, …)".into(),
-                    )),
+        // A count cell: a whole number of patients.
+        let counted = |kc: usize, name: &str| {
+            let kv = table.cell(r, kc);
+            match parse_number(kv, table.decimal_comma) {
+                Some(v) if v >= 0.0 && v.fract() == 0.0 => Ok(v as u64),
+                _ if is_missing(kv) => Err(exclude(
+                    name,
+                    kv,
+                    "missing patient count: give how many patients the row stands for".into(),
+                )),
+                _ => Err(exclude(
+                    name,
+                    kv,
+                    "the patient count must be a whole number of patients (0, 1, 2, …)".into(),
+                )),
+            }
+        };
+        // Patients the row stands for (1 without a count column); in the events/censored
+        // form, those with the event and those censored.
+        let (k, split) = match (cols.count, cols.counts, &mapping.counts) {
+            (Some(kc), _, _) => (
+                counted(kc, mapping.count.as_deref().unwrap_or_default()),
+                None,
+            ),
+            (None, Some((dc, cc)), Some(names)) => {
+                match (counted(dc, &names.events), counted(cc, &names.censored)) {
+                    (Ok(d), Ok(c)) => (Ok(d + c), Some((d, c))),
+                    (Err(x), _) | (_, Err(x)) => (Err(x), None),
                 }
             }
+            _ => (Ok(1u64), None),
         };
         // The count's problem first: the row is left out for it.
         let (k, t) = match k {
@@ -455,8 +519,10 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         match (t, e, g) {
             (Ok(_), Ok(_), Ok(_)) if k == 0 => {}
             (Ok(t), Ok(e), Ok(g)) => {
-                if t == 0.0 && e {
-                    n_zero += k as usize;
+                // (events, censored) of the row: its own status k times, or the counts.
+                let (d, c) = split.unwrap_or(if e { (k, 0) } else { (0, k) });
+                if t == 0.0 && d > 0 {
+                    n_zero += d as usize;
                     if zero_lines.len() < EXAMPLES {
                         zero_lines.push(line);
                     }
@@ -465,11 +531,13 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
                     first_valid.resize(g + 1, None);
                 }
                 first_valid[g].get_or_insert(time.len());
-                for _ in 0..k {
-                    time.push(t);
-                    event.push(e);
-                    label_of_row.push(g as u32);
-                    kept_rows.push(r);
+                for status in [true, false] {
+                    for _ in 0..(if status { d } else { c }) {
+                        time.push(t);
+                        event.push(status);
+                        label_of_row.push(g as u32);
+                        kept_rows.push(r);
+                    }
                 }
             }
             (t, e, g) => {
@@ -483,6 +551,15 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     if let (Some(name), Some(_)) = (&mapping.count, cols.count) {
         notes.push(format!(
             "each row counted as the number of patients in \"{name}\" (an aggregated table): {} rows stand for {} patients",
+            n_rows,
+            time.len()
+        ));
+    }
+    if let (Some(k), Some(_)) = (&mapping.counts, cols.counts) {
+        notes.push(format!(
+            "each row counted as the events in \"{}\" and the censored in \"{}\" at its time (an aggregated table): {} rows stand for {} patients",
+            k.events,
+            k.censored,
             n_rows,
             time.len()
         ));
@@ -647,7 +724,8 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
             "no events: every row is censored under the coding {}; check which value means \"event\"",
             code.text
         ));
-    } else if time.len() >= INVERTED_MIN_ROWS
+    } else if mapping.counts.is_none()
+        && time.len() >= INVERTED_MIN_ROWS
         && n_events as f64 > INVERTED_EVENT_SHARE * time.len() as f64
     {
         warnings.push(format!(
