@@ -438,25 +438,8 @@ fn endpoint_block(
         _ => None,
     };
     if let Some(dates) = &m.dates {
-        // The order survcalc used: the user's, or the one the cells settle (as prepare
-        // learns it).
-        let order = if dates.order == DateOrder::Auto {
-            let cols = [&dates.start, &dates.end]
-                .map(|c| table.column_index(c))
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>();
-            let cells = p
-                .rows
-                .iter()
-                .flat_map(|&r| cols.iter().map(move |&c| table.cell(r, c)));
-            survcalc_io::dates::order_evidence(cells)
-                .order()
-                .unwrap_or(DateOrder::Ymd)
-        } else {
-            dates.order
-        };
-        let formats = match order {
+        // The order survcalc read them in (ISO dates settle none).
+        let formats = match p.date_order.unwrap_or(dates.order) {
             DateOrder::Ymd | DateOrder::Auto => "c(\"%Y-%m-%d\", \"%Y/%m/%d\")",
             DateOrder::Dmy => "c(\"%d/%m/%Y\", \"%d.%m.%Y\", \"%d-%m-%Y\")",
             DateOrder::Mdy => "c(\"%m/%d/%Y\", \"%m-%d-%Y\")",

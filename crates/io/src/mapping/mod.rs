@@ -193,6 +193,9 @@ pub struct Prepared {
     /// The table row (zero-based) of each observation in `data`, so that other columns
     /// (strata, covariates) can be read for exactly the analysed rows.
     pub rows: Vec<usize>,
+    /// The day/month order the dates were read in (the user's, or learned from the
+    /// cells; `Auto` when they do not settle it), when time comes from dates.
+    pub date_order: Option<DateOrder>,
 }
 
 const EVENT_WORDS: [&str; 16] = [

@@ -9,7 +9,8 @@ pub(super) struct Columns {
     pub(super) time: Option<usize>,
     pub(super) start: Option<usize>,
     pub(super) end: Option<usize>,
-    pub(super) event: usize,
+    /// The status column; `None` in the events/censored form, which has none.
+    pub(super) event: Option<usize>,
     pub(super) group: Option<usize>,
     pub(super) id: Option<usize>,
     pub(super) filter: Option<(usize, String)>,
@@ -86,8 +87,8 @@ pub(super) fn resolve(table: &Table, mapping: &Mapping) -> Result<Columns, Mappi
         None => None,
     };
     let event = match counts {
-        Some((events, _)) => events,
-        None => col("event", &mapping.event)?,
+        Some(_) => None,
+        None => Some(col("event", &mapping.event)?),
     };
     let group = match &mapping.group {
         Some(g) => Some(col("group", g)?),
@@ -318,9 +319,11 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     let mut event_values = Interner::new();
     for r in rows() {
         n_rows += 1;
-        let v = table.cell(r, cols.event);
-        if cols.counts.is_none() && !is_missing(v) && event_values.values.len() < 64 {
-            event_values.id(v);
+        if let Some(ec) = cols.event {
+            let v = table.cell(r, ec);
+            if !is_missing(v) && event_values.values.len() < 64 {
+                event_values.id(v);
+            }
         }
     }
     let filtered_out = table.n_rows() - n_rows;
@@ -368,6 +371,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         }
         _ => None,
     };
+    let date_order = dates.map(|d| d.2);
     let mut times = TimeReader {
         table,
         mapping,
@@ -434,30 +438,30 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
             reason,
         };
         let t = times.read(r, &exclude);
-        let ev = table.cell(r, cols.event);
-        let e = if cols.counts.is_some() {
-            Ok(true)
-        } else if is_missing(ev) {
-            Err(exclude(
+        // The row's status; the events/censored form has none (its counts say).
+        let e = match cols.event.map(|ec| table.cell(r, ec)) {
+            None => Ok(true),
+            Some(ev) if is_missing(ev) => Err(exclude(
                 &mapping.event,
                 ev,
                 "missing event status: code it as event or censored".into(),
-            ))
-        } else {
-            let id = event_ids.id(ev);
-            if id >= event_class.len() {
-                event_class.push(code.classify(ev));
+            )),
+            Some(ev) => {
+                let id = event_ids.id(ev);
+                if id >= event_class.len() {
+                    event_class.push(code.classify(ev));
+                }
+                event_class.get(id).copied().flatten().ok_or_else(|| {
+                    exclude(
+                        &mapping.event,
+                        ev,
+                        format!(
+                            "unknown event value: expected {}; or choose which value means \"event\"",
+                            code.text
+                        ),
+                    )
+                })
             }
-            event_class.get(id).copied().flatten().ok_or_else(|| {
-                exclude(
-                    &mapping.event,
-                    ev,
-                    format!(
-                        "unknown event value: expected {}; or choose which value means \"event\"",
-                        code.text
-                    ),
-                )
-            })
         };
         let g = match cols.group {
             None => Ok(group_labels.id("All")),
@@ -774,6 +778,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
         time_unit: to_unit,
         filtered_out,
         rows: kept_rows,
+        date_order,
     })
 }
 
