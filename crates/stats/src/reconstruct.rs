@@ -346,7 +346,8 @@ pub fn reconstruct(
         } else {
             0.0
         };
-        round(rate).min(n_risk[lm])
+        // An earlier interval's count can end below 0 (no censoring left to take away).
+        round(rate).min(n_risk[lm]).max(0.0)
     } else {
         0.0
     };
@@ -375,9 +376,6 @@ pub fn reconstruct(
             }
         }
     };
-    if n_censor[lm] <= 0.0 {
-        n_censor[lm] = 0.0;
-    }
     last_interval(
         n_censor[lm],
         &mut cen,
@@ -407,10 +405,7 @@ pub fn reconstruct(
                 if rounds > MAX_ROUNDS {
                     break;
                 }
-                n_censor[lm] += sumd - total;
-                if n_censor[lm] <= 0.0 {
-                    n_censor[lm] = 0.0;
-                }
+                n_censor[lm] = (n_censor[lm] + sumd - total).max(0.0);
                 last_interval(
                     n_censor[lm],
                     &mut cen,
@@ -460,46 +455,27 @@ pub fn reconstruct(
     // the last point. (Guyot's code censors them all at one midpoint past the last point,
     // so the rebuilt numbers at risk there keep everyone: 70 for a published 18 on
     // reconstructKM's KEYNOTE-189 example.)
-    let tail: Vec<(f64, u64)> = risk.iter().copied().filter(|r| r.0 > ts[n_t - 1]).collect();
     let mut left = n0.saturating_sub(time.len());
-    let mut at_last = left;
-    if let Some(&(_, first)) = tail.first() {
-        let first = (first as usize).min(left);
-        at_last = left - first;
-        left = first;
-    }
-    let mut tail_times = Vec::with_capacity(left);
-    for (j, &(t, n)) in tail.iter().enumerate() {
+    let mut from = ts[n_t - 1];
+    for (j, &(t, n)) in risk.iter().filter(|r| r.0 > ts[n_t - 1]).enumerate() {
         let n = (n as usize).min(left);
-        let next = tail.get(j + 1).map(|r| (r.0, (r.1 as usize).min(n)));
-        let (gone, end) = match next {
-            Some((t1, n1)) => (n - n1, t1),
-            None => (n, t),
-        };
-        for c in 1..=gone {
-            // Evenly within [T_j, T_{j+1}); at T_j itself for the last row.
-            tail_times.push(if next.is_some() {
-                t + (c - 1) as f64 * (end - t) / gone as f64
+        let gone = left - n;
+        for c in 0..gone {
+            // Lost before this table time: strictly between the last point and the first
+            // time after it; from the previous table time on (evenly) after that.
+            time.push(if j == 0 {
+                from + (c + 1) as f64 * (t - from) / (gone + 1) as f64
             } else {
-                t
+                from + c as f64 * (t - from) / gone as f64
             });
-        }
-        left = n - gone;
-    }
-    if !tail.is_empty() && at_last > 0 {
-        // Those lost between the last point and the first table time after it.
-        let t1 = tail[0].0;
-        for c in 1..=at_last {
-            time.push(ts[n_t - 1] + c as f64 * (t1 - ts[n_t - 1]) / (at_last + 1) as f64);
             event.push(false);
         }
+        (left, from) = (n, t);
     }
-    for t in tail_times {
-        time.push(t);
-        event.push(false);
-    }
+    // The last table time's count (or, without one after the last point, everyone left)
+    // censored there.
     while time.len() < n0 {
-        time.push(ts[n_t - 1]);
+        time.push(from);
         event.push(false);
     }
     time.truncate(n0);
