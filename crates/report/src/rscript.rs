@@ -269,11 +269,9 @@ pub fn r_script(
         "show <- function(label, value) cat(\"[survcalc] \", label, \" = \",\n\
          \x20 if (length(value) == 0 || is.na(value)) \"NA\" else format(value, digits = 17), \"\\n\", sep = \"\")",
     );
-    let conf = options.km.conf_level;
-    let timefix = !options.timefix;
     for ep in *endpoints {
         s.push('\n');
-        endpoint_block(&mut s, table, ep, options, conf, timefix)?;
+        endpoint_block(&mut s, table, ep, options)?;
     }
     if let Some(r) = response {
         s.push('\n');
@@ -408,10 +406,10 @@ fn endpoint_block(
     table: &Table,
     ep: &REndpoint<'_>,
     options: &AnalysisOptions,
-    conf: f64,
-    no_timefix: bool,
 ) -> Result<(), String> {
     use std::fmt::Write;
+    let conf = options.km.conf_level;
+    let no_timefix = !options.timefix;
     let m = ep.mapping;
     let a = ep.analysis;
     let name = ep.name;
@@ -541,7 +539,8 @@ fn endpoint_block(
             options.median_method.describe()
         );
     }
-    if !a.landmarks.is_empty() && !options.landmarks.is_empty() {
+    let landmarks = !a.landmarks.is_empty() && !options.landmarks.is_empty();
+    if landmarks {
         let _ = writeln!(s, "# survcalc: survival at the landmark times\nlm <- summary(fit, times = {}, extend = TRUE)\nprint(lm)", numbers(&options.landmarks));
     }
     if let Some(r) = &a.rmst {
@@ -602,7 +601,7 @@ fn endpoint_block(
         if a.rmst.is_some() {
             let _ = writeln!(s, "show({}, rm[{row}, \"rmean\"])", label("RMST"));
         }
-        if !a.landmarks.is_empty() && !options.landmarks.is_empty() {
+        if landmarks {
             for t in &options.landmarks {
                 let strata = if grouped {
                     format!(" & lm$strata == {}", q(&format!("arm={g}")))

@@ -8,6 +8,7 @@
 use crate::analysis::AnalysisOptions;
 use crate::rscript::{RData, RReport};
 use survcalc_io::{prepare, Table};
+use survcalc_stats::{ConfType, Ties};
 
 /// A SAS string literal ('…', quotes doubled).
 fn q(s: &str) -> String {
@@ -86,20 +87,26 @@ pub fn sas_script(
         .map(|c| format!("{} $", n(c)))
         .collect();
     let _ = writeln!(s, "  input {};\nrun;", inputs.join(" "));
-    let conftype = match options.km.conf_type.r_name() {
-        "log-log" => "loglog",
-        "log" => "log",
-        "plain" => "linear",
-        "logit" => "logit",
-        _ => "asinsqrt",
+    let conftype = match options.km.conf_type {
+        ConfType::LogLog => "loglog",
+        ConfType::Log => "log",
+        ConfType::Plain => "linear",
+        ConfType::Logit => "logit",
+        ConfType::Arcsin => "asinsqrt",
     };
     // 0.05, not 1 − 0.95's 0.050000000000000044.
     let alpha = ((1.0 - options.km.conf_level) * 1e10).round() / 1e10;
-    let ties = match options.cox.ties.r_name() {
-        "efron" => "efron",
-        "exact" => "exact",
-        _ => "breslow",
+    let ties = match options.cox.ties {
+        Ties::Efron => "efron",
+        Ties::Exact => "exact",
+        Ties::Breslow => "breslow",
     };
+    // Which covariates are numbers (else CLASS variables), once for every endpoint.
+    let numeric: Vec<bool> = options
+        .covariates
+        .iter()
+        .map(|c| numeric_column(table, c))
+        .collect();
     for (k, ep) in endpoints.iter().enumerate() {
         let m = ep.mapping;
         let a = ep.analysis;
@@ -150,7 +157,7 @@ pub fn sas_script(
             let _ = writeln!(s, "  length sc_arm $200;\n  sc_arm = strip({});", n(g));
         }
         for (k, c) in options.covariates.iter().enumerate() {
-            if numeric_column(table, c) {
+            if numeric[k] {
                 let _ = writeln!(s, "  sc_cov{} = input(strip({}), ?? best32.);", k + 1, n(c));
             }
         }
@@ -188,8 +195,7 @@ pub fn sas_script(
             let mut terms = vec!["sc_arm".to_string()];
             let mut class = vec![format!("sc_arm (ref={})", q(&reference))];
             for (k, c) in options.covariates.iter().enumerate() {
-                // Numbers when every filled cell is one, else a CLASS variable.
-                if numeric_column(table, c) {
+                if numeric[k] {
                     terms.push(format!("sc_cov{}", k + 1));
                 } else {
                     class.push(n(c));
