@@ -284,27 +284,46 @@ fn surv_data(input: SurvArrays) -> Result<SurvData, JsValue> {
             }
         });
     }
-    let labels: Vec<String> = match &input.group {
+    let (group, levels) = group_codes(input.group.as_deref(), n, input.levels)?;
+    SurvData::new(input.time, event, group, levels).map_err(|e| data_error(&e))
+}
+
+/// Each patient's group as an index into the levels: the given levels (a group outside
+/// them is an error), or the groups in order of appearance; everyone "All" without groups.
+fn group_codes(
+    group: Option<&[Label]>,
+    n: usize,
+    given: Option<Vec<String>>,
+) -> Result<(Vec<usize>, Vec<String>), JsValue> {
+    let labels: Vec<String> = match group {
         Some(g) => g.iter().map(Label::text).collect(),
         None => vec!["All".to_string(); n],
     };
-    let mut levels: Vec<String> = input.levels.clone().unwrap_or_default();
+    let fixed = given.is_some();
+    let mut levels = given.unwrap_or_default();
+    let mut codes = Vec::with_capacity(labels.len());
     for l in &labels {
-        if !levels.contains(l) {
-            if input.levels.is_some() {
+        let code = match levels.iter().position(|x| x == l) {
+            Some(i) => i,
+            None if fixed => {
                 return Err(argument(
                     format!("group \"{l}\" is not in levels ({})", levels.join(", ")),
                     Some("group"),
-                ));
+                ))
             }
-            levels.push(l.clone());
-        }
+            None => {
+                levels.push(l.clone());
+                levels.len() - 1
+            }
+        };
+        codes.push(code);
     }
-    let group: Vec<usize> = labels
-        .iter()
-        .map(|l| levels.iter().position(|x| x == l).unwrap_or(0))
-        .collect();
-    SurvData::new(input.time, event, group, levels).map_err(|e| data_error(&e))
+    Ok((codes, levels))
+}
+
+/// A trial design's error, naming its input.
+fn design_error(e: &survcalc_core::design::DesignError) -> JsValue {
+    error(&e.to_string(), "Design", None, Some(&e.input), detail(e))
 }
 
 /// Options of [`kaplan_meier`] and [`quantiles`] (R `survfit(conf.type = , conf.int = )`).
@@ -643,21 +662,7 @@ pub fn cumulative_incidence(
     #[wasm_bindgen(unchecked_param_type = "CompetingArrays")] data: JsValue,
 ) -> Result<JsValue, JsValue> {
     let input: CompetingArrays = from_js(data, "data")?;
-    let n = input.time.len();
-    let labels: Vec<String> = match &input.group {
-        Some(g) => g.iter().map(Label::text).collect(),
-        None => vec!["All".to_string(); n],
-    };
-    let mut levels: Vec<String> = Vec::new();
-    for l in &labels {
-        if !levels.contains(l) {
-            levels.push(l.clone());
-        }
-    }
-    let group = labels
-        .iter()
-        .map(|l| levels.iter().position(|x| x == l).unwrap_or(0))
-        .collect();
+    let (group, levels) = group_codes(input.group.as_deref(), input.time.len(), None)?;
     let mut causes: Vec<u32> = input.cause.iter().copied().filter(|&c| c > 0).collect();
     causes.sort_unstable();
     causes.dedup();
@@ -683,8 +688,7 @@ pub fn sample_size_survival(
     #[wasm_bindgen(unchecked_param_type = "SurvivalDesign")] design: JsValue,
 ) -> Result<JsValue, JsValue> {
     let d: survcalc_core::design::SurvivalDesign = from_js(design, "design")?;
-    let s = survcalc_core::design::survival_sample_size(&d)
-        .map_err(|e| error(&e.to_string(), "Design", None, Some(&e.input), detail(&e)))?;
+    let s = survcalc_core::design::survival_sample_size(&d).map_err(|e| design_error(&e))?;
     to_js(&s)
 }
 
@@ -699,7 +703,7 @@ pub fn simon_two_stage(
     n_max: Option<u32>,
 ) -> Result<JsValue, JsValue> {
     let s = survcalc_core::design::simon_two_stage(p0, p1, alpha, beta, n_max.unwrap_or(100))
-        .map_err(|e| error(&e.to_string(), "Design", None, Some(&e.input), detail(&e)))?;
+        .map_err(|e| design_error(&e))?;
     to_js(&s)
 }
 
@@ -714,6 +718,6 @@ pub fn two_proportions(
     sides: Option<u8>,
 ) -> Result<JsValue, JsValue> {
     let t = survcalc_core::design::two_proportions(p1, p2, alpha, power, sides.unwrap_or(2))
-        .map_err(|e| error(&e.to_string(), "Design", None, Some(&e.input), detail(&e)))?;
+        .map_err(|e| design_error(&e))?;
     to_js(&t)
 }
