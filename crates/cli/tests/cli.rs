@@ -875,12 +875,6 @@ fn r_script_reproduces_the_report() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let example = survcalc_core::example::example_csv();
     let veteran = std::fs::read(format!("{ROOT}/tests/fixtures/veteran.csv")).expect("veteran.csv");
-    let r_has = |lib: &str| {
-        Command::new("Rscript")
-            .args(["-e", &format!("library({lib})")])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
     let (has_r, has_readxl) = (r_has("survival"), r_has("readxl"));
     let corpus = |f: &str| std::fs::read(format!("{ROOT}/tests/corpus/{f}")).expect("corpus file");
     let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
@@ -940,15 +934,7 @@ fn r_script_reproduces_the_report() {
             "reads the file by name"
         );
         if name == "example.csv" {
-            let expected_path = format!("{ROOT}/tests/fixtures/rscript/example-survcalc.R");
-            if std::env::var_os("SURVCALC_BLESS").is_some() {
-                std::fs::write(&expected_path, &script).expect("bless");
-            }
-            let expected = std::fs::read_to_string(&expected_path).expect("expected script");
-            assert_eq!(
-                script, expected,
-                "the script for the example changed (SURVCALC_BLESS=1 to accept)"
-            );
+            assert_committed(&script, "example-survcalc.R");
         }
         if !has_r || (name.ends_with(".xlsx") && !has_readxl) {
             eprintln!(
@@ -956,19 +942,7 @@ fn r_script_reproduces_the_report() {
             );
             continue;
         }
-        let script_path = dir.join(survcalc_core::rscript::script_name(name));
-        std::fs::write(&script_path, &script).expect("write script");
-        let out = Command::new("Rscript")
-            .arg(&script_path)
-            .current_dir(&dir)
-            .output()
-            .expect("Rscript runs");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{name}: {}\n{stdout}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let stdout = run_r_script(&dir, &survcalc_core::rscript::script_name(name), &script);
         let mut jargs = vec!["analyze", path, "--format", "jsonl", "-q"];
         jargs.extend_from_slice(extra);
         let (_, jsonl, _) = run(&jargs);
@@ -1050,15 +1024,7 @@ fn sas_program_for_the_sas_convention() {
     ] {
         assert!(sas.contains(line), "{line}\n{sas}");
     }
-    let expected_path = format!("{ROOT}/tests/fixtures/rscript/example-survcalc.sas");
-    if std::env::var_os("SURVCALC_BLESS").is_some() {
-        std::fs::write(&expected_path, &sas).expect("bless");
-    }
-    let expected = std::fs::read_to_string(&expected_path).expect("expected program");
-    assert_eq!(
-        sas, expected,
-        "the SAS program changed (SURVCALC_BLESS=1 to accept)"
-    );
+    assert_committed(&sas, "example-survcalc.sas");
     // The R convention's options are its own: R's conf.type and Efron ties.
     let (_, r_sas, _) = run(&["analyze", &path, "--format", "sas"]);
     assert!(
@@ -1096,26 +1062,11 @@ fn competing_risks_r_script_equals_the_report() {
         script.contains("ci <- cuminc(cr$time, cr$fstatus, cr$arm, cencode = 0, rho = 0)"),
         "{script}"
     );
-    let has = Command::new("Rscript")
-        .args(["-e", "library(survival); library(cmprsk)"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has {
+    if !(r_has("survival") && r_has("cmprsk")) {
         eprintln!("R with cmprsk not installed: the script was not run");
         return;
     }
-    std::fs::write(dir.join("mgus2-survcalc.R"), &script).expect("write script");
-    let out = Command::new("Rscript")
-        .arg("mgus2-survcalc.R")
-        .current_dir(&dir)
-        .output()
-        .expect("Rscript runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = run_r_script(&dir, "mgus2-survcalc.R", &script);
     let (_, json, _) = run(&[&args[..], &["--format", "json"]].concat());
     let a: serde_json::Value = serde_json::from_str(&json).expect("json");
     let label_of = |code: &serde_json::Value| {
@@ -1195,4 +1146,44 @@ fn mgus2_csv() -> String {
         csv.push_str(&format!("{t},{},{}\n", words[c], g.as_str().expect("sex")));
     }
     csv
+}
+
+/// Whether Rscript runs and has the package `lib`.
+fn r_has(lib: &str) -> bool {
+    Command::new("Rscript")
+        .args(["-e", &format!("library({lib})")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Writes `script` as `name` in `dir` and runs it there with Rscript; its stdout (the
+/// script must succeed).
+fn run_r_script(dir: &std::path::Path, name: &str, script: &str) -> String {
+    std::fs::write(dir.join(name), script).expect("write script");
+    let out = Command::new("Rscript")
+        .arg(name)
+        .current_dir(dir)
+        .output()
+        .expect("Rscript runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{name}: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// `text` equals the committed `tests/fixtures/rscript/<file>` (SURVCALC_BLESS=1 writes
+/// it instead, to accept a change).
+fn assert_committed(text: &str, file: &str) {
+    let path = format!("{ROOT}/tests/fixtures/rscript/{file}");
+    if std::env::var_os("SURVCALC_BLESS").is_some() {
+        std::fs::write(&path, text).expect("bless");
+    }
+    let expected = std::fs::read_to_string(&path).expect("committed text");
+    assert_eq!(
+        text, expected,
+        "{file} changed (SURVCALC_BLESS=1 to accept)"
+    );
 }

@@ -47,6 +47,30 @@ fn rel(a: f64, b: f64) -> f64 {
     }
 }
 
+/// The patient rows' analysis `a` and the aggregated table's `b` have the same curves
+/// (times, numbers at risk, events, censored; survival to 1e-14) and log-rank χ² (1e-12).
+fn assert_same_curves_and_log_rank(a: &survcalc_core::Analysis, b: &survcalc_core::Analysis) {
+    for (ca, cb) in a.curves.iter().zip(&b.curves) {
+        assert_eq!(
+            (&ca.time, &ca.n_risk, &ca.n_event, &ca.n_censor),
+            (&cb.time, &cb.n_risk, &cb.n_event, &cb.n_censor)
+        );
+        for (x, y) in ca.surv.iter().zip(&cb.surv) {
+            assert!(rel(*x, *y) < 1e-14);
+        }
+    }
+    let (la, lb) = (
+        a.log_rank.as_ref().expect("lr"),
+        b.log_rank.as_ref().expect("lr"),
+    );
+    assert!(
+        rel(la.chisq, lb.chisq) < 1e-12,
+        "{} vs {}",
+        la.chisq,
+        lb.chisq
+    );
+}
+
 #[test]
 fn aggregated_rows_give_the_expanded_numbers() {
     let (long, agg) = veteran_and_aggregated();
@@ -76,26 +100,11 @@ fn aggregated_rows_give_the_expanded_numbers() {
         "{:?}",
         b.notes
     );
-    // Curves: the same distinct times, numbers at risk, events, survival and bands.
+    // Curves: the same groups, distinct times, numbers at risk, events, survival.
     for (ca, cb) in a.curves.iter().zip(&b.curves) {
-        assert_eq!(
-            (&ca.group, &ca.time, &ca.n_risk, &ca.n_event, &ca.n_censor),
-            (&cb.group, &cb.time, &cb.n_risk, &cb.n_event, &cb.n_censor)
-        );
-        for (x, y) in ca.surv.iter().zip(&cb.surv) {
-            assert!(rel(*x, *y) < 1e-14);
-        }
+        assert_eq!(ca.group, cb.group);
     }
-    let (la, lb) = (
-        a.log_rank.as_ref().expect("lr"),
-        b.log_rank.as_ref().expect("lr"),
-    );
-    assert!(
-        rel(la.chisq, lb.chisq) < 1e-12,
-        "{} vs {}",
-        la.chisq,
-        lb.chisq
-    );
+    assert_same_curves_and_log_rank(&a, &b);
     let (xa, xb) = (a.cox.as_ref().expect("cox"), b.cox.as_ref().expect("cox"));
     for (ta, tb) in xa.terms.iter().zip(&xb.terms) {
         assert!(
@@ -203,25 +212,7 @@ fn events_and_censored_columns_give_the_expanded_numbers() {
         "{:?}",
         b.notes
     );
-    for (ca, cb) in a.curves.iter().zip(&b.curves) {
-        assert_eq!(
-            (&ca.time, &ca.n_risk, &ca.n_event, &ca.n_censor),
-            (&cb.time, &cb.n_risk, &cb.n_event, &cb.n_censor)
-        );
-        for (x, y) in ca.surv.iter().zip(&cb.surv) {
-            assert!(rel(*x, *y) < 1e-14);
-        }
-    }
-    let (la, lb) = (
-        a.log_rank.as_ref().expect("lr"),
-        b.log_rank.as_ref().expect("lr"),
-    );
-    assert!(
-        rel(la.chisq, lb.chisq) < 1e-12,
-        "{} vs {}",
-        la.chisq,
-        lb.chisq
-    );
+    assert_same_curves_and_log_rank(&a, &b);
     let (xa, xb) = (a.cox.as_ref().expect("cox"), b.cox.as_ref().expect("cox"));
     assert!(rel(xa.terms[0].coef, xb.terms[0].coef) < 1e-10);
     // A count that is not a whole number is named by line and column.
