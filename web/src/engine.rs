@@ -209,6 +209,20 @@ pub enum Reply {
     RScript(Result<String, String>),
 }
 
+/// The response mapping of a request: its response column, by the endpoint's arm, with
+/// the values the page says mean "responder".
+fn response_request(req: &AnalysisRequest) -> Option<ResponseMapping> {
+    req.response
+        .clone()
+        .zip(req.mapping.group.clone())
+        .map(|(outcome, group)| ResponseMapping {
+            outcome,
+            group,
+            success: req.response_values.clone(),
+            reference: req.mapping.reference.clone(),
+        })
+}
+
 /// The competing-risks mapping (when the page names a cause-of-failure column) and
 /// options of a request: the endpoint's time and arm, the page's landmarks and level.
 fn competing_request(req: &AnalysisRequest) -> (Option<CompetingMapping>, CompetingOptions) {
@@ -285,9 +299,11 @@ impl Engine {
     ) -> Result<String, String> {
         use survcalc_core::rscript::{r_script, RCompeting, RData, REndpoint, RReport, RResponse};
         let table = self.table.as_ref().ok_or("no table has been read")?;
-        let t = self.trial(req, found);
-        let parts: Vec<(String, Mapping, Analysis)> = t
-            .parts
+        // The endpoints, response, AEs and competing risks (not the subgroups: the script
+        // has none).
+        let current = self.analyze(req);
+        let parts: Vec<(String, Mapping, Analysis)> = self
+            .parts(req, found, &current)
             .into_iter()
             .filter_map(|p| p.outcome.ok().map(|a| (p.name, p.mapping, a)))
             .collect();
@@ -299,18 +315,9 @@ impl Engine {
                 analysis,
             })
             .collect();
-        let response_mapping =
-            req.response
-                .clone()
-                .zip(req.mapping.group.clone())
-                .map(|(outcome, group)| ResponseMapping {
-                    outcome,
-                    group,
-                    success: req.response_values.clone(),
-                    reference: req.mapping.reference.clone(),
-                });
-        let response = t.current.response.and_then(Result::ok);
-        let ae = t.current.ae.and_then(Result::ok);
+        let response_mapping = response_request(req);
+        let response = current.response.and_then(Result::ok);
+        let ae = current.ae.and_then(Result::ok);
         let data = match file {
             Some(f) => RData::File(f),
             None => RData::Inline {
@@ -318,7 +325,7 @@ impl Engine {
                 name: "data".into(),
             },
         };
-        let competing = t.competing.and_then(Result::ok);
+        let competing = current.competing.and_then(Result::ok);
         let (competing_mapping, competing_options) = competing_request(req);
         let report = RReport {
             endpoints: &endpoints,
@@ -343,9 +350,15 @@ impl Engine {
         }
     }
 
-    fn trial(&self, req: &AnalysisRequest, found: &[Endpoint]) -> TrialComputed {
-        let current = self.analyze(req);
-        let parts = trial_mappings(&req.mapping, found)
+    /// Every endpoint of the trial with the request's settings, the current one's
+    /// analysis taken from `current`.
+    fn parts(
+        &self,
+        req: &AnalysisRequest,
+        found: &[Endpoint],
+        current: &Computed,
+    ) -> Vec<TrialPart> {
+        trial_mappings(&req.mapping, found)
             .into_iter()
             .map(|(name, mapping)| {
                 let outcome = if mapping == req.mapping {
@@ -362,7 +375,12 @@ impl Engine {
                     outcome,
                 }
             })
-            .collect();
+            .collect()
+    }
+
+    fn trial(&self, req: &AnalysisRequest, found: &[Endpoint]) -> TrialComputed {
+        let current = self.analyze(req);
+        let parts = self.parts(req, found, &current);
         let subgroups = (!req.subgroups.is_empty()).then(|| match &self.table {
             Some(t) => subgroup_report(
                 t,
@@ -393,19 +411,9 @@ impl Engine {
         };
         let outcome = analyze(table, &req.mapping, &req.options).map_err(|e| e.to_string());
         let group = req.mapping.group.clone();
-        let response = req
-            .response
-            .clone()
-            .zip(group.clone())
-            .map(|(outcome, group)| {
-                let m = ResponseMapping {
-                    outcome,
-                    group,
-                    success: req.response_values.clone(),
-                    reference: req.mapping.reference.clone(),
-                };
-                analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())
-            });
+        let response = response_request(req).map(|m| {
+            analyze_response(table, &m, &BinaryOptions::default()).map_err(|e| e.to_string())
+        });
         let ae = group.filter(|_| !req.ae_columns.is_empty()).map(|group| {
             let options = AeOptions {
                 grades: req.ae_grades.map(|(min, max)| GradeRange { min, max }),
