@@ -94,14 +94,18 @@ pub fn DesignPanel() -> impl IntoView {
     );
     let rate = RwSignal::new(false);
     let follow = field("Follow-up after accrual", "design-follow-up", "12");
-    let dropout = field("Dropout, treatment arm (0 for none)", "design-dropout", "0");
+    let dropout = field(
+        "Dropout, treatment arm (a proportion, or a hazard as chosen below; 0 for none)",
+        "design-dropout",
+        "0",
+    );
     let dropout_c = field(
         "Dropout, control arm (empty: as treatment)",
         "design-dropout-control",
         "",
     );
     let dropout_time = field(
-        "…as the proportion lost by this time",
+        "Time by which that proportion is lost",
         "design-dropout-time",
         "12",
     );
