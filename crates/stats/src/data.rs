@@ -219,32 +219,28 @@ pub(crate) fn validate(
 }
 
 /// Indices of `time` in increasing order, ties in index order: the order of a stable sort
-/// by time, found by sorting (time, index) pairs, which keeps the comparisons in cache
-/// (three to four times faster on a million rows than sorting indices by `time[i]`).
+/// by time. A stable LSD radix sort (radsort) of (time, index) pairs: linear in the rows,
+/// about four times faster than a comparison sort on a million continuous times, and the
+/// first sort is most of the time of Kaplan–Meier and the log-rank test at that size.
+/// Its order on floats is `f64::total_cmp`'s.
 pub(crate) fn order_by(time: &[f64]) -> Vec<usize> {
     let mut pairs: Vec<(f64, usize)> = time.iter().copied().zip(0..).collect();
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    radsort::sort_by_key(&mut pairs, |p| p.0);
     pairs.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Indices ordered by stratum, then by time (increasing, or decreasing with
 /// `descending`), ties in index order: R's `order(strata, time)` / `order(strata, -time)`,
-/// by a sort of (stratum, time, index) triples (see [`order_by`]).
+/// by a stable radix sort of (stratum, time, index) triples on the key (stratum, ±time)
+/// (see [`order_by`]; negating a time reverses `total_cmp`'s order exactly).
 pub(crate) fn order_by_strata_time(strata: &[usize], time: &[f64], descending: bool) -> Vec<usize> {
     let mut keys: Vec<(usize, f64, usize)> = strata
         .iter()
         .zip(time)
         .zip(0..)
-        .map(|((&s, &t), i)| (s, t, i))
+        .map(|((&s, &t), i)| (s, if descending { -t } else { t }, i))
         .collect();
-    keys.sort_unstable_by(|a, b| {
-        let by_time = if descending {
-            b.1.total_cmp(&a.1)
-        } else {
-            a.1.total_cmp(&b.1)
-        };
-        a.0.cmp(&b.0).then(by_time).then(a.2.cmp(&b.2))
-    });
+    radsort::sort_by_key(&mut keys, |k| (k.0, k.1));
     keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
