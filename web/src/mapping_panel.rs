@@ -327,7 +327,21 @@ pub fn MappingPanel(session: RwSignal<Session>) -> impl IntoView {
                     id="count-col"
                     options=columns_or(session, "one patient per row")
                     current=Signal::derive(move || session.with(|s| s.mapping.count.clone().unwrap_or_default()))
-                    set=move |v: String| session.update(|s| s.mapping.count = (!v.is_empty()).then_some(v))
+                    set=move |v: String| session.update(|s| s.set_count(v))
+                />
+                <Choice
+                    label="Events at each time (an events/censored table)"
+                    id="events-count-col"
+                    options=columns_or(session, "none: a status per row")
+                    current=Signal::derive(move || session.with(|s| s.counts_draft.0.clone()))
+                    set=move |v: String| session.update(|s| s.set_counts(Some(v), None))
+                />
+                <Choice
+                    label="Censored at each time"
+                    id="censored-count-col"
+                    options=columns_or(session, "none: a status per row")
+                    current=Signal::derive(move || session.with(|s| s.counts_draft.1.clone()))
+                    set=move |v: String| session.update(|s| s.set_counts(None, Some(v)))
                 />
                 <Choice
                     label="Group (arm)"

@@ -7,7 +7,7 @@ use crate::engine::{AnalysisRequest, TableInfo};
 use crate::share::{DataRef, ShareState};
 use survcalc_core::dates::DateOrder;
 use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
-use survcalc_core::mapping::{DateSpan, GroupLabel};
+use survcalc_core::mapping::{DateSpan, EventCounts, GroupLabel};
 use survcalc_core::report::TextStyle;
 use survcalc_core::response::{guess_ae_columns, guess_response_column};
 use survcalc_core::units::TimeUnit;
@@ -59,6 +59,9 @@ pub struct Session {
     pub sheet: Option<String>,
     /// Start/end date columns chosen while the other is still missing.
     pub date_draft: (String, String),
+    /// The events and censored columns of an events/censored table, chosen while the
+    /// other is still missing (as `date_draft`).
+    pub counts_draft: (String, String),
     /// How P values and intervals are written in sentences and the copied table.
     pub text_style: TextStyle,
     /// What the Kaplan–Meier figure of the current endpoint shows.
@@ -101,6 +104,11 @@ impl Session {
             .as_ref()
             .map(|d| (d.start.clone(), d.end.clone()))
             .unwrap_or_default();
+        let counts_draft = mapping
+            .counts
+            .as_ref()
+            .map(|c| (c.events.clone(), c.censored.clone()))
+            .unwrap_or_default();
         Session {
             source: source.to_string(),
             is_example: false,
@@ -123,6 +131,7 @@ impl Session {
             sheets,
             sheet,
             date_draft,
+            counts_draft,
             text_style: TextStyle::default(),
             figure: FigureOptions::default(),
             figures: Vec::new(),
@@ -202,6 +211,9 @@ impl Session {
         self.mapping = s.mapping.clone();
         if let Some(d) = &s.mapping.dates {
             self.date_draft = (d.start.clone(), d.end.clone());
+        }
+        if let Some(c) = &s.mapping.counts {
+            self.counts_draft = (c.events.clone(), c.censored.clone());
         }
         self.options = s.options.clone();
         self.response = s.response.clone();
@@ -309,6 +321,37 @@ impl Session {
     /// Sets the patient identifier column (empty: guess from the names).
     pub fn set_id(&mut self, col: String) {
         self.mapping.id = (!col.is_empty()).then_some(col);
+    }
+
+    /// Sets the events column and/or the censored column of an events/censored table
+    /// (empty: none). With both, each row is read as that many events and censorings at
+    /// its time, and a patient-count column is no longer read (the two forms exclude each
+    /// other); with one, the other is awaited.
+    pub fn set_counts(&mut self, events: Option<String>, censored: Option<String>) {
+        if let Some(e) = events {
+            self.counts_draft.0 = e;
+        }
+        if let Some(c) = censored {
+            self.counts_draft.1 = c;
+        }
+        let (e, c) = &self.counts_draft;
+        self.mapping.counts = (!e.is_empty() && !c.is_empty()).then(|| EventCounts {
+            events: e.clone(),
+            censored: c.clone(),
+        });
+        if self.mapping.counts.is_some() {
+            self.mapping.count = None;
+        }
+    }
+
+    /// Sets the patient-count column of an aggregated table (empty: a patient per row);
+    /// the events/censored form is then no longer read.
+    pub fn set_count(&mut self, col: String) {
+        self.mapping.count = (!col.is_empty()).then_some(col);
+        if self.mapping.count.is_some() {
+            self.mapping.counts = None;
+            self.counts_draft = Default::default();
+        }
     }
 
     /// Sets the group order from text like "Placebo, Drug" (values or labels).

