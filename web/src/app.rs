@@ -263,6 +263,24 @@ pub fn App() -> impl IntoView {
                 }),
             },
         );
+    // A large analysis arrives thinned for drawing, its numbers at risk exact at the
+    // figure's ticks; when the user moves the ticks (axis end, step), the worker thins it
+    // again for them (until then the figure leaves those cells empty).
+    Effect::new(move |_| {
+        let axis = session.with(Session::time_axis);
+        let stale = outcome.with(|o| {
+            o.as_ref().ok().is_some_and(|a| {
+                a.drawing.as_ref().is_some_and(|d| {
+                    axis.ticks(crate::engine::curves_end(a))
+                        .iter()
+                        .any(|&t| !d.is_exact_at(t))
+                })
+            })
+        });
+        if stale {
+            client.redraw(axis);
+        }
+    });
     // After the user loads or rereads data, go to what changed: the results, or the message.
     Effect::new(move |_| {
         let target = outcome.with(|o| match o {

@@ -7,7 +7,7 @@
 //! are dropped. If the worker dies (a reader trap in the WebAssembly), a new one is
 //! started and the page says the data could not be read.
 
-use crate::engine::{Computed, Job, Reply, TableInfo, TrialComputed};
+use crate::engine::{Computed, Job, Reply, TableInfo, TimeAxis, TrialComputed};
 use crate::share::{match_note, ShareState};
 use crate::state::Session;
 use leptos::prelude::*;
@@ -233,9 +233,26 @@ impl Client {
 
     /// Analyses the table read last as the session asks.
     pub fn analyze(self, session: &Session) {
-        let job = Job::Analyze(Box::new(session.request()));
+        let job = Job::Analyze(Box::new(session.request()), session.time_axis());
         if let Some(id) = self.post(&job, None, "Analysing…") {
             STATE.with_borrow_mut(|s| s.latest_analysis = id);
+        }
+    }
+
+    /// Asks for the last analysis thinned again for the figure's new time axis (its
+    /// numbers at risk are then exact at the new ticks); the answer replaces the results
+    /// shown, unless another analysis was asked for after it.
+    pub fn redraw(self, axis: TimeAxis) {
+        if let Some(id) = self.post(&Job::Redraw(axis), None, "Drawing…") {
+            STATE.with_borrow_mut(|s| s.latest_analysis = id);
+        }
+    }
+
+    /// Asks the worker for the full Kaplan–Meier table of the analysis shown (which the
+    /// page holds thinned) as CSV, and passes it to `then`.
+    pub fn km_csv(self, then: impl FnOnce(String) + 'static) {
+        if let Some(id) = self.post(&Job::KmCsv, None, "Preparing the table…") {
+            STATE.with_borrow_mut(|s| s.data_waiters.insert(id, Box::new(then)));
         }
     }
 
@@ -345,6 +362,8 @@ impl Client {
             Ok(Reply::Read(info)) => self.finish_read(pending, *info),
             Ok(Reply::Analyzed(c)) if id == latest => self.computed.set(Some(*c)),
             Ok(Reply::Analyzed(_)) => {}
+            Ok(Reply::Redrawn(Some(c))) if id == latest => self.computed.set(Some(*c)),
+            Ok(Reply::Redrawn(_)) => {}
             Ok(Reply::DataCsv(text) | Reply::PackedData(text)) => {
                 if let Some(then) = waiter {
                     then(text);

@@ -23,6 +23,7 @@ use survcalc_core::subgroups::{subgroup_report, SubgroupReport, SubgroupSpec, Su
 use survcalc_core::table::Source;
 use survcalc_core::trial::trial_mappings;
 use survcalc_core::{analyze, Analysis, AnalysisOptions, Mapping, Table, TableOptions};
+use survcalc_plot::FigureOptions;
 
 /// Distinct values kept per column, for the page's value choices (event value, reference
 /// group, censor value).
@@ -148,8 +149,14 @@ pub enum Job {
     /// Read the bytes sent with the job (or, without bytes, the ones read last) with
     /// these options.
     Read(TableOptions),
-    /// Analyse the table read last.
-    Analyze(Box<AnalysisRequest>),
+    /// Analyse the table read last; a large analysis comes back thinned for drawing, its
+    /// counts exact at the ticks of this time axis.
+    Analyze(Box<AnalysisRequest>, TimeAxis),
+    /// The last analysis thinned again for another time axis (the figure's ticks changed).
+    Redraw(TimeAxis),
+    /// The full Kaplan–Meier table of the last analysis as CSV (`Reply::DataCsv`): a
+    /// thinned analysis holds only the rows a figure needs.
+    KmCsv,
     /// The table read last as CSV (for a report the user asks to carry its data).
     DataCsv,
     /// The bytes read last, packed for a share link ([`crate::share::pack_data`]).
@@ -197,8 +204,11 @@ pub enum Reply {
     Read(Box<Result<TableInfo, String>>),
     /// The results.
     Analyzed(Box<Computed>),
-    /// The table as CSV (empty when no table has been read).
+    /// The table as CSV (empty when no table has been read), or the full Kaplan–Meier
+    /// table (`Job::KmCsv`; empty when the last analysis failed).
     DataCsv(String),
+    /// The last analysis thinned for the new axis (`None`: it was not thinned).
+    Redrawn(Option<Box<Computed>>),
     /// The bytes, packed for a link.
     PackedData(String),
     /// The whole trial.
@@ -241,12 +251,49 @@ fn competing_request(req: &AnalysisRequest) -> (Option<CompetingMapping>, Compet
     (mapping, options)
 }
 
-/// The worker's state: the bytes and the table read from them.
+/// The figure's time axis as the page draws it: where it ends and its tick step (`None`:
+/// automatic), which give the tick times the numbers at risk are printed at.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeAxis {
+    /// [`FigureOptions::x_max`].
+    pub x_max: Option<f64>,
+    /// [`FigureOptions::tick_step`].
+    pub tick_step: Option<f64>,
+}
+
+impl TimeAxis {
+    /// The axis of these figure options.
+    pub fn of(o: &FigureOptions) -> TimeAxis {
+        TimeAxis {
+            x_max: o.x_max,
+            tick_step: o.tick_step,
+        }
+    }
+
+    /// The tick times for curves ending at `span`, as the figure places them.
+    pub fn ticks(&self, span: f64) -> Vec<f64> {
+        FigureOptions {
+            x_max: self.x_max,
+            tick_step: self.tick_step,
+            ..FigureOptions::default()
+        }
+        .ticks(span)
+    }
+}
+
+/// The longest time of an analysis's curves: the end of the figure's data.
+pub fn curves_end(a: &Analysis) -> f64 {
+    a.curves.iter().map(|c| c.max_time()).fold(0.0, f64::max)
+}
+
+/// The worker's state: the bytes and the table read from them, and the last analysis in
+/// full when the page was sent it thinned.
 #[derive(Debug, Default)]
 pub struct Engine {
     bytes: Vec<u8>,
     sha256: String,
     table: Option<Table>,
+    full: Option<Computed>,
 }
 
 impl Engine {
@@ -268,9 +315,25 @@ impl Engine {
                     })
                     .map_err(Clone::clone);
                 self.table = table.ok();
+                self.full = None;
                 Reply::Read(Box::new(info))
             }
-            Job::Analyze(req) => Reply::Analyzed(Box::new(self.analyze(&req))),
+            Job::Analyze(req, axis) => {
+                let computed = self.analyze(&req);
+                Reply::Analyzed(Box::new(self.for_page(computed, axis)))
+            }
+            Job::Redraw(axis) => Reply::Redrawn(
+                self.full
+                    .take()
+                    .map(|full| Box::new(self.for_page(full, axis))),
+            ),
+            Job::KmCsv => Reply::DataCsv(
+                self.full
+                    .as_ref()
+                    .and_then(|c| c.outcome.as_ref().ok())
+                    .map(survcalc_core::report::km_table_csv)
+                    .unwrap_or_default(),
+            ),
             Job::DataCsv => Reply::DataCsv(
                 self.table
                     .as_ref()
@@ -284,6 +347,33 @@ impl Engine {
             }
             Job::RScript(req, found, file, sas) => {
                 Reply::RScript(self.r_script(&req, &found, file, sas))
+            }
+        }
+    }
+
+    /// What the page is sent of `computed`: as it is, or with its curves thinned for
+    /// drawing at the axis's ticks (`survcalc_core::thin`), the full one kept for the
+    /// downloads and the next axis.
+    fn for_page(&mut self, computed: Computed, axis: TimeAxis) -> Computed {
+        let thinned = computed
+            .outcome
+            .as_ref()
+            .ok()
+            .and_then(|a| survcalc_core::thin::thinned(a, &axis.ticks(curves_end(a))));
+        match thinned {
+            Some(a) => {
+                let page = Computed {
+                    outcome: Ok(a),
+                    response: computed.response.clone(),
+                    ae: computed.ae.clone(),
+                    competing: computed.competing.clone(),
+                };
+                self.full = Some(computed);
+                page
+            }
+            None => {
+                self.full = None;
+                computed
             }
         }
     }

@@ -250,13 +250,21 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
             None,
         );
     };
-    let download = move |name: &'static str, f: fn(&survcalc_core::Analysis) -> String| {
-        outcome.with_untracked(|o| {
-            if let Ok(a) = o {
-                let r = save_text(name, "text/csv", &f(a));
-                status.set(r.err());
+    // The full Kaplan–Meier table: made here, or by the worker when the page holds the
+    // analysis thinned for drawing.
+    let save_km_csv = move || {
+        let name = "kaplan-meier-table.csv";
+        let thinned = outcome.with_untracked(|o| match o {
+            Ok(a) if a.drawing.is_none() => {
+                status.set(save_text(name, "text/csv", &km_table_csv(a)).err());
+                false
             }
+            Ok(_) => true,
+            Err(_) => false,
         });
+        if thinned {
+            client.km_csv(move |csv| status.set(save_text(name, "text/csv", &csv).err()));
+        }
     };
     view! {
         <Show when=move || text.with(Option::is_some)>
@@ -340,7 +348,7 @@ pub fn Paper(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVie
                             on:change=move |ev| include_data.set(event_target_checked(&ev)) />
                         "with the data in it"
                     </label>
-                    <button class="secondary" data-testid="save-km-csv" on:click=move |_| download("kaplan-meier-table.csv", km_table_csv)>
+                    <button class="secondary" data-testid="save-km-csv" on:click=move |_| save_km_csv()>
                         "Download KM table (CSV)"
                     </button>
                     <button class="secondary" data-testid="save-r-script"

@@ -53,8 +53,9 @@ fn exclusions(a: &Analysis) -> impl IntoView {
 }
 
 /// Rows of each Kaplan–Meier table put on the page; a million-row data set has tens of
-/// thousands of distinct times, which would take the page seconds to lay out.
-const KM_ROWS_SHOWN: usize = 500;
+/// thousands of distinct times, which would take the page seconds to lay out. A thinned
+/// analysis keeps these first rows as they are.
+const KM_ROWS_SHOWN: usize = survcalc_core::thin::HEAD_ROWS;
 
 /// The rows of R's `summary(survfit(...), censored = TRUE)` for each group.
 fn km_tables(a: &Analysis) -> impl IntoView {
@@ -63,14 +64,20 @@ fn km_tables(a: &Analysis) -> impl IntoView {
     let tables = a
         .curves
         .iter()
-        .map(|c| {
-            let shown = c.time.len().min(KM_ROWS_SHOWN);
-            let more = (c.time.len() > shown).then(|| {
+        .enumerate()
+        .map(|(i, c)| {
+            // The full table's rows (a thinned analysis holds fewer).
+            let rows = a
+                .drawing
+                .as_ref()
+                .and_then(|d| d.rows.get(i).copied())
+                .unwrap_or(c.time.len());
+            let shown = rows.min(KM_ROWS_SHOWN).min(c.time.len());
+            let more = (rows > shown).then(|| {
                 view! {
                     <p class="small">
                         {format!(
-                            "Showing the first {shown} of {} rows; \u{201c}Download KM table (CSV)\u{201d} has them all.",
-                            c.time.len()
+                            "Showing the first {shown} of {rows} rows; \u{201c}Download KM table (CSV)\u{201d} has them all."
                         )}
                     </p>
                 }

@@ -3,7 +3,7 @@
 //! column mapping and the options. Components hold it in one signal and call these
 //! methods; the analysis it asks for is [`Session::request`].
 
-use crate::engine::{AnalysisRequest, TableInfo};
+use crate::engine::{AnalysisRequest, TableInfo, TimeAxis};
 use crate::share::{DataRef, ShareState};
 use survcalc_core::dates::DateOrder;
 use survcalc_core::mapping::{parse_group_labels, split_list, Endpoint};
@@ -475,6 +475,12 @@ impl Session {
         self.figure_book().figure_for(m)
     }
 
+    /// The figure's time axis (its end and tick step), which a thinned analysis's numbers
+    /// at risk are exact for.
+    pub fn time_axis(&self) -> TimeAxis {
+        TimeAxis::of(&self.figure)
+    }
+
     /// The figure options of every endpoint, to look up after the session has moved on
     /// (the whole trial's report is made once the worker has analysed it).
     pub fn figure_book(&self) -> FigureBook {
@@ -707,10 +713,10 @@ mod tests {
         }
 
         fn computed(&mut self) -> Computed {
-            match self
-                .engine
-                .handle(Job::Analyze(Box::new(self.session.request())), None)
-            {
+            match self.engine.handle(
+                Job::Analyze(Box::new(self.session.request()), self.session.time_axis()),
+                None,
+            ) {
                 Reply::Analyzed(c) => *c,
                 _ => Computed {
                     outcome: Err("the engine answered an analysis with a table".into()),
@@ -736,6 +742,73 @@ mod tests {
         fn ae_table(&mut self) -> Option<Result<AeTable, String>> {
             self.computed().ae
         }
+    }
+
+    /// A large analysis reaches the page thinned, exact at the figure's ticks; a new tick
+    /// step thins it again, and the KM table's CSV comes whole from the worker.
+    #[test]
+    fn large_analyses_are_sent_thinned_and_the_worker_keeps_them_whole() {
+        let mut csv = String::from("time,status,arm\n");
+        let mut seed: u64 = 7;
+        for i in 0..60_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let u = ((seed >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+            let arm = if i % 2 == 0 { "A" } else { "B" };
+            csv.push_str(&format!(
+                "{:.4},{},{arm}\n",
+                -u.ln() * 12.0,
+                !(seed >> 7).is_multiple_of(3)
+            ));
+        }
+        let csv = csv.replace(",true,", ",1,").replace(",false,", ",0,");
+        let mut s = Local::from_text("big.csv", &csv);
+        let page = s.analyze().expect("analysed");
+        let d = page.drawing.clone().expect("thinned");
+        let full_rows: usize = d.rows.iter().sum();
+        assert!(full_rows > 50_000, "{full_rows}");
+        let shown: usize = page.curves.iter().map(|c| c.time.len()).sum();
+        assert!(shown * 2 < full_rows, "{shown} of {full_rows}");
+        let end = crate::engine::curves_end(&page);
+        let ticks = s.time_axis().ticks(end);
+        assert!(
+            ticks.len() > 3 && ticks.iter().all(|&t| d.is_exact_at(t)),
+            "{ticks:?}"
+        );
+        // The numbers and the head of the tables are those of the full analysis.
+        let full = match s.engine.handle(Job::KmCsv, None) {
+            Reply::DataCsv(t) => t,
+            _ => String::new(),
+        };
+        assert_eq!(full.lines().count(), full_rows + 1);
+        let group = &page.curves[0].group;
+        let head: Vec<f64> = full
+            .lines()
+            .skip(1)
+            .filter(|l| l.split(',').next() == Some(group.as_str()))
+            .take(500)
+            .filter_map(|l| l.split(',').nth(1)?.parse().ok())
+            .collect();
+        assert_eq!(head, page.curves[0].time[..500]);
+        // Another tick step: the worker thins again for it.
+        s.figure.tick_step = Some(7.0);
+        let axis = s.time_axis();
+        assert!(axis.ticks(end).iter().any(|&t| !d.is_exact_at(t)));
+        let again = match s.engine.handle(Job::Redraw(axis), None) {
+            Reply::Redrawn(Some(c)) => c.outcome.expect("analysed"),
+            _ => panic!("not redrawn"),
+        };
+        let d2 = again.drawing.clone().expect("thinned");
+        assert!(axis.ticks(end).iter().all(|&t| d2.is_exact_at(t)));
+        assert_eq!(again.summaries, page.summaries);
+        // Small data is sent whole.
+        let mut small = Local::example();
+        assert!(small.analyze().expect("analysed").drawing.is_none());
+        assert!(matches!(
+            small.engine.handle(Job::Redraw(axis), None),
+            Reply::Redrawn(None)
+        ));
     }
 
     #[test]

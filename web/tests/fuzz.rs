@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 use survcalc_core::{AnalysisOptions, Mapping, TableOptions};
-use survcalc_web::engine::{AnalysisRequest, Engine, Job, Reply};
+use survcalc_web::engine::{AnalysisRequest, Engine, Job, Reply, TimeAxis};
 use survcalc_web::share::decode;
 
 fn count() -> usize {
@@ -224,9 +224,17 @@ fn the_worker_job_handler_never_panics() {
                 .then(|| rng.pick(&["1", "2", "x", ""]).to_string()),
         };
         let t = Instant::now();
-        if let Reply::Analyzed(c) = engine.handle(Job::Analyze(Box::new(request)), None) {
+        // Any time axis, and afterwards another one and the KM table's CSV.
+        let mut axis = || TimeAxis {
+            x_max: (rng.below(3) == 0).then(|| rng.below(100) as f64 - 10.0),
+            tick_step: (rng.below(3) == 0).then(|| rng.below(30) as f64 / 4.0),
+        };
+        let first = axis();
+        if let Reply::Analyzed(c) = engine.handle(Job::Analyze(Box::new(request), first), None) {
             analysed += usize::from(c.outcome.is_ok());
         }
+        let _ = engine.handle(Job::Redraw(axis()), None);
+        let _ = engine.handle(Job::KmCsv, None);
         assert!(
             t.elapsed() < Duration::from_secs(5),
             "a job took {:?}",

@@ -16,7 +16,7 @@ pub use survcalc_io::spreadsheet;
 pub use survcalc_io::{dates, digitise, encoding, endpoint, mapping, table, units};
 pub use survcalc_report::{
     analysis, competing_risks, convention, design as design_report, example, format,
-    reconstruct as rebuild, report, response, rscript, sasscript, subgroups, ticks, trial,
+    reconstruct as rebuild, report, response, rscript, sasscript, subgroups, thin, ticks, trial,
 };
 
 /// Typed errors of all three crates, where they have always been.

@@ -21,6 +21,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use survcalc_core::analysis::fmt_level;
 use survcalc_core::format::p_label;
+use survcalc_core::thin::Thinning;
 use survcalc_core::{Analysis, KmCurve};
 
 pub mod adverse;
@@ -68,6 +69,11 @@ pub struct KmFigure<'a> {
     /// Draw the cumulative hazard −ln S(t) of each curve instead of S (or 1 − S): with
     /// [`KmFigure::cumulative_hazard`]'s curves, the Nelson–Aalen estimate and its band.
     pub cumulative_hazard: bool,
+    /// `Some` when the curves were thinned for drawing ([`survcalc_core::thin`]), with the
+    /// times at which their numbers at risk and counts are exact. The table under the
+    /// figure leaves its cells at other times empty rather than print a count it cannot
+    /// know.
+    pub drawing: Option<Thinning>,
 }
 
 impl<'a> KmFigure<'a> {
@@ -86,6 +92,7 @@ impl<'a> KmFigure<'a> {
             ticks: vec![],
             options,
             cumulative_hazard: false,
+            drawing: a.drawing.clone(),
         }
     }
 
@@ -158,6 +165,7 @@ impl<'a> KmFigure<'a> {
             ticks: vec![],
             options,
             cumulative_hazard: false,
+            drawing: None,
         }
     }
 
@@ -214,6 +222,7 @@ impl<'a> KmFigure<'a> {
             ticks: vec![],
             options,
             cumulative_hazard: true,
+            drawing: a.drawing.clone(),
         }
     }
 }
@@ -1214,7 +1223,9 @@ pub fn draw_km<DB: DrawingBackend>(
                 .draw()?;
             for (r, row) in block.rows.iter().enumerate() {
                 let yr = n_rows as f64 - r as f64 - 0.5;
-                table.draw_series(ticks.iter().map(|&t| {
+                // A thinned analysis's counts are known at its exact times only.
+                let known = |t: &&f64| fig.drawing.as_ref().is_none_or(|d| d.is_exact_at(**t));
+                table.draw_series(ticks.iter().filter(known).map(|&t| {
                     Text::new(
                         (row.count)(t).to_string(),
                         (t, yr),

@@ -39,6 +39,7 @@ fn figure_with(curves: &[survcalc_core::KmCurve], options: FigureOptions, name: 
         ticks: vec![],
         options,
         cumulative_hazard: false,
+        drawing: None,
     };
     let svg = km_svg(&fig, 800, 600).expect("draws");
     let _ = std::fs::create_dir_all(concat!(env!("CARGO_TARGET_TMPDIR"), "/svg"));
@@ -574,6 +575,7 @@ fn text_is_legible_at_every_printed_width() {
             ticks: vec![],
             options: o,
             cumulative_hazard: false,
+            drawing: None,
         };
         let svg = km_svg(&fig, w, h).expect("draws");
         let _ = std::fs::write(
@@ -848,6 +850,7 @@ fn the_title_is_drawn_once() {
                 ticks: vec![],
                 options: o,
                 cumulative_hazard: false,
+                drawing: None,
             },
             w,
             h,
@@ -879,6 +882,7 @@ fn classic_row_labels_are_not_cut_at_the_left() {
             ticks: vec![],
             options: o,
             cumulative_hazard: false,
+            drawing: None,
         };
         let svg = km_svg(&fig, w, h).expect("draws");
         let _ = std::fs::write(
@@ -910,4 +914,54 @@ fn classic_row_labels_are_not_cut_at_the_left() {
             );
         }
     }
+}
+
+/// A large analysis thinned for drawing (survcalc_core::thin) draws the same figure text —
+/// axis, legend and every number under the plot — as the full one at the ticks it was
+/// thinned for; at other ticks the table leaves its cells empty rather than guess.
+#[test]
+fn a_thinned_analysis_draws_the_same_numbers_or_none() {
+    let mut csv = String::from("time,status,arm\n");
+    let mut seed: u64 = 11;
+    for i in 0..100_000 {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let u = ((seed >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+        let arm = if i % 2 == 0 { "A" } else { "B" };
+        let status = u8::from(!(seed >> 7).is_multiple_of(3));
+        csv.push_str(&format!("{:.3},{status},{arm}\n", -u.ln() * 12.0));
+    }
+    let table = Table::parse(&csv).expect("parses");
+    let a = survcalc_core::analyze(&table, &mapping::guess(&table), &Default::default())
+        .expect("analysed");
+    let end = a.curves.iter().map(|c| c.max_time()).fold(0.0, f64::max);
+    let o = FigureOptions::default();
+    let thin = survcalc_core::thin::thinned(&a, &o.ticks(end)).expect("thinned");
+    assert!(thin.curves[0].time.len() * 2 < a.curves[0].time.len());
+    let draw = |a: &survcalc_core::Analysis, o: FigureOptions| {
+        let svg = km_svg(&KmFigure::of(a, "Time (months)".into(), o), 800, 600).expect("draws");
+        (
+            text_elements(&svg)
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect::<Vec<_>>(),
+            svg.len(),
+        )
+    };
+    let (full_text, full_len) = draw(&a, o.clone());
+    let (thin_text, thin_len) = draw(&thin, o.clone());
+    assert_eq!(thin_text, full_text);
+    assert!(thin_len < full_len, "{thin_len} vs {full_len} bytes");
+    // Ticks it was not thinned for: no number is printed that the full figure lacks.
+    let mut other = o.clone();
+    other.tick_step = Some(7.0);
+    let (full_other, _) = draw(&a, other.clone());
+    let (thin_other, _) = draw(&thin, other.clone());
+    let numbers = |t: &[String]| t.iter().filter(|x| x.parse::<u64>().is_ok()).count();
+    assert!(numbers(&thin_other) < numbers(&full_other));
+    assert!(thin_other.iter().all(|x| full_other.contains(x)));
+    // Thinned again for them, the figure is the full one's.
+    let again = survcalc_core::thin::thinned(&a, &other.ticks(end)).expect("thinned");
+    assert_eq!(draw(&again, other).0, full_other);
 }

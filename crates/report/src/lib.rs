@@ -24,6 +24,7 @@ pub mod response;
 pub mod rscript;
 pub mod sasscript;
 pub mod subgroups;
+pub mod thin;
 pub mod ticks;
 pub mod trial;
 

@@ -414,14 +414,28 @@ test('a million rows are read and analysed in the worker while the page stays re
         seed = (seed * 1103515245 + 12345) % 2147483648;
         return (seed + 0.5) / 2147483648;
       };
+      // What the figure's table must print at the ticks 0, 12, …, 60 (numbers at risk,
+      // censored and events before each tick), and each arm's distinct times.
+      const ticks = [0, 12, 24, 36, 48, 60];
+      const expect = {};
+      const distinct = { Control: new Set(), Drug: new Set() };
+      for (const arm of ['Control', 'Drug']) expect[arm] = { atRisk: ticks.map(() => 0), censored: ticks.map(() => 0), events: ticks.map(() => 0) };
       for (let i = 0; i < rows; i++) {
         const arm = i % 2 === 0 ? 'Control' : 'Drug';
         const os = (-Math.log(next()) * (arm === 'Drug' ? 18 : 12)).toFixed(2);
         const ev = next() < 0.7 ? 1 : 0;
         counts[arm] += ev;
         lines.push(`${i + 1},${arm},${os},${ev}`);
+        const t = Number(os);
+        distinct[arm].add(t);
+        ticks.forEach((k, j) => {
+          if (t >= k) expect[arm].atRisk[j] += 1;
+          else if (ev) expect[arm].events[j] += 1;
+          else expect[arm].censored[j] += 1;
+        });
       }
       window.__file = new File([lines.join('\n') + '\n'], 'million.csv', { type: 'text/csv' });
+      window.__expect = { ticks, expect, distinct: { Control: distinct.Control.size, Drug: distinct.Drug.size } };
       return counts;
     }, 1_000_000);
     // The page's own clock: the longest time between two 20 ms timer ticks while the
@@ -457,6 +471,40 @@ test('a million rows are read and analysed in the worker while the page stays re
     // Responsive: no pause anywhere near the seconds the work itself takes (a generous
     // bound, for slow CI machines; the figure above is the measurement).
     assert.ok(maxGap < 2000, `the page stopped for ${maxGap} ms`);
+    // The page holds the curves thinned for drawing; its tables say how many rows the
+    // full ones have, and the KM table's CSV (from the worker) has them all.
+    const { ticks, expect, distinct } = await page.evaluate(() => window.__expect);
+    const kmNote = await page.$$eval('p.small', (ps) => ps.map((p) => p.textContent).join(' | '));
+    for (const arm of ['Control', 'Drug']) {
+      assert.ok(kmNote.includes(`Showing the first 500 of ${distinct[arm]} rows`), `${arm}: ${kmNote}`);
+    }
+    {
+      const download = page.waitForEvent('download');
+      await page.click('[data-testid="save-km-csv"]');
+      const csv = fs.readFileSync(await (await download).path(), 'utf8');
+      assert.equal(csv.trim().split('\n').length, 1 + distinct.Control + distinct.Drug);
+    }
+    // Other ticks: the worker thins the curves again, so the numbers under the figure are
+    // the data's at every tick, and the page does not stop while it happens.
+    const gaps2 = await watchGaps(page);
+    await page.click('[data-testid="figure-options"] summary');
+    await page.fill('[data-testid="fig-x-max"]', '60');
+    await page.press('[data-testid="fig-x-max"]', 'Tab');
+    await page.fill('[data-testid="fig-tick-step"]', '12');
+    await page.press('[data-testid="fig-tick-step"]', 'Tab');
+    await settle(page);
+    t.diagnostic(`new ticks on 1,000,000 rows: longest main-thread gap ${(await gaps2()).toFixed(0)} ms`);
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid="save-svg"]');
+    const svg = fs.readFileSync(await (await download).path(), 'utf8');
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1].trim()).filter((x) => x !== '');
+    const has = (seq) => texts.some((_, i) => seq.every((v, j) => texts[i + j] === String(v)));
+    for (const arm of ['Control', 'Drug']) {
+      for (const row of ['atRisk', 'censored', 'events']) {
+        assert.ok(has(expect[arm][row]), `${arm} ${row} at ${ticks}: ${expect[arm][row]} not in the figure's table`);
+      }
+    }
+    assert.ok(svg.length < 3e6, `the figure's SVG is ${svg.length} bytes`);
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

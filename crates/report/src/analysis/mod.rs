@@ -149,6 +149,15 @@ pub struct Analysis {
     pub methods: Vec<MethodNote>,
     /// The options used.
     pub options: AnalysisOptions,
+    /// `Some` when the curves and cumulative hazards were thinned for drawing
+    /// ([`crate::thin::thinned`]): their rows are then a subset, and the counts exact only
+    /// at the times it names. `None` for every analysis [`analyze`] makes.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(feature = "ts", tsify(optional))]
+    pub drawing: Option<crate::thin::Thinning>,
 }
 
 /// The hazard ratio the settings headline, whichever method made it.
@@ -595,6 +604,7 @@ pub fn analyze(
         rmst_comparisons,
         methods,
         options: options.clone(),
+        drawing: None,
     })
 }
 
