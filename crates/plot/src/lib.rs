@@ -1011,14 +1011,39 @@ pub fn draw_km<DB: DrawingBackend>(
         for (i, c) in fig.curves.iter().enumerate() {
             let fill = group_color(i).mix(0.16).filled();
             let n = c.time.len();
-            chart.draw_series((0..n.saturating_sub(1)).filter_map(|j| {
+            let steps = (0..n.saturating_sub(1)).filter_map(|j| {
                 let (t0, t1) = (c.time[j], c.time[j + 1].min(x_end));
                 let (lo, hi) = (
                     c.lower.get(j).copied().flatten()?,
                     c.upper.get(j).copied().flatten()?,
                 );
-                (t0 < t1).then(|| Rectangle::new([(t0, y(lo)), (t1, y(hi))], fill))
-            }))?;
+                (t0 < t1).then(|| (t0, t1, y(lo), y(hi)))
+            });
+            // Steps narrower than a pixel column are drawn as one rectangle per column
+            // (their envelope): the same pixels, not thousands of elements for a large
+            // data set.
+            let column = |t: f64| chart.backend_coord(&(t, 0.0)).0;
+            let mut boxes: Vec<(f64, f64, f64, f64)> = Vec::new();
+            let mut open: Option<i32> = None;
+            for (t0, t1, a, b) in steps {
+                let (c0, c1) = (column(t0), column(t1));
+                match boxes.last_mut() {
+                    Some(r) if c0 == c1 && open == Some(c0) && r.1 == t0 => {
+                        r.1 = t1;
+                        r.2 = r.2.min(a.min(b));
+                        r.3 = r.3.max(a.max(b));
+                    }
+                    _ => {
+                        boxes.push((t0, t1, a.min(b), a.max(b)));
+                        open = (c0 == c1).then_some(c0);
+                    }
+                }
+            }
+            chart.draw_series(
+                boxes
+                    .into_iter()
+                    .map(|(t0, t1, lo, hi)| Rectangle::new([(t0, lo), (t1, hi)], fill)),
+            )?;
         }
     }
     if o.median_lines && !hazard {
@@ -1050,14 +1075,22 @@ pub fn draw_km<DB: DrawingBackend>(
     for (i, c) in fig.curves.iter().enumerate() {
         let color = group_color(i);
         let style = color.stroke_width(line_w);
-        let pts = curve_points[i].clone();
+        // Vertices on the pixel of the one before add nothing to the line.
+        let mut pts = curve_points[i].clone();
+        pts.dedup_by(|b, a| chart.backend_coord(a) == chart.backend_coord(b));
         let series = match group_dash(i) {
             None => chart.draw_series(LineSeries::new(pts, style))?,
             Some((d, g)) => chart.draw_series(DashedLineSeries::new(pts, px(d), px(g), style))?,
         };
         let _ = series;
         if o.censor_marks {
-            chart.draw_series(c.censor_marks().filter(|(t, _)| *t <= x_end).map(|(t, s)| {
+            // One mark per pixel: marks on the same pixel are the same drawing.
+            let mut marks: Vec<(f64, f64)> =
+                c.censor_marks().filter(|(t, _)| *t <= x_end).collect();
+            marks.dedup_by(|b, a| {
+                chart.backend_coord(&(a.0, y(a.1))) == chart.backend_coord(&(b.0, y(b.1)))
+            });
+            chart.draw_series(marks.into_iter().map(|(t, s)| {
                 PathElement::new(
                     vec![(t, y(s) - tick_h), (t, y(s) + tick_h)],
                     color.stroke_width(px(0.8)),
