@@ -259,7 +259,11 @@ impl Client {
     /// Asks the worker for every endpoint of the trial analysed as the session says, and
     /// passes the results to `then`.
     pub fn trial(self, session: &Session, then: impl FnOnce(TrialComputed) + 'static) {
-        let job = Job::Trial(Box::new(session.request()), session.endpoints.clone());
+        let job = Job::Trial(
+            Box::new(session.request()),
+            session.endpoints.clone(),
+            session.figure_axes(),
+        );
         if let Some(id) = self.post(&job, None, "Analysing every endpoint…") {
             STATE.with_borrow_mut(|s| s.trial_waiters.insert(id, Box::new(then)));
         }

@@ -162,8 +162,11 @@ pub enum Job {
     /// The bytes read last, packed for a share link ([`crate::share::pack_data`]).
     PackedData,
     /// Every endpoint of the trial with the request's settings, for the report, the
-    /// copied sentences and the results CSV (the pairings are the page's).
-    Trial(Box<AnalysisRequest>, Vec<Endpoint>),
+    /// copied sentences and the results CSV (the pairings are the page's); large
+    /// analyses come back thinned for drawing, exact at the ticks of each endpoint's
+    /// figure (its time axis by figure key, [`crate::state::figure_key_of`]; an endpoint
+    /// not listed has the automatic axis).
+    Trial(Box<AnalysisRequest>, Vec<Endpoint>, Vec<(String, TimeAxis)>),
     /// A trial's design (sample size, power): needs no data.
     Design(Box<DesignRequest>),
     /// "Reproduce in R": the R script of the whole trial with the request's settings;
@@ -341,7 +344,30 @@ impl Engine {
                     .unwrap_or_default(),
             ),
             Job::PackedData => Reply::PackedData(crate::share::pack_data(&self.bytes)),
-            Job::Trial(req, found) => Reply::Trial(Box::new(self.trial(&req, &found))),
+            Job::Trial(req, found, axes) => {
+                let mut t = self.trial(&req, &found);
+                // What the page is sent: every endpoint's curves sized for its figure.
+                let axis = |m: &Mapping| {
+                    let key = crate::state::figure_key_of(m);
+                    axes.iter()
+                        .find(|(k, _)| *k == key)
+                        .map_or_else(TimeAxis::default, |(_, a)| *a)
+                };
+                let thin = |outcome: &mut Result<Analysis, String>, axis: TimeAxis| {
+                    let thinned = outcome
+                        .as_ref()
+                        .ok()
+                        .and_then(|a| survcalc_core::thin::thinned(a, &axis.ticks(curves_end(a))));
+                    if let Some(a) = thinned {
+                        *outcome = Ok(a);
+                    }
+                };
+                for p in &mut t.parts {
+                    thin(&mut p.outcome, axis(&p.mapping));
+                }
+                thin(&mut t.current.outcome, axis(&req.mapping));
+                Reply::Trial(Box::new(t))
+            }
             Job::Design(req) => {
                 Reply::Design(Box::new(design_report(&req).map_err(|e| e.to_string())))
             }

@@ -481,6 +481,18 @@ impl Session {
         TimeAxis::of(&self.figure)
     }
 
+    /// The time axis of every endpoint's figure by its key ([`figure_key_of`]), the
+    /// current endpoint's first: what the whole trial's curves are thinned for.
+    pub fn figure_axes(&self) -> Vec<(String, TimeAxis)> {
+        std::iter::once((self.figure_key(), self.time_axis()))
+            .chain(
+                self.figures
+                    .iter()
+                    .map(|(k, f)| (k.clone(), TimeAxis::of(f))),
+            )
+            .collect()
+    }
+
     /// The figure options of every endpoint, to look up after the session has moved on
     /// (the whole trial's report is made once the worker has analysed it).
     pub fn figure_book(&self) -> FigureBook {
@@ -802,6 +814,27 @@ mod tests {
         let d2 = again.drawing.clone().expect("thinned");
         assert!(axis.ticks(end).iter().all(|&t| d2.is_exact_at(t)));
         assert_eq!(again.summaries, page.summaries);
+        // The whole trial's analyses are thinned for each endpoint's figure too.
+        let job = Job::Trial(
+            Box::new(s.session.request()),
+            s.session.endpoints.clone(),
+            s.session.figure_axes(),
+        );
+        let Reply::Trial(t) = s.engine.handle(job, None) else {
+            panic!("no trial")
+        };
+        let analyses: Vec<&Analysis> = t
+            .parts
+            .iter()
+            .map(|p| &p.outcome)
+            .chain([&t.current.outcome])
+            .filter_map(|o| o.as_ref().ok())
+            .collect();
+        assert!(!analyses.is_empty());
+        for a in analyses {
+            let d = a.drawing.as_ref().expect("thinned");
+            assert!(axis.ticks(end).iter().all(|&x| d.is_exact_at(x)));
+        }
         // Small data is sent whole.
         let mut small = Local::example();
         assert!(small.analyze().expect("analysed").drawing.is_none());
