@@ -294,6 +294,23 @@ const COUNT_NAMES: [&str; 11] = [
     "npatients",
 ];
 
+/// Whether column `c` holds counts (in its first 10,000 rows every value present a whole
+/// number ≥ 0) and some of them above 1; `None` when a value is not a count.
+fn counts_above_one(table: &Table, c: usize) -> Option<bool> {
+    let mut above_one = false;
+    for r in 0..table.n_rows().min(10_000) {
+        let v = table.cell(r, c);
+        if is_missing(v) {
+            continue;
+        }
+        match parse_number(v, table.decimal_comma) {
+            Some(x) if x >= 0.0 && x.fract() == 0.0 => above_one |= x > 1.0,
+            _ => return None,
+        }
+    }
+    Some(above_one)
+}
+
 /// The column of patient counts of an aggregated table: named so ([`COUNT_NAMES`]), not
 /// another role's, every value a whole number ≥ 0 and some above 1. A patient-level table
 /// with a column `n` of 0/1 flags is not taken for one.
@@ -304,18 +321,7 @@ fn guess_count(table: &Table, m: &Mapping) -> Option<String> {
         if taken(name) || !COUNT_NAMES.contains(&name.trim().to_lowercase().as_str()) {
             return None;
         }
-        let mut above_one = false;
-        for r in 0..table.n_rows().min(10_000) {
-            let v = table.cell(r, c);
-            if is_missing(v) {
-                continue;
-            }
-            match parse_number(v, table.decimal_comma) {
-                Some(x) if x >= 0.0 && x.fract() == 0.0 => above_one |= x > 1.0,
-                _ => return None,
-            }
-        }
-        above_one.then(|| name.clone())
+        counts_above_one(table, c)?.then(|| name.clone())
     })
 }
 
@@ -351,19 +357,7 @@ fn guess_event_counts(table: &Table, time: &str) -> Option<EventCounts> {
         })
     };
     let (events, censored) = (named(&EVENT_COUNT_NAMES)?, named(&CENSORED_COUNT_NAMES)?);
-    let mut above_one = false;
-    for c in [events, censored] {
-        for r in 0..table.n_rows().min(10_000) {
-            let v = table.cell(r, c);
-            if is_missing(v) {
-                continue;
-            }
-            match parse_number(v, table.decimal_comma) {
-                Some(x) if x >= 0.0 && x.fract() == 0.0 => above_one |= x > 1.0,
-                _ => return None,
-            }
-        }
-    }
+    let above_one = counts_above_one(table, events)? | counts_above_one(table, censored)?;
     above_one.then(|| EventCounts {
         events: table.columns[events].clone(),
         censored: table.columns[censored].clone(),
