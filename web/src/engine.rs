@@ -282,12 +282,16 @@ impl TimeAxis {
         }
         .ticks(span)
     }
+
+    /// A successful analysis thinned for drawing on this axis (exact at its ticks), or
+    /// `None` when it failed or is small enough to send whole.
+    pub fn thinned(&self, outcome: &Result<Analysis, String>) -> Option<Analysis> {
+        let a = outcome.as_ref().ok()?;
+        survcalc_core::thin::thinned(a, &self.ticks(curves_end(a)))
+    }
 }
 
-/// The longest time of an analysis's curves: the end of the figure's data.
-pub fn curves_end(a: &Analysis) -> f64 {
-    a.curves.iter().map(|c| c.max_time()).fold(0.0, f64::max)
-}
+pub use survcalc_core::thin::curves_end;
 
 /// The worker's state: the bytes and the table read from them, and the last analysis in
 /// full when the page was sent it thinned.
@@ -354,11 +358,7 @@ impl Engine {
                         .map_or_else(TimeAxis::default, |(_, a)| *a)
                 };
                 let thin = |outcome: &mut Result<Analysis, String>, axis: TimeAxis| {
-                    let thinned = outcome
-                        .as_ref()
-                        .ok()
-                        .and_then(|a| survcalc_core::thin::thinned(a, &axis.ticks(curves_end(a))));
-                    if let Some(a) = thinned {
+                    if let Some(a) = axis.thinned(outcome) {
                         *outcome = Ok(a);
                     }
                 };
@@ -381,12 +381,7 @@ impl Engine {
     /// drawing at the axis's ticks (`survcalc_core::thin`), the full one kept for the
     /// downloads and the next axis.
     fn for_page(&mut self, computed: Computed, axis: TimeAxis) -> Computed {
-        let thinned = computed
-            .outcome
-            .as_ref()
-            .ok()
-            .and_then(|a| survcalc_core::thin::thinned(a, &axis.ticks(curves_end(a))));
-        match thinned {
+        match axis.thinned(&computed.outcome) {
             Some(a) => {
                 let page = Computed {
                     outcome: Ok(a),

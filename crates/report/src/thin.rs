@@ -56,6 +56,12 @@ impl Thinning {
     }
 }
 
+/// The longest time of an analysis's curves: where the figure's data end, and the span
+/// its curves are thinned over.
+pub fn curves_end(a: &Analysis) -> f64 {
+    a.curves.iter().map(KmCurve::max_time).fold(0.0, f64::max)
+}
+
 /// The analysis with its curves (and cumulative hazards) thinned for drawing, exact at the
 /// times `exact_at`; `None` when its curves are small enough to send whole
 /// ([`THIN_ABOVE`]).
@@ -64,7 +70,7 @@ pub fn thinned(a: &Analysis, exact_at: &[f64]) -> Option<Analysis> {
     if rows.iter().sum::<usize>() <= THIN_ABOVE {
         return None;
     }
-    let span = a.curves.iter().map(KmCurve::max_time).fold(0.0, f64::max);
+    let span = curves_end(a);
     let kept: Vec<Vec<usize>> = a
         .curves
         .iter()
