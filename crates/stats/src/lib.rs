@@ -16,6 +16,7 @@
 pub mod binary;
 pub mod compare;
 pub mod competing;
+pub mod counts;
 pub mod cox;
 pub mod data;
 pub mod design;
@@ -33,6 +34,7 @@ pub use compare::{hr_methods, logrank};
 pub use cox::zph as cox_zph;
 pub use estimate::{followup, hazard, km, landmark, median, rmst};
 
+pub use counts::{kaplan_meier_counts, survdiff_counts, CountAccumulator, CountTable};
 pub use cox::zph::{cox_zph, CoxZph, ZphTransform};
 pub use cox::{cox_fit, CoxFit, CoxOptions, Ties};
 pub use cox::{cox_model, CoxDesign, CoxModel, DesignError, Strata, Term};

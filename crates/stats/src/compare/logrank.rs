@@ -58,12 +58,7 @@ pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
     for &g in data.group() {
         n_risk[g] += 1;
     }
-    let n_group = n_risk.clone();
-    let mut total_risk = data.len();
-    let mut obs = vec![0.0; k];
-    let mut exp = vec![0.0; k];
-    let mut var = vec![vec![0.0; k]; k];
-    let mut km: f64 = 1.0; // pooled Kaplan–Meier just before the current time
+    let mut acc = Survdiff::new(n_risk, rho);
     let mut d_g = vec![0usize; k];
     let mut removed = vec![0usize; k];
     let mut i = 0;
@@ -71,7 +66,6 @@ pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
         let t = data.time()[order[i]];
         d_g.iter_mut().for_each(|x| *x = 0);
         removed.iter_mut().for_each(|x| *x = 0);
-        let mut d = 0usize;
         let mut j = i;
         while j < order.len() && data.time()[order[j]] == t {
             let o = order[j];
@@ -79,63 +73,120 @@ pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
             removed[g] += 1;
             if data.event()[o] {
                 d_g[g] += 1;
-                d += 1;
             }
             j += 1;
         }
+        acc.time(&d_g, &removed);
+        i = j;
+    }
+    acc.finish(data.levels().to_vec())
+}
+
+/// The sums of [`survdiff`] over the distinct times in increasing order: the one place
+/// they are computed, for patient rows ([`survdiff`]) and for counts
+/// ([`crate::counts::survdiff_counts`]) alike.
+pub(crate) struct Survdiff {
+    rho: f64,
+    n_group: Vec<usize>,
+    n_risk: Vec<usize>,
+    total_risk: usize,
+    obs: Vec<f64>,
+    exp: Vec<f64>,
+    var: Vec<Vec<f64>>,
+    /// Pooled Kaplan–Meier just before the current time.
+    km: f64,
+}
+
+impl Survdiff {
+    /// Starts with `n_group[g]` observations at risk in group g.
+    pub(crate) fn new(n_group: Vec<usize>, rho: f64) -> Survdiff {
+        let k = n_group.len();
+        Survdiff {
+            rho,
+            n_risk: n_group.clone(),
+            total_risk: n_group.iter().sum(),
+            n_group,
+            obs: vec![0.0; k],
+            exp: vec![0.0; k],
+            var: vec![vec![0.0; k]; k],
+            km: 1.0,
+        }
+    }
+
+    /// One distinct time: `d_g[g]` events and `removed[g]` observations (events and
+    /// censored) of group g at that time.
+    pub(crate) fn time(&mut self, d_g: &[usize], removed: &[usize]) {
+        let k = self.n_risk.len();
+        let d: usize = d_g.iter().sum();
         if d > 0 {
-            let n = total_risk as f64;
+            let n = self.total_risk as f64;
             let df = d as f64;
-            let w = if rho == 0.0 { 1.0 } else { km.powf(rho) };
+            let w = if self.rho == 0.0 {
+                1.0
+            } else {
+                self.km.powf(self.rho)
+            };
             for g in 0..k {
-                obs[g] += w * d_g[g] as f64;
-                exp[g] += w * df * n_risk[g] as f64 / n;
+                self.obs[g] += w * d_g[g] as f64;
+                self.exp[g] += w * df * self.n_risk[g] as f64 / n;
             }
             if n > 1.0 {
                 let c = w * w * df * (n - df) / (n - 1.0);
                 for g in 0..k {
-                    let pg = n_risk[g] as f64 / n;
-                    var[g][g] += c * pg * (1.0 - pg);
+                    let pg = self.n_risk[g] as f64 / n;
+                    self.var[g][g] += c * pg * (1.0 - pg);
                     for h in (g + 1)..k {
-                        let v = c * pg * n_risk[h] as f64 / n;
-                        var[g][h] -= v;
-                        var[h][g] -= v;
+                        let v = c * pg * self.n_risk[h] as f64 / n;
+                        self.var[g][h] -= v;
+                        self.var[h][g] -= v;
                     }
                 }
             }
-            km *= 1.0 - df / n;
+            self.km *= 1.0 - df / n;
         }
         for g in 0..k {
-            n_risk[g] -= removed[g];
+            self.n_risk[g] -= removed[g];
+            self.total_risk -= removed[g];
         }
-        total_risk -= j - i;
-        i = j;
     }
-    // As survdiff: keep groups with expected > 0, drop the first of them.
-    let keep: Vec<usize> = (0..k).filter(|&g| exp[g] > 0.0).collect();
-    let (chisq, df) = if keep.len() < 2 {
-        (0.0, 0)
-    } else {
-        let m = keep.len() - 1;
-        let u = DVector::from_iterator(m, keep[1..].iter().map(|&g| obs[g] - exp[g]));
-        let v = DMatrix::from_fn(m, m, |a, b| var[keep[a + 1]][keep[b + 1]]);
-        let chi = match v.clone().lu().solve(&u) {
-            Some(x) => x.dot(&u),
-            None => f64::NAN,
+
+    /// The test, with `groups` the level labels.
+    pub(crate) fn finish(self, groups: Vec<String>) -> LogRank {
+        let Survdiff {
+            rho,
+            n_group,
+            obs,
+            exp,
+            var,
+            ..
+        } = self;
+        let k = n_group.len();
+        // As survdiff: keep groups with expected > 0, drop the first of them.
+        let keep: Vec<usize> = (0..k).filter(|&g| exp[g] > 0.0).collect();
+        let (chisq, df) = if keep.len() < 2 {
+            (0.0, 0)
+        } else {
+            let m = keep.len() - 1;
+            let u = DVector::from_iterator(m, keep[1..].iter().map(|&g| obs[g] - exp[g]));
+            let v = DMatrix::from_fn(m, m, |a, b| var[keep[a + 1]][keep[b + 1]]);
+            let chi = match v.clone().lu().solve(&u) {
+                Some(x) => x.dot(&u),
+                None => f64::NAN,
+            };
+            (chi, m)
         };
-        (chi, m)
-    };
-    let p_value = chi_square_sf(chisq, df);
-    LogRank {
-        groups: data.levels().to_vec(),
-        n: n_group,
-        observed: obs,
-        expected: exp,
-        variance: var,
-        chisq,
-        df,
-        p_value,
-        rho,
+        let p_value = chi_square_sf(chisq, df);
+        LogRank {
+            groups,
+            n: n_group,
+            observed: obs,
+            expected: exp,
+            variance: var,
+            chisq,
+            df,
+            p_value,
+            rho,
+        }
     }
 }
 

@@ -301,6 +301,15 @@ pub(crate) fn km_sorted(
         }
         at_risk -= 1;
     }
+    fill_estimates(&mut c, z);
+    c
+}
+
+/// Fills a curve's estimates (survival, Greenwood standard errors, pointwise limits) from
+/// its counts (`time`, `n_risk`, `n_event`, `n_censor`): the one place the Kaplan–Meier
+/// product and Greenwood's sum are computed, for patient rows and for counts alike.
+pub(crate) fn fill_estimates(c: &mut KmCurve, z: f64) {
+    let options = c.options;
     let mut s = 1.0;
     let mut var = 0.0;
     for j in 0..c.time.len() {
@@ -322,7 +331,6 @@ pub(crate) fn km_sorted(
         c.lower.push(lo);
         c.upper.push(hi);
     }
-    c
 }
 
 /// One group's curve with R's defaults, from times and 0/1 events: the unit tests'

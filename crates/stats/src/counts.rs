@@ -1,0 +1,317 @@
+//! Survival data as counts: events and censored per (group, distinct time).
+//!
+//! The Kaplan–Meier estimate, Greenwood's variance and the log-rank family depend on the
+//! data only through these counts, so a registry of 10⁹ patients needs memory for its
+//! distinct times, not its rows (issue 15). [`CountAccumulator`] takes observations (or
+//! aggregated rows with a count) one at a time, as a file is streamed;
+//! [`CountAccumulator::finish`] gives the [`CountTable`] that [`kaplan_meier_counts`] and
+//! [`survdiff_counts`] analyse. Both run the same arithmetic as the patient-level
+//! [`crate::kaplan_meier`] and [`crate::compare::logrank::survdiff`] (shared code, not a
+//! copy), so the results are those of the expanded rows, bit for bit.
+//!
+//! # References
+//! R `survfit(Surv(time, status) ~ group, weights = n)` and `survdiff(…)` on the expanded
+//! rows.
+
+use crate::compare::logrank::{LogRank, Survdiff};
+use crate::error::DataError;
+use crate::estimate::km::{fill_estimates, z_value, KmCurve, KmOptions};
+use std::collections::HashMap;
+
+/// Events and censored of one group at each of its distinct times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupCounts {
+    /// The group's label.
+    pub label: String,
+    /// Distinct times, increasing.
+    pub time: Vec<f64>,
+    /// Events at each time.
+    pub events: Vec<usize>,
+    /// Censored at each time.
+    pub censored: Vec<usize>,
+}
+
+impl GroupCounts {
+    /// Observations in the group.
+    pub fn n(&self) -> usize {
+        self.events.iter().sum::<usize>() + self.censored.iter().sum::<usize>()
+    }
+}
+
+/// Survival data as counts per group and distinct time, groups in the order first seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountTable {
+    /// One entry per group.
+    pub groups: Vec<GroupCounts>,
+}
+
+impl CountTable {
+    /// Observations in all.
+    pub fn n(&self) -> usize {
+        self.groups.iter().map(GroupCounts::n).sum()
+    }
+
+    /// Distinct (group, time) pairs: the memory the table takes, in entries.
+    pub fn entries(&self) -> usize {
+        self.groups.iter().map(|g| g.time.len()).sum()
+    }
+}
+
+/// Builds a [`CountTable`] one observation (or one aggregated row) at a time, in memory
+/// bounded by the number of distinct (group, time) pairs.
+#[derive(Debug, Default)]
+pub struct CountAccumulator {
+    labels: Vec<String>,
+    index: HashMap<String, usize>,
+    /// Per group: time (as bits; −0 is taken as 0) → (events, censored).
+    cells: Vec<HashMap<u64, (usize, usize)>>,
+    added: usize,
+}
+
+impl CountAccumulator {
+    /// An empty accumulator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `count` observations of group `group` at `time`, events if `event`.
+    ///
+    /// # Errors
+    /// [`DataError::InvalidTime`] (with the running index of the call) for a negative or
+    /// non-finite time.
+    pub fn add(
+        &mut self,
+        time: f64,
+        event: bool,
+        group: &str,
+        count: usize,
+    ) -> Result<(), DataError> {
+        if !time.is_finite() || time < 0.0 {
+            return Err(DataError::InvalidTime {
+                index: self.added,
+                value: time,
+            });
+        }
+        self.added += 1;
+        let g = match self.index.get(group) {
+            Some(&g) => g,
+            None => {
+                self.labels.push(group.to_string());
+                self.cells.push(HashMap::new());
+                self.index.insert(group.to_string(), self.labels.len() - 1);
+                self.labels.len() - 1
+            }
+        };
+        // + 0.0 turns −0 into 0, so that both are one time.
+        let cell = self.cells[g]
+            .entry((time + 0.0).to_bits())
+            .or_insert((0, 0));
+        if event {
+            cell.0 += count;
+        } else {
+            cell.1 += count;
+        }
+        Ok(())
+    }
+
+    /// The table, each group's times sorted, groups that hold no observation (count 0
+    /// throughout) left out.
+    ///
+    /// # Errors
+    /// [`DataError::Empty`] when no observation was added.
+    pub fn finish(self) -> Result<CountTable, DataError> {
+        let mut groups = Vec::new();
+        for (label, cells) in self.labels.into_iter().zip(self.cells) {
+            let mut rows: Vec<(f64, usize, usize)> = cells
+                .into_iter()
+                .filter(|(_, (e, c))| e + c > 0)
+                .map(|(t, (e, c))| (f64::from_bits(t), e, c))
+                .collect();
+            if rows.is_empty() {
+                continue;
+            }
+            rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+            groups.push(GroupCounts {
+                label,
+                time: rows.iter().map(|r| r.0).collect(),
+                events: rows.iter().map(|r| r.1).collect(),
+                censored: rows.iter().map(|r| r.2).collect(),
+            });
+        }
+        if groups.is_empty() {
+            return Err(DataError::Empty);
+        }
+        Ok(CountTable { groups })
+    }
+}
+
+/// Kaplan–Meier with Greenwood's variance per group, from counts: as
+/// [`crate::kaplan_meier`] on the expanded rows.
+pub fn kaplan_meier_counts(table: &CountTable, options: &KmOptions) -> Vec<KmCurve> {
+    let z = z_value(options.conf_level);
+    table
+        .groups
+        .iter()
+        .map(|g| {
+            let n = g.n();
+            let mut at_risk = n;
+            let mut n_risk = Vec::with_capacity(g.time.len());
+            for (e, c) in g.events.iter().zip(&g.censored) {
+                n_risk.push(at_risk);
+                at_risk -= e + c;
+            }
+            let mut c = KmCurve {
+                group: g.label.clone(),
+                n,
+                events: g.events.iter().sum(),
+                time: g.time.clone(),
+                n_risk,
+                n_event: g.events.clone(),
+                n_censor: g.censored.clone(),
+                surv: Vec::new(),
+                se_log_surv: Vec::new(),
+                se_surv: Vec::new(),
+                lower: Vec::new(),
+                upper: Vec::new(),
+                options: *options,
+            };
+            fill_estimates(&mut c, z);
+            c
+        })
+        .collect()
+}
+
+/// The G-rho family of tests from counts (ρ = 0 the log-rank test): as
+/// [`crate::compare::logrank::survdiff`] on the expanded rows, the first group the
+/// reference.
+pub fn survdiff_counts(table: &CountTable, rho: f64) -> LogRank {
+    let k = table.groups.len();
+    let mut acc = Survdiff::new(table.groups.iter().map(GroupCounts::n).collect(), rho);
+    let mut next = vec![0usize; k];
+    let mut d_g = vec![0usize; k];
+    let mut removed = vec![0usize; k];
+    loop {
+        // The next pooled time: the smallest of the groups' next times.
+        let t = table
+            .groups
+            .iter()
+            .zip(&next)
+            .filter_map(|(g, &i)| g.time.get(i).copied())
+            .min_by(f64::total_cmp);
+        let Some(t) = t else { break };
+        for (g, grp) in table.groups.iter().enumerate() {
+            let i = next[g];
+            if grp.time.get(i) == Some(&t) {
+                d_g[g] = grp.events[i];
+                removed[g] = grp.events[i] + grp.censored[i];
+                next[g] += 1;
+            } else {
+                d_g[g] = 0;
+                removed[g] = 0;
+            }
+        }
+        acc.time(&d_g, &removed);
+    }
+    acc.finish(table.groups.iter().map(|g| g.label.clone()).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::logrank::survdiff;
+    use crate::numerics::SplitMix64;
+    use crate::{kaplan_meier, SurvData};
+
+    /// Rows with heavy ties (times rounded to 0.5), three groups; as patient rows and as
+    /// counts, the counts added in pieces of random size.
+    fn both(n: usize, seed: u64) -> (SurvData, CountTable) {
+        let mut r = SplitMix64(seed);
+        let labels = ["b", "a", "c"];
+        let (mut time, mut event, mut group) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..n {
+            let g = (r.uniform() * 3.0) as usize;
+            time.push((r.uniform() * 20.0 * (1.0 + g as f64) * 2.0).round() / 2.0);
+            event.push(r.uniform() < 0.7);
+            group.push(labels[g]);
+        }
+        let data = SurvData::from_labels(time.clone(), event.clone(), &group).expect("valid");
+        let mut acc = CountAccumulator::new();
+        for i in 0..n {
+            acc.add(time[i], event[i], group[i], 1).expect("valid time");
+        }
+        (data, acc.finish().expect("not empty"))
+    }
+
+    #[test]
+    fn counts_give_the_rows_numbers_exactly() {
+        for seed in 1..6 {
+            let (data, table) = both(2000, seed);
+            assert_eq!(table.n(), 2000);
+            let opts = KmOptions::default();
+            // Compared as printed: the curves hold NaN (the SE where S reaches 0), which
+            // `==` never equals; every digit of every number is compared.
+            let same = |a: String, b: String| a == b;
+            let km = kaplan_meier_counts(&table, &opts);
+            assert_eq!(km.len(), 3);
+            assert!(
+                same(
+                    format!("{km:?}"),
+                    format!("{:?}", kaplan_meier(&data, &opts))
+                ),
+                "seed {seed}: the curves differ"
+            );
+            for rho in [0.0, 1.0] {
+                let lr = survdiff_counts(&table, rho);
+                assert!(lr.chisq > 0.0);
+                assert!(
+                    same(format!("{lr:?}"), format!("{:?}", survdiff(&data, rho))),
+                    "seed {seed}, rho {rho}: the tests differ"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn aggregated_rows_equal_expanded_ones() {
+        let mut agg = CountAccumulator::new();
+        let mut rows = CountAccumulator::new();
+        for (t, e, g, n) in [
+            (1.0, true, "A", 3),
+            (1.0, false, "A", 2),
+            (2.5, true, "B", 4),
+            (0.0, false, "B", 1),
+            (2.5, true, "A", 1),
+            (4.0, false, "B", 5),
+        ] {
+            agg.add(t, e, g, n).expect("valid");
+            for _ in 0..n {
+                rows.add(t, e, g, 1).expect("valid");
+            }
+        }
+        let (a, r) = (agg.finish().expect("rows"), rows.finish().expect("rows"));
+        assert_eq!(a, r);
+        assert_eq!(a.groups[1].time, vec![0.0, 2.5, 4.0]);
+        assert_eq!(a.entries(), 5);
+        let km = kaplan_meier_counts(&a, &KmOptions::default());
+        // A: 6 at risk, 3 deaths at 1 → 1/2; 1 at risk at 2.5, 1 death → 0.
+        assert_eq!(km[0].surv, vec![0.5, 0.0]);
+        assert_eq!(km[0].n_risk, vec![6, 1]);
+    }
+
+    #[test]
+    fn bad_times_and_no_rows_are_errors() {
+        let mut acc = CountAccumulator::new();
+        acc.add(1.0, true, "A", 1).expect("valid");
+        assert_eq!(
+            acc.add(-1.0, true, "A", 1),
+            Err(DataError::InvalidTime {
+                index: 1,
+                value: -1.0
+            })
+        );
+        assert!(acc.add(f64::NAN, true, "A", 1).is_err());
+        let mut empty = CountAccumulator::new();
+        empty.add(1.0, true, "A", 0).expect("valid");
+        assert_eq!(empty.finish(), Err(DataError::Empty));
+    }
+}
