@@ -101,6 +101,11 @@ enum Command {
     /// --points a.csv --risk 0:120,3:104,6:90 --arm B --points b.csv --risk …`; prints
     /// the patients as CSV (time,event,arm).
     Reconstruct(ReconstructArgs),
+    /// Kaplan–Meier medians and the log-rank test of a file of any size, read row by row
+    /// in memory bounded by its distinct (arm, time) pairs, never holding the rows: for
+    /// registry extracts of 10⁷–10⁹ rows, patient rows or aggregated ones (`--count`). The
+    /// columns are named, not guessed.
+    Stream(StreamArgs),
     /// Print the built-in simulated two-arm trial as CSV.
     Example,
     /// Print a shell completion script, e.g. `survcalc completions bash >
@@ -274,6 +279,48 @@ struct CompetingArgs {
     /// `text` (tables and sentences) or `json` (every number, docs/report-json.md).
     #[arg(long, value_enum, default_value_t = CompetingFormat::Text)]
     format: CompetingFormat,
+}
+
+#[derive(Args)]
+struct StreamArgs {
+    /// The data file (`-` reads standard input, e.g. the output of a query).
+    file: String,
+    /// Column with the follow-up time (a number ≥ 0).
+    #[arg(long)]
+    time: String,
+    /// Column with the event: 1 / 0 (also true / false, yes / no), or the values named by
+    /// --event-value and --censored-value.
+    #[arg(long)]
+    event: String,
+    /// Column with the arm (omit for one group, without a test).
+    #[arg(long)]
+    group: Option<String>,
+    /// Column with the number of patients each row stands for (an aggregated table:
+    /// time, arm, event, count).
+    #[arg(long)]
+    count: Option<String>,
+    /// A value of the event column that means an event (repeat for several).
+    #[arg(long)]
+    event_value: Vec<String>,
+    /// A value of the event column that means censored (repeat for several).
+    #[arg(long)]
+    censored_value: Vec<String>,
+    /// The delimiter: comma, tab, semicolon, pipe, or one character (default: detected
+    /// from the header line).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// The arm that is the reference (default: the first arm in the file).
+    #[arg(long)]
+    reference: Option<String>,
+    /// `text` or `json` (every number, with the curves).
+    #[arg(long, value_enum, default_value_t = StreamFormat::Text)]
+    format: StreamFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum StreamFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
@@ -723,6 +770,7 @@ fn main() -> ExitCode {
         Command::Competing(args) => run_competing(&args),
         Command::Design(d) => run_design(&d),
         Command::Reconstruct(a) => run_reconstruct(&a),
+        Command::Stream(a) => run_stream(&a, &remarks),
         Command::Analyze(args) => run(&args, &remarks),
     };
     finish(r)
@@ -999,6 +1047,88 @@ fn run_competing(args: &CompetingArgs) -> Result<String, Failure> {
             &AnalysisOptions::default(),
             env!("CARGO_PKG_VERSION"),
         )?),
+    }
+}
+
+/// `survcalc stream`: counts per (arm, time) as the file is read, then Kaplan–Meier,
+/// medians and the log-rank test on the counts.
+fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
+    use survcalc_core::stream::{stream_counts, StreamMapping};
+    let delimiter = match &a.delimiter {
+        None => None,
+        Some(d) => match parse_delimiter(d) {
+            Some(c) if c.is_ascii() => Some(c as u8),
+            _ => return Err(usage(format!("--delimiter: \"{d}\" is not one character"))),
+        },
+    };
+    let map = StreamMapping {
+        time: a.time.clone(),
+        event: a.event.clone(),
+        group: a.group.clone(),
+        count: a.count.clone(),
+        event_values: a.event_value.clone(),
+        censored_values: a.censored_value.clone(),
+        delimiter,
+    };
+    let streamed = if a.file == "-" {
+        stream_counts(std::io::stdin().lock(), &map)
+    } else {
+        let f = std::fs::File::open(&a.file)
+            .map_err(|e| Failure::Input(format!("cannot open {}: {e}", a.file)))?;
+        stream_counts(f, &map)
+    }
+    .map_err(|e| Failure::Input(e.to_string()))?;
+    let mut table = streamed.table;
+    if let Some(r) = &a.reference {
+        let Some(i) = table.groups.iter().position(|g| &g.label == r) else {
+            let arms: Vec<&str> = table.groups.iter().map(|g| g.label.as_str()).collect();
+            return Err(Failure::Input(format!(
+                "--reference: there is no arm \"{r}\"; the arms are {}",
+                arms.join(", ")
+            )));
+        };
+        let g = table.groups.remove(i);
+        table.groups.insert(0, g);
+    }
+    if !remarks.quiet {
+        let mut err = std::io::stderr().lock();
+        for l in &streamed.left_out {
+            let _ = writeln!(
+                err,
+                "survcalc: {} rows left out: {} (the first at row {}; add --quiet to hide these \
+                 remarks)",
+                l.rows, l.reason, l.first_row
+            );
+        }
+    }
+    let km = survcalc_core::kaplan_meier_counts(&table, &survcalc_core::KmOptions::default());
+    let medians: Vec<_> = km.iter().map(|c| survcalc_core::median_r(c, 0.5)).collect();
+    let lr = (table.groups.len() > 1).then(|| survcalc_core::survdiff_counts(&table, 0.0));
+    match a.format {
+        StreamFormat::Json => to_json(serde_json::to_string_pretty(&serde_json::json!({
+            "rows": streamed.rows,
+            "left_out": streamed.left_out.iter().map(|l| serde_json::json!({
+                "reason": l.reason, "rows": l.rows, "first_row": l.first_row,
+            })).collect::<Vec<_>>(),
+            "distinct_arm_times": table.entries(),
+            "methods": {
+                "km": "Kaplan–Meier, Greenwood variance, log-transformed 95% pointwise limits (R survfit defaults)",
+                "median": "R print.survfit / quantile.survfit: the limits are the times the pointwise limits cross 0.5 (Brookmeyer & Crowley 1982)",
+                "log_rank": "log-rank test, R survdiff(rho = 0)",
+            },
+            "medians": km.iter().zip(&medians).map(|(c, m)| serde_json::json!({
+                "group": c.group, "n": c.n, "events": c.events, "median": m,
+            })).collect::<Vec<_>>(),
+            "log_rank": lr,
+            "km": km,
+        }))),
+        StreamFormat::Text => Ok(text::render_stream(
+            streamed.rows,
+            table.entries(),
+            &km,
+            &medians,
+            lr.as_ref(),
+        )),
     }
 }
 

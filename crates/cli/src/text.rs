@@ -442,3 +442,50 @@ pub fn render_design(r: &survcalc_core::design_report::DesignReport) -> String {
     let _ = writeln!(s, "\n{}\n\nmethods: {}", r.sentence, r.method);
     s
 }
+
+/// Renders `survcalc stream`'s result: the medians per arm and the log-rank test, each
+/// with the method that made it.
+pub fn render_stream(
+    rows: u64,
+    entries: usize,
+    km: &[survcalc_core::KmCurve],
+    medians: &[survcalc_core::MedianCi],
+    lr: Option<&survcalc_core::LogRank>,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{rows} rows read, held as {entries} distinct (arm, time) counts\n"
+    );
+    let _ = writeln!(
+        s,
+        "Kaplan–Meier (Greenwood variance, log-transformed 95% limits; median as R \
+         print.survfit)"
+    );
+    let w = km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(3);
+    let _ = writeln!(
+        s,
+        "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "arm", "n", "events", "median", "0.95LCL", "0.95UCL"
+    );
+    for (c, m) in km.iter().zip(medians) {
+        let _ = writeln!(
+            s,
+            "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            c.group,
+            c.n,
+            c.events,
+            num(m.estimate),
+            num(m.lower),
+            num(m.upper)
+        );
+    }
+    if let Some(lr) = lr {
+        let _ = writeln!(
+            s,
+            "\nLog-rank test (R survdiff, rho = 0): chisq = {:.4} on {} df, p = {:.6e}",
+            lr.chisq, lr.df, lr.p_value
+        );
+    }
+    s
+}

@@ -1187,3 +1187,110 @@ fn assert_committed(text: &str, file: &str) {
         "{file} changed (SURVCALC_BLESS=1 to accept)"
     );
 }
+
+/// `survcalc stream` on R's veteran data: the curves, medians and log-rank test equal R's
+/// fixture; the same data as an aggregated table (`--count`), and read from standard
+/// input, give the same JSON; a bad cell names its row and column.
+#[test]
+fn stream_matches_r_and_the_aggregated_table() {
+    let csv = format!("{ROOT}/tests/fixtures/veteran.csv");
+    let args = ["--time", "time", "--event", "status", "--group", "trt"];
+    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let r = fixture();
+    assert_eq!(a["rows"], 137);
+    assert_eq!(a["left_out"], serde_json::json!([]));
+    let lr = &a["log_rank"];
+    let v = |x: &serde_json::Value| x.as_f64().expect("a number");
+    assert!(rel(v(&lr["chisq"]), v(&r["survdiff"]["chisq"])) < 1e-10);
+    assert!(rel(v(&lr["p_value"]), v(&r["survdiff"]["p"])) < 1e-10);
+    for g in 0..2 {
+        let (ours, theirs) = (&a["km"][g], &r["km"]["log"][g]);
+        let n = theirs["surv"].as_array().expect("R's curve").len();
+        assert_eq!(ours["surv"].as_array().expect("curve").len(), n);
+        for i in 0..n {
+            let (s, rs) = (v(&ours["surv"][i]), v(&theirs["surv"][i]));
+            assert!(
+                s == rs || rel(s, rs) < 1e-10,
+                "group {g} row {i}: {s} vs {rs}"
+            );
+            assert_eq!(ours["n_risk"][i], theirs["n_risk"][i]);
+            if let Some(se) = theirs["std_err"][i].as_f64() {
+                assert!(
+                    rel(v(&ours["se_log_surv"][i]), se) < 1e-10,
+                    "group {g} row {i}"
+                );
+            }
+        }
+        for key in ["estimate", "lower", "upper"] {
+            assert_eq!(
+                a["medians"][g]["median"][key].as_f64(),
+                r["median"]["log"][g][key].as_f64(),
+                "median {key} of group {g}"
+            );
+        }
+    }
+
+    // The same patients as SQL's GROUP BY would give them, semicolon-delimited.
+    let text = std::fs::read_to_string(&csv).expect("veteran");
+    let mut counts: std::collections::BTreeMap<(String, String, String), u32> =
+        std::collections::BTreeMap::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        *counts
+            .entry((f[0].into(), f[2].into(), f[3].into()))
+            .or_default() += 1;
+    }
+    let mut agg = String::from("trt;time;status;n\n");
+    for ((g, t, s), n) in &counts {
+        agg.push_str(&format!("{g};{t};{s};{n}\n"));
+    }
+    let agg_file = temp_file("veteran-aggregated.csv", &agg);
+    let (ok, out_agg, err) = run(&[
+        &["stream", &agg_file, "--format", "json", "--count", "n"][..],
+        &args,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    let b: serde_json::Value = serde_json::from_str(&out_agg).expect("JSON");
+    assert_eq!(a["km"], b["km"]);
+    assert_eq!(a["log_rank"], b["log_rank"]);
+    assert_eq!(b["rows"], counts.len());
+
+    // Standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_survcalc"))
+        .args([&["stream", "-", "--format", "json"][..], &args].concat())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(text.as_bytes()).expect("write");
+    }
+    let out = child.wait_with_output().expect("finishes");
+    assert!(out.status.success());
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(a["km"], c["km"]);
+
+    // A bad cell, a missing one, and the text report.
+    let bad = temp_file("stream-bad.csv", "t,e,arm\n1,1,A\n2,dead,B\n");
+    let (ok, _, err) = run(&[
+        "stream", &bad, "--time", "t", "--event", "e", "--group", "arm",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("row 3, column \"e\": \"dead\""), "{err}");
+    let gap = temp_file("stream-gap.csv", "t,e,arm\n1,1,A\n,1,B\n3,0,B\n4,1,A\n");
+    let (ok, out, err) = run(&[
+        "stream", &gap, "--time", "t", "--event", "e", "--group", "arm",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("1 rows left out: missing time (the first at row 3"),
+        "{err}"
+    );
+    assert!(out.contains("Log-rank test (R survdiff, rho = 0)"), "{out}");
+    assert!(out.contains("4 rows read"), "{out}");
+}

@@ -13,7 +13,7 @@
 
 #[cfg(feature = "spreadsheet")]
 pub use survcalc_io::spreadsheet;
-pub use survcalc_io::{dates, digitise, encoding, endpoint, mapping, table, units};
+pub use survcalc_io::{dates, digitise, encoding, endpoint, mapping, stream, table, units};
 pub use survcalc_report::{
     analysis, competing_risks, convention, design as design_report, example, format,
     reconstruct as rebuild, report, response, rscript, sasscript, subgroups, thin, ticks, trial,

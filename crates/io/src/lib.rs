@@ -8,7 +8,8 @@
 //!
 //! What this crate deliberately does not do: compute statistics (`survcalc-stats`, which
 //! it feeds and which never depends on it), write reports (`survcalc-report`), or touch
-//! files, networks or the browser: it takes bytes and strings.
+//! files, networks or the browser: it takes bytes, strings, or a reader of bytes
+//! ([`stream`], which counts rows as they are read).
 #![deny(missing_docs)]
 
 pub mod dates;
@@ -18,6 +19,7 @@ pub mod endpoint;
 pub mod error;
 pub mod mapping;
 pub mod spreadsheet;
+pub mod stream;
 pub mod table;
 pub mod units;
 
