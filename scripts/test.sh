@@ -30,6 +30,8 @@ fi
 
 echo "== peer benchmark smoke (10^4 rows; R and lifelines only where installed)"
 scripts/bench-peers.sh --smoke
+echo "== streamed-input benchmark smoke (10^4 rows piped into survcalc stream)"
+scripts/bench-stream.sh 10000
 
 echo "== release build of the page (dist/, relative URLs)"
 trunk build --release --public-url ./

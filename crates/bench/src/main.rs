@@ -116,7 +116,7 @@ fn main() -> std::process::ExitCode {
     };
     let result = match args.first().map(String::as_str) {
         Some("import") => count(1, 1_000_000).and_then(import),
-        Some(cmd @ ("peers-data" | "peers-gen-steps")) => (|| {
+        Some(cmd @ ("peers-data" | "peers-gen-steps" | "peers-stream")) => (|| {
             let rows = count(1, 1_000_000)?;
             let arms = count(2, 2)?;
             let ties = match args.get(3).map(String::as_str) {
@@ -125,6 +125,12 @@ fn main() -> std::process::ExitCode {
                 Some(other) => return Err(format!("TIES is continuous or ties, not {other:?}")),
             };
             let seed = count(4, 2026)? as u64;
+            if cmd == "peers-stream" {
+                let out = std::io::stdout().lock();
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+                return peers::write_data(&mut out, rows, arms, ties, seed)
+                    .map_err(|e| format!("writing the rows: {e}"));
+            }
             let csv = peers::data(rows, arms, ties, seed);
             if cmd == "peers-data" {
                 print!("{csv}");
@@ -140,7 +146,7 @@ fn main() -> std::process::ExitCode {
                 .and_then(|b| peers::steps("survcalc", &b)),
             None => Err("usage: survcalc-bench peers-steps FILE".into()),
         },
-        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE | peers-gen-steps ROWS ARMS continuous|ties SEED".to_string()),
+        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE | peers-gen-steps ROWS ARMS continuous|ties SEED | peers-stream ROWS ARMS continuous|ties SEED".to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,6 +10,8 @@
 //!   CI, `logrank`, `cox` Efron with concordance, `report` = every statistic the page
 //!   shows by default from the read table), then end to end from the file's bytes
 //!   (`e2e`), and the peak resident set (`peak_mb`).
+//! - `peers-stream ROWS ARMS TIES SEED` writes the same data set to standard output as it
+//!   makes it, for `scripts/bench-stream.sh` to pipe into `survcalc stream -`.
 
 use std::time::Instant;
 use survcalc_core::mapping::{guess, prepare};
@@ -20,28 +22,43 @@ use survcalc_core::{
 
 /// The data set of the comparison, deterministic for `seed`.
 pub fn data(rows: usize, arms: usize, ties: bool, seed: u64) -> String {
-    use std::fmt::Write;
+    let mut out = Vec::with_capacity(rows * 16 + 32);
+    // Writing to a Vec cannot fail.
+    let _ = write_data(&mut out, rows, arms, ties, seed);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the data set of [`data`] row by row to `out`, never holding it: `peers-stream`
+/// pipes 10⁸ rows into `survcalc stream` this way.
+///
+/// # Errors
+/// When `out` cannot be written (a closed pipe).
+pub fn write_data(
+    out: &mut impl std::io::Write,
+    rows: usize,
+    arms: usize,
+    ties: bool,
+    seed: u64,
+) -> std::io::Result<()> {
     let mut rng = survcalc_core::example::SplitMix64(seed);
-    let mut out = String::with_capacity(rows * 16 + 32);
-    out.push_str("time,status,arm\n");
+    writeln!(out, "time,status,arm")?;
     for i in 0..rows {
         let arm = i % arms.max(1);
         let rate = 0.75f64.powi(arm as i32) * std::f64::consts::LN_2 / 12.0;
         let t = (-rng.uniform().ln() / rate).max(0.001);
         let status = u8::from(rng.uniform() < 0.7);
         let label = char::from(b'A' + (arm % 26) as u8);
-        // Writing to a String cannot fail.
-        let _ = if ties {
+        if ties {
             writeln!(
                 out,
                 "{:.1},{status},{label}",
                 (t * 10.0).round().max(1.0) / 10.0
-            )
+            )?;
         } else {
-            writeln!(out, "{t:.3},{status},{label}")
-        };
+            writeln!(out, "{t:.3},{status},{label}")?;
+        }
     }
-    out
+    out.flush()
 }
 
 /// The median of three timings of `f`, in seconds.
