@@ -451,6 +451,7 @@ pub fn render_stream(
     km: &[survcalc_core::KmCurve],
     medians: &[survcalc_core::MedianCi],
     lr: Option<&survcalc_core::LogRank>,
+    cox: Option<&survcalc_core::CoxFit>,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -486,6 +487,24 @@ pub fn render_stream(
             "\nLog-rank test (R survdiff, rho = 0): chisq = {:.4} on {} df, p = {:.6e}",
             lr.chisq, lr.df, lr.p_value
         );
+    }
+    if let Some(c) = cox {
+        let _ = writeln!(
+            s,
+            "\nCox model on the arm (R coxph, {} ties; Wald 95% CI), reference {}:",
+            c.options.ties.r_name(),
+            c.reference
+        );
+        for t in &c.terms {
+            let _ = writeln!(
+                s,
+                "  HR {} vs {} = {:.4} (95% CI {:.4}, {:.4}), p = {:.6e}",
+                t.level, c.reference, t.hr, t.hr_lower, t.hr_upper, t.p_value
+            );
+        }
+        for w in &c.warnings {
+            let _ = writeln!(s, "  warning: {w}");
+        }
     }
     s
 }

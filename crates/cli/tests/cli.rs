@@ -1232,6 +1232,13 @@ fn stream_matches_r_and_the_aggregated_table() {
         }
     }
 
+    let coef = v(&a["cox"]["terms"][0]["coef"]);
+    assert!(
+        rel(coef, v(&r["coxph"]["efron"]["coef"][0])) < 1e-8,
+        "{coef}"
+    );
+    assert_eq!(a["cox"]["concordance"], serde_json::Value::Null);
+
     // The same patients as SQL's GROUP BY would give them, semicolon-delimited.
     let text = std::fs::read_to_string(&csv).expect("veteran");
     let mut counts: std::collections::BTreeMap<(String, String, String), u32> =
@@ -1256,6 +1263,7 @@ fn stream_matches_r_and_the_aggregated_table() {
     let b: serde_json::Value = serde_json::from_str(&out_agg).expect("JSON");
     assert_eq!(a["km"], b["km"]);
     assert_eq!(a["log_rank"], b["log_rank"]);
+    assert_eq!(a["cox"], b["cox"]);
     assert_eq!(b["rows"], counts.len());
 
     // Standard input.
@@ -1293,4 +1301,8 @@ fn stream_matches_r_and_the_aggregated_table() {
     );
     assert!(out.contains("Log-rank test (R survdiff, rho = 0)"), "{out}");
     assert!(out.contains("4 rows read"), "{out}");
+    assert!(
+        out.contains("Cox model on the arm (R coxph, efron ties"),
+        "{out}"
+    );
 }

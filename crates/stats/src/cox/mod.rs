@@ -29,6 +29,7 @@
 //! `survival:::coxph.wtest`, `src/coxfit6.c`, `src/coxexact.c`, `src/cholesky2.c`.
 
 mod concordance;
+mod counts;
 mod design;
 mod exact;
 mod fit;
@@ -41,6 +42,7 @@ pub mod zph;
 use fit::*;
 
 pub use concordance::Concordance;
+pub use counts::cox_fit_counts;
 pub(crate) use design::{model_frame, ModelFrame};
 pub use design::{CoxDesign, DesignError, ExcludedRow, Strata, Term};
 

@@ -261,6 +261,28 @@ pub fn kaplan_meier(data: &SurvData, options: &KmOptions) -> Vec<KmCurve> {
         .collect()
 }
 
+impl KmCurve {
+    /// The curve of a group of `n` observations before any row is counted: the counts are
+    /// filled in, then [`fill_estimates`] computes the rest.
+    pub(crate) fn empty(group: String, n: usize, options: KmOptions) -> KmCurve {
+        KmCurve {
+            group,
+            n,
+            events: 0,
+            time: Vec::new(),
+            n_risk: Vec::new(),
+            n_event: Vec::new(),
+            n_censor: Vec::new(),
+            surv: Vec::new(),
+            se_log_surv: Vec::new(),
+            se_surv: Vec::new(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+            options,
+        }
+    }
+}
+
 /// Kaplan–Meier for one group from (time, event) pairs already sorted by time.
 pub(crate) fn km_sorted(
     group: String,
@@ -269,21 +291,7 @@ pub(crate) fn km_sorted(
     options: &KmOptions,
     z: f64,
 ) -> KmCurve {
-    let mut c = KmCurve {
-        group,
-        n,
-        events: 0,
-        time: Vec::new(),
-        n_risk: Vec::new(),
-        n_event: Vec::new(),
-        n_censor: Vec::new(),
-        surv: Vec::new(),
-        se_log_surv: Vec::new(),
-        se_surv: Vec::new(),
-        lower: Vec::new(),
-        upper: Vec::new(),
-        options: *options,
-    };
+    let mut c = KmCurve::empty(group, n, *options);
     let mut at_risk = n;
     for (t, e) in obs {
         if c.time.last() != Some(&t) {
