@@ -17,9 +17,11 @@ for rows in $sizes; do
   for ties in continuous ties; do
     log=$(mktemp)
     start=$(date +%s.%N)
+    # GNU time gives the peak memory; without it (not a default install) it is left out.
+    timer=()
+    if [ -x /usr/bin/time ]; then timer=(/usr/bin/time -f '%M' -o "$log.time"); else echo 0 >"$log.time"; fi
     "$bin/survcalc-bench" peers-stream "$rows" 2 "$ties" 2026 |
-      /usr/bin/time -f '%M' -o "$log.time" "$bin/survcalc" stream - --time time --event status \
-        --group arm >"$log"
+      "${timer[@]}" "$bin/survcalc" stream - --time time --event status --group arm >"$log"
     end=$(date +%s.%N)
     python3 - "$log" "$log.time" "$rows" "$ties" "$start" "$end" <<'PY'
 import re, sys
@@ -32,7 +34,7 @@ rows, ties, start, end = int(sys.argv[3]), sys.argv[4], float(sys.argv[5]), floa
 assert report["rows"] == rows, (report["rows"], rows)
 secs = end - start
 print(f"| {rows:,} | {ties} | {report['distinct_arm_times']:,} | {secs:.2f} | "
-      f"{rows / secs / 1e6:.1f} M | {peak_kb / 1024:.0f} MB |")
+      f"{rows / secs / 1e6:.1f} M | " + (f"{peak_kb / 1024:.0f} MB |" if peak_kb else "(no GNU time) |"))
 PY
     rm -f "$log" "$log.time"
   done
