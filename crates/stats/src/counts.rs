@@ -172,36 +172,56 @@ pub fn kaplan_meier_counts(table: &CountTable, options: &KmOptions) -> Vec<KmCur
         .collect()
 }
 
-/// The G-rho family of tests from counts (ρ = 0 the log-rank test): as
-/// [`crate::compare::logrank::survdiff`] on the expanded rows, the first group the
-/// reference.
-pub fn survdiff_counts(table: &CountTable, rho: f64) -> LogRank {
-    let k = table.groups.len();
-    let mut acc = Survdiff::new(table.groups.iter().map(GroupCounts::n).collect(), rho);
-    let mut next = vec![0usize; k];
-    let mut d_g = vec![0usize; k];
-    let mut removed = vec![0usize; k];
-    loop {
+/// The groups' counts merged on the pooled distinct times, increasing: row-major, `k`
+/// entries (one per group) a time.
+pub(crate) struct Pooled {
+    /// Number of groups.
+    pub k: usize,
+    /// Events per group at each pooled time.
+    pub events: Vec<usize>,
+    /// Observations leaving the risk set (events and censored) per group at each time.
+    pub removed: Vec<usize>,
+}
+
+impl CountTable {
+    /// The counts on the pooled distinct times ([`Pooled`]): what the log-rank family and
+    /// the Cox model walk.
+    pub(crate) fn pooled(&self) -> Pooled {
+        let k = self.groups.len();
+        let mut next = vec![0usize; k];
+        let (mut events, mut removed) = (Vec::new(), Vec::new());
         // The next pooled time: the smallest of the groups' next times.
-        let t = table
+        while let Some(t) = self
             .groups
             .iter()
             .zip(&next)
             .filter_map(|(g, &i)| g.time.get(i).copied())
-            .min_by(f64::total_cmp);
-        let Some(t) = t else { break };
-        for (g, grp) in table.groups.iter().enumerate() {
-            let i = next[g];
-            if grp.time.get(i) == Some(&t) {
-                d_g[g] = grp.events[i];
-                removed[g] = grp.events[i] + grp.censored[i];
-                next[g] += 1;
-            } else {
-                d_g[g] = 0;
-                removed[g] = 0;
+            .min_by(f64::total_cmp)
+        {
+            for (g, grp) in self.groups.iter().enumerate() {
+                let i = next[g];
+                if grp.time.get(i) == Some(&t) {
+                    events.push(grp.events[i]);
+                    removed.push(grp.events[i] + grp.censored[i]);
+                    next[g] += 1;
+                } else {
+                    events.push(0);
+                    removed.push(0);
+                }
             }
         }
-        acc.time(&d_g, &removed);
+        Pooled { k, events, removed }
+    }
+}
+
+/// The G-rho family of tests from counts (ρ = 0 the log-rank test): as
+/// [`crate::compare::logrank::survdiff`] on the expanded rows, the first group the
+/// reference.
+pub fn survdiff_counts(table: &CountTable, rho: f64) -> LogRank {
+    let mut acc = Survdiff::new(table.groups.iter().map(GroupCounts::n).collect(), rho);
+    let p = table.pooled();
+    for (d_g, removed) in p.events.chunks(p.k).zip(p.removed.chunks(p.k)) {
+        acc.time(d_g, removed);
     }
     acc.finish(table.groups.iter().map(|g| g.label.clone()).collect())
 }

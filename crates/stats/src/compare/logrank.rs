@@ -89,7 +89,6 @@ pub(crate) struct Survdiff {
     rho: f64,
     n_group: Vec<usize>,
     n_risk: Vec<usize>,
-    total_risk: usize,
     obs: Vec<f64>,
     exp: Vec<f64>,
     var: Vec<Vec<f64>>,
@@ -104,7 +103,6 @@ impl Survdiff {
         Survdiff {
             rho,
             n_risk: n_group.clone(),
-            total_risk: n_group.iter().sum(),
             n_group,
             obs: vec![0.0; k],
             exp: vec![0.0; k],
@@ -119,7 +117,7 @@ impl Survdiff {
         let k = self.n_risk.len();
         let d: usize = d_g.iter().sum();
         if d > 0 {
-            let n = self.total_risk as f64;
+            let n = self.n_risk.iter().sum::<usize>() as f64;
             let df = d as f64;
             let w = if self.rho == 0.0 {
                 1.0
@@ -146,7 +144,6 @@ impl Survdiff {
         }
         for g in 0..k {
             self.n_risk[g] -= removed[g];
-            self.total_risk -= removed[g];
         }
     }
 

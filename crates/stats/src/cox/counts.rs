@@ -20,49 +20,13 @@
 
 use super::linalg::{chinv2, cholesky2, chsolve2, wald_statistic};
 use super::{inf_check, ChiSquareTest, CoxDiagnostic, CoxFit, CoxOptions, CoxTerm, Ties};
-use crate::counts::CountTable;
+use crate::counts::{CountTable, Pooled};
 use crate::km::z_value;
 use crate::logrank::chi_square_sf;
 
-/// One pooled distinct time: events and removed (events and censored) per group.
-struct Row {
-    d: Vec<f64>,
-    removed: Vec<f64>,
-}
-
-/// The pooled times, increasing.
-fn pooled(table: &CountTable) -> Vec<Row> {
-    let k = table.groups.len();
-    let mut next = vec![0usize; k];
-    let mut rows = Vec::new();
-    loop {
-        let t = table
-            .groups
-            .iter()
-            .zip(&next)
-            .filter_map(|(g, &i)| g.time.get(i).copied())
-            .min_by(f64::total_cmp);
-        let Some(t) = t else { break };
-        let mut row = Row {
-            d: vec![0.0; k],
-            removed: vec![0.0; k],
-        };
-        for (g, grp) in table.groups.iter().enumerate() {
-            let i = next[g];
-            if grp.time.get(i) == Some(&t) {
-                row.d[g] = grp.events[i] as f64;
-                row.removed[g] = (grp.events[i] + grp.censored[i]) as f64;
-                next[g] += 1;
-            }
-        }
-        rows.push(row);
-    }
-    rows
-}
-
 /// Log-likelihood, score and information (full symmetric) at `beta` (one per group but
 /// the first).
-fn iterate(rows: &[Row], beta: &[f64], efron: bool) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
+fn iterate(rows: &Pooled, beta: &[f64], efron: bool) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
     let p = beta.len();
     let k = p + 1;
     let risk: Vec<f64> = std::iter::once(1.0)
@@ -72,19 +36,19 @@ fn iterate(rows: &[Row], beta: &[f64], efron: bool) -> (f64, Vec<f64>, Vec<Vec<f
     let mut loglik = 0.0;
     let mut u = vec![0.0; p];
     let mut imat = vec![vec![0.0; p]; p];
-    for row in rows.iter().rev() {
+    for (d, removed) in rows.events.chunks(k).zip(rows.removed.chunks(k)).rev() {
         for g in 0..k {
-            at_risk[g] += row.removed[g];
+            at_risk[g] += removed[g] as f64;
         }
-        let deaths: f64 = row.d.iter().sum();
+        let deaths = d.iter().sum::<usize>() as f64;
         if deaths == 0.0 {
             continue;
         }
         let a: Vec<f64> = (0..k).map(|g| at_risk[g] * risk[g]).collect();
-        let b: Vec<f64> = (0..k).map(|g| row.d[g] * risk[g]).collect();
+        let b: Vec<f64> = (0..k).map(|g| d[g] as f64 * risk[g]).collect();
         let (r_all, e_all): (f64, f64) = (a.iter().sum(), b.iter().sum());
         for g in 1..k {
-            loglik += row.d[g] * beta[g - 1];
+            loglik += d[g] as f64 * beta[g - 1];
         }
         let (mut e0, mut e1, mut c0, mut c1, mut c2) = (0.0, 0.0, 0.0, 0.0, 0.0);
         if !efron || deaths == 1.0 {
@@ -109,7 +73,7 @@ fn iterate(rows: &[Row], beta: &[f64], efron: bool) -> (f64, Vec<f64>, Vec<Vec<f
         for i in 0..p {
             let (ai, bi) = (a[i + 1], b[i + 1]);
             let first = ai * e0 - bi * e1;
-            u[i] += row.d[i + 1] - first;
+            u[i] += d[i + 1] as f64 - first;
             imat[i][i] += first;
             for j in 0..p {
                 let (aj, bj) = (a[j + 1], b[j + 1]);
@@ -130,7 +94,7 @@ pub fn cox_fit_counts(table: &CountTable, options: &CoxOptions) -> Option<CoxFit
     let efron = options.ties == Ties::Efron;
     let k = table.groups.len();
     let p = k.saturating_sub(1);
-    let rows = pooled(table);
+    let rows = table.pooled();
     let n = table.n();
     let events: usize = table
         .groups
