@@ -137,16 +137,16 @@ fn main() -> std::process::ExitCode {
                 Ok(())
             } else {
                 let tool = if cfg!(target_arch = "wasm32") { "survcalc-wasm" } else { "survcalc" };
-                peers::steps(tool, csv.as_bytes())
+                peers::steps(tool, csv.as_bytes(), None)
             }
         })(),
         Some("peers-steps") => match args.get(1) {
             Some(path) => std::fs::read(path)
                 .map_err(|e| format!("{path}: {e}"))
-                .and_then(|b| peers::steps("survcalc", &b)),
-            None => Err("usage: survcalc-bench peers-steps FILE".into()),
+                .and_then(|b| peers::steps("survcalc", &b, args.get(2).map(String::as_str))),
+            None => Err("usage: survcalc-bench peers-steps FILE [km|logrank|cox|report|e2e]".into()),
         },
-        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE | peers-gen-steps ROWS ARMS continuous|ties SEED | peers-stream ROWS ARMS continuous|ties SEED".to_string()),
+        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE [STEP] | peers-gen-steps ROWS ARMS continuous|ties SEED | peers-stream ROWS ARMS continuous|ties SEED".to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -14,7 +14,7 @@
 //!   makes it, for `scripts/bench-stream.sh` to pipe into `survcalc stream -`.
 
 use std::time::Instant;
-use survcalc_core::mapping::{guess, prepare};
+use survcalc_core::mapping::{guess, prepare, Mapping};
 use survcalc_core::{
     analyze, cox_fit, kaplan_meier, log_rank, AnalysisOptions, CoxOptions, KmOptions, SurvData,
     Table, TableOptions,
@@ -61,6 +61,42 @@ pub fn write_data(
     out.flush()
 }
 
+thread_local! {
+    static PHASE: std::cell::RefCell<Option<(Instant, &'static str)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Prints the time since the last phase, from the analysis's progress reports.
+fn phase(step: &survcalc_core::progress::Step) {
+    use survcalc_core::progress::Step;
+    let now = Instant::now();
+    let name = match step {
+        Step::Analysing(what) => *what,
+        Step::Reading { .. } => return,
+    };
+    PHASE.with(|p| {
+        if let Some((start, last)) = p.replace(Some((now, name))) {
+            println!("phase\t{last}\t{:.4}", (now - start).as_secs_f64());
+        }
+    });
+}
+
+/// One run of the whole report, timed phase by phase (`peers-steps FILE phases`): where
+/// its time goes, by the stages the page's progress line names.
+fn phases(table: &Table, mapping: &Mapping, options: &AnalysisOptions) -> Result<(), String> {
+    survcalc_core::progress::set_reporter(Some(phase));
+    let start = Instant::now();
+    let result = analyze(table, mapping, options).map_err(|e| e.to_string());
+    survcalc_core::progress::set_reporter(None);
+    PHASE.with(|p| {
+        if let Some((at, last)) = p.take() {
+            println!("phase\t{last}\t{:.4}", at.elapsed().as_secs_f64());
+        }
+    });
+    println!("phase\twhole report\t{:.4}", start.elapsed().as_secs_f64());
+    result.map(|_| ())
+}
+
 /// The median of three timings of `f`, in seconds.
 fn median3<T>(mut f: impl FnMut() -> T) -> f64 {
     let mut t: Vec<f64> = (0..3)
@@ -75,14 +111,15 @@ fn median3<T>(mut f: impl FnMut() -> T) -> f64 {
 }
 
 /// survcalc's time for each step on the CSV `bytes`, printed as `tool` (`survcalc`
-/// natively, `survcalc-wasm` under WASI).
-pub fn steps(tool: &str, bytes: &[u8]) -> Result<(), String> {
+/// natively, `survcalc-wasm` under WASI); with `only`, that step alone (to profile it).
+pub fn steps(tool: &str, bytes: &[u8], only: Option<&str>) -> Result<(), String> {
     let table = Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string())?;
     let mapping = guess(&table);
     let prepared = prepare(&table, &mapping).map_err(|e| e.to_string())?;
     let data = &prepared.data;
     let options = AnalysisOptions::default();
     let line = |step: &str, secs: f64| println!("{tool}\t{step}\t{secs:.4}");
+    let run = |step: &str| only.is_none_or(|o| o == step);
     // Each timing starts from unsorted data, as each peer's does (the data's time order
     // is sorted once and kept within one report).
     let fresh = || {
@@ -93,30 +130,43 @@ pub fn steps(tool: &str, bytes: &[u8]) -> Result<(), String> {
             data.levels().to_vec(),
         )
     };
-    line(
-        "km",
-        median3(|| fresh().map(|d| kaplan_meier(&d, &KmOptions::default()))),
-    );
-    line("logrank", median3(|| fresh().map(|d| log_rank(&d))));
-    line(
-        "cox",
-        median3(|| fresh().map(|d| cox_fit(&d, &CoxOptions::default()))),
-    );
-    line(
-        "report",
-        median3(|| analyze(&table, &mapping, &options).map(|a| a.n_used)),
-    );
-    line(
-        "e2e",
-        median3(|| -> Result<usize, String> {
-            let t =
-                Table::from_bytes(bytes, &TableOptions::default()).map_err(|e| e.to_string())?;
-            let m = guess(&t);
-            analyze(&t, &m, &options)
-                .map(|a| a.n_used)
-                .map_err(|e| e.to_string())
-        }),
-    );
+    if run("km") {
+        line(
+            "km",
+            median3(|| fresh().map(|d| kaplan_meier(&d, &KmOptions::default()))),
+        );
+    }
+    if run("logrank") {
+        line("logrank", median3(|| fresh().map(|d| log_rank(&d))));
+    }
+    if run("cox") {
+        line(
+            "cox",
+            median3(|| fresh().map(|d| cox_fit(&d, &CoxOptions::default()))),
+        );
+    }
+    if run("report") {
+        line(
+            "report",
+            median3(|| analyze(&table, &mapping, &options).map(|a| a.n_used)),
+        );
+    }
+    if only == Some("phases") {
+        phases(&table, &mapping, &options)?;
+    }
+    if run("e2e") {
+        line(
+            "e2e",
+            median3(|| -> Result<usize, String> {
+                let t = Table::from_bytes(bytes, &TableOptions::default())
+                    .map_err(|e| e.to_string())?;
+                let m = guess(&t);
+                analyze(&t, &m, &options)
+                    .map(|a| a.n_used)
+                    .map_err(|e| e.to_string())
+            }),
+        );
+    }
     if let Some(bytes) = crate::memory_peak() {
         println!("{tool}\tpeak_mb\t{:.1}", bytes as f64 / 1e6);
     }

@@ -16,7 +16,7 @@ use survcalc_stats::compare::{
 use survcalc_stats::cox::{
     cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxFit, CoxModel, CoxOptions, Strata, Term,
 };
-use survcalc_stats::cox_zph::{cox_zph, ZphTermTest, ZphTransform};
+use survcalc_stats::cox_zph::{cox_zph_tests, ZphTermTest, ZphTransform};
 use survcalc_stats::data::SurvData;
 use survcalc_stats::followup::{median_follow_up, print_median, FollowUpOptions, FollowUpSummary};
 use survcalc_stats::hazard::{cumulative_hazard, CumHazard, HazardOptions};
@@ -405,7 +405,7 @@ pub fn analyze(
             Ok(model) => note(
                 &mut warnings,
                 "proportional-hazards test",
-                cox_zph(&data, &design, &model, ZphTransform::Km),
+                cox_zph_tests(&data, &design, &model, ZphTransform::Km),
             )
             .map(|z| PhTest {
                 transform: z.transform,
@@ -425,11 +425,13 @@ pub fn analyze(
         ));
         (None, None)
     };
+    report(Step::Analysing("adjusted models"));
     let (stratified_lr, cox_adjusted) = if two_or_more {
         adjusted_models(table, &prepared.rows, &data, options, &mut warnings)
     } else {
         (None, None)
     };
+    report(Step::Analysing("follow-up, landmarks and the risk table"));
     let follow_up = median_follow_up(&data, &FollowUpOptions { km: options.km });
     let mut landmarks = Vec::new();
     let mut landmark_differences = Vec::new();

@@ -68,6 +68,19 @@ pub struct ZphTermTest {
     pub test: ChiSquareTest,
 }
 
+/// The tests of R `cox.zph(fit)` (its `table`), without the residuals: [`cox_zph_tests`].
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
+pub struct ZphTests {
+    /// The transform of time used.
+    pub transform: ZphTransform,
+    /// One test per term (R `table` without `GLOBAL`).
+    pub terms: Vec<ZphTermTest>,
+    /// The global test (R `table["GLOBAL", ]`).
+    pub global: ChiSquareTest,
+}
+
 /// R `cox.zph(fit)`: per-term and global tests, and the scaled Schoenfeld residuals.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -453,6 +466,38 @@ pub fn cox_zph(
     fit: &CoxModel,
     transform: ZphTransform,
 ) -> Result<CoxZph, ZphError> {
+    zph(data, design, fit, transform, true)
+}
+
+/// The tests of [`cox_zph`] alone, without the scaled Schoenfeld residuals: what a report
+/// prints. The residuals are one row per event (a million-row trial has 700,000), and
+/// scaling them costs as much as the test itself; this gives the same tests and the same
+/// errors (a scaling that R's `solve` would refuse is checked once per stratum).
+///
+/// # Errors
+/// As [`cox_zph`].
+pub fn cox_zph_tests(
+    data: &SurvData,
+    design: &CoxDesign,
+    fit: &CoxModel,
+    transform: ZphTransform,
+) -> Result<ZphTests, ZphError> {
+    zph(data, design, fit, transform, false).map(|z| ZphTests {
+        transform: z.transform,
+        terms: z.terms,
+        global: z.global,
+    })
+}
+
+/// [`cox_zph`], with the residuals (`time`, `x`, `strata`, `y`) left empty unless
+/// `residuals`.
+fn zph(
+    data: &SurvData,
+    design: &CoxDesign,
+    fit: &CoxModel,
+    transform: ZphTransform,
+    residuals: bool,
+) -> Result<CoxZph, ZphError> {
     let frame = model_frame(data, design)?;
     let design_names: Vec<String> = frame.columns.iter().map(|c| c.name.clone()).collect();
     let fit_names: Vec<String> = fit.coefficients.iter().map(|c| c.name.clone()).collect();
@@ -522,7 +567,7 @@ pub fn cox_zph(
     let gtime: Vec<f64> = ttimes.iter().map(|t| t - mean_event).collect();
 
     let ord = frame.order();
-    let r = zph1(
+    let mut r = zph1(
         &gtime,
         &frame.time,
         &frame.status,
@@ -580,7 +625,12 @@ pub fn cox_zph(
                 .collect()
         })
         .collect();
-    let mut sresid: Vec<Vec<f64>> = r.schoen.clone();
+    let n_events = r.schoen.len();
+    let mut sresid: Vec<Vec<f64>> = if residuals {
+        std::mem::take(&mut r.schoen)
+    } else {
+        Vec::new()
+    };
     let mut used_terms = used.clone();
     if asgn.iter().any(|(_, c)| c.len() > 1) {
         // temp (nvar × nterm): 1 for a one-column term, β̂ for the columns of a larger one.
@@ -625,21 +675,30 @@ pub fn cox_zph(
     let mut start = 0usize;
     for row_used in &used_terms {
         let count = row_used.iter().copied().max().unwrap_or(0);
-        let rows = start..(start + count).min(y.len());
+        let rows = start..(start + count).min(n_events);
         start += count;
         let k: Vec<usize> = (0..nterm).filter(|&t| row_used[t] > 0).collect();
         if k.is_empty() {
             continue;
         }
+        if let [t] = k[..] {
+            // One term: the solve is a division (R's solve of a 1 × 1 matrix).
+            for i in rows.filter(|_| residuals) {
+                y[i] = (0..nterm)
+                    .map(|c| (c == t).then(|| sresid[i][t] / vmean[t][t]))
+                    .collect();
+            }
+            continue;
+        }
         let vk = DMatrix::from_fn(k.len(), k.len(), |a, b| vmean[k[a]][k[b]]);
         let lu = vk.lu();
-        for i in rows {
+        // `solve` fails for every row or for none: the tests alone check it once.
+        if !rows.is_empty() && !lu.is_invertible() {
+            return Err(ZphError::Singular);
+        }
+        for i in rows.filter(|_| residuals) {
             let rhs = DVector::from_iterator(k.len(), k.iter().map(|&t| sresid[i][t]));
-            let s = if k.len() == 1 {
-                DVector::from_element(1, sresid[i][k[0]] / vmean[k[0]][k[0]])
-            } else {
-                lu.solve(&rhs).ok_or(ZphError::Singular)?
-            };
+            let s = lu.solve(&rhs).ok_or(ZphError::Singular)?;
             for t in 0..nterm {
                 y[i][t] = k.iter().position(|&c| c == t).map(|p| s[p]);
             }
@@ -661,14 +720,18 @@ pub fn cox_zph(
             .collect()
     };
 
-    let events: Vec<usize> = ord.iter().copied().filter(|&i| frame.status[i]).collect();
+    let events: Vec<usize> = if residuals {
+        ord.iter().copied().filter(|&i| frame.status[i]).collect()
+    } else {
+        Vec::new()
+    };
     Ok(CoxZph {
         transform,
         terms,
         global,
         time: events.iter().map(|&i| frame.time[i]).collect(),
         x: events.iter().map(|&i| ttimes[i]).collect(),
-        strata: frame.strata_name.as_ref().map(|_| {
+        strata: frame.strata_name.as_ref().filter(|_| residuals).map(|_| {
             events
                 .iter()
                 .map(|&i| frame.strata_levels[frame.strata[i]].clone())
