@@ -263,6 +263,12 @@ pub(crate) fn concordance(
 ) -> Concordance {
     let n = time.len();
     let nstrat = strata.iter().copied().max().map_or(0, |m| m + 1);
+    if nstrat <= 1 {
+        // One stratum (the usual model): its rows are all rows, so neither the columns
+        // nor the influence matrix (n × 5, 40 MB at a million rows) are copied.
+        let (count, imat) = concordance3(time, status, risk, desc.to_vec());
+        return summarise(count, &imat);
+    }
     let mut count = [0.0; 5];
     let mut imat = vec![[0.0; 5]; n];
     let mut rows: Vec<Vec<usize>> = vec![Vec::new(); nstrat];
@@ -292,10 +298,15 @@ pub(crate) fn concordance(
             imat[i] = row;
         }
     }
+    summarise(count, &imat)
+}
+
+/// The concordance and its standard error from the counts and the influence matrix.
+fn summarise(count: [f64; 5], imat: &[[f64; 5]]) -> Concordance {
     let npair = count[0] + count[1] + count[2];
     let somer = (count[0] - count[1]) / npair;
     let mut var = 0.0;
-    for row in &imat {
+    for row in imat {
         let dfbeta = (row[0] - row[1]) / npair - (somer / npair) * (row[0] + row[1] + row[2]);
         var += dfbeta * dfbeta;
     }
