@@ -23,8 +23,8 @@ use std::collections::BTreeMap;
 use std::fmt::Display;
 use survcalc_core::cox::{CoxDiagnostic, Divergence, MonotoneCause};
 use survcalc_core::{
-    cox_model, cox_zph, cox_zph_tests, hazard_ratio, CoxDesign, CoxModel, CoxOptions, DesignError,
-    HrMethod, Strata, SurvData, Term, Ties, ZphTests, ZphTransform,
+    cox_model, cox_zph, cox_zph_tests, hazard_ratio, CoxDesign, CoxModel, CoxOptions, CoxZph,
+    DesignError, HrMethod, Strata, SurvData, Term, Ties, ZphTransform,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -386,11 +386,7 @@ fn check_zph(
         let full = cox_zph(data, design, fit, transform);
         // The tests alone (what the report prints) are the full result's, errors too.
         let tests = cox_zph_tests(data, design, fit, transform);
-        let from_full = full.clone().map(|z| ZphTests {
-            transform: z.transform,
-            terms: z.terms,
-            global: z.global,
-        });
+        let from_full = full.clone().map(CoxZph::tests);
         if tests != from_full {
             ck.failures.push(format!(
                 "{}: zph [{at}]: the tests alone {tests:?} differ from cox_zph's {from_full:?}",

@@ -14,9 +14,9 @@ use survcalc_stats::compare::{
     WeightedLogRankOptions,
 };
 use survcalc_stats::cox::{
-    cox_fit, cox_model, ChiSquareTest, CoxDesign, CoxFit, CoxModel, CoxOptions, Strata, Term,
+    cox_fit, cox_model, CoxDesign, CoxFit, CoxModel, CoxOptions, Strata, Term,
 };
-use survcalc_stats::cox_zph::{cox_zph_tests, ZphTermTest, ZphTransform};
+use survcalc_stats::cox_zph::{cox_zph_tests, ZphTransform};
 use survcalc_stats::data::SurvData;
 use survcalc_stats::followup::{median_follow_up, print_median, FollowUpOptions, FollowUpSummary};
 use survcalc_stats::hazard::{cumulative_hazard, CumHazard, HazardOptions};
@@ -57,17 +57,7 @@ pub struct GroupSummary {
 }
 
 /// The tests of R's `cox.zph` (the residuals themselves are not part of the report).
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-pub struct PhTest {
-    /// The time transform (R `cox.zph(transform = )`).
-    pub transform: ZphTransform,
-    /// One test per term.
-    pub terms: Vec<ZphTermTest>,
-    /// The global test.
-    pub global: ChiSquareTest,
-}
+pub use survcalc_stats::cox_zph::PhTest;
 
 /// A named method, so that each number can say what made it.
 #[derive(Debug, Clone, PartialEq)]
@@ -406,12 +396,7 @@ pub fn analyze(
                 &mut warnings,
                 "proportional-hazards test",
                 cox_zph_tests(&data, &design, &model, ZphTransform::Km),
-            )
-            .map(|z| PhTest {
-                transform: z.transform,
-                terms: z.terms,
-                global: z.global,
-            }),
+            ),
             Err(e) => {
                 warnings.push(format!("proportional-hazards test not computed: {e}"));
                 None

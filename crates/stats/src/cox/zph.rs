@@ -68,12 +68,13 @@ pub struct ZphTermTest {
     pub test: ChiSquareTest,
 }
 
-/// The tests of R `cox.zph(fit)` (its `table`), without the residuals: [`cox_zph_tests`].
+/// The tests of R `cox.zph(fit)` (its `table`), without the residuals: [`cox_zph_tests`],
+/// and what a report shows of the proportional-hazards test.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "ts", derive(tsify::Tsify))]
-pub struct ZphTests {
-    /// The transform of time used.
+pub struct PhTest {
+    /// The time transform (R `cox.zph(transform = )`).
     pub transform: ZphTransform,
     /// One test per term (R `table` without `GLOBAL`).
     pub terms: Vec<ZphTermTest>,
@@ -481,12 +482,19 @@ pub fn cox_zph_tests(
     design: &CoxDesign,
     fit: &CoxModel,
     transform: ZphTransform,
-) -> Result<ZphTests, ZphError> {
-    zph(data, design, fit, transform, false).map(|z| ZphTests {
-        transform: z.transform,
-        terms: z.terms,
-        global: z.global,
-    })
+) -> Result<PhTest, ZphError> {
+    zph(data, design, fit, transform, false).map(CoxZph::tests)
+}
+
+impl CoxZph {
+    /// The tests, without the residuals.
+    pub fn tests(self) -> PhTest {
+        PhTest {
+            transform: self.transform,
+            terms: self.terms,
+            global: self.global,
+        }
+    }
 }
 
 /// [`cox_zph`], with the residuals (`time`, `x`, `strata`, `y`) left empty unless
@@ -683,10 +691,12 @@ fn zph(
         }
         if let [t] = k[..] {
             // One term: the solve is a division (R's solve of a 1 × 1 matrix).
-            for i in rows.filter(|_| residuals) {
-                y[i] = (0..nterm)
-                    .map(|c| (c == t).then(|| sresid[i][t] / vmean[t][t]))
-                    .collect();
+            if residuals {
+                for i in rows {
+                    y[i] = (0..nterm)
+                        .map(|c| (c == t).then(|| sresid[i][t] / vmean[t][t]))
+                        .collect();
+                }
             }
             continue;
         }
@@ -696,7 +706,10 @@ fn zph(
         if !rows.is_empty() && !lu.is_invertible() {
             return Err(ZphError::Singular);
         }
-        for i in rows.filter(|_| residuals) {
+        if !residuals {
+            continue;
+        }
+        for i in rows {
             let rhs = DVector::from_iterator(k.len(), k.iter().map(|&t| sresid[i][t]));
             let s = lu.solve(&rhs).ok_or(ZphError::Singular)?;
             for t in 0..nterm {
