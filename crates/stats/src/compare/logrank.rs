@@ -53,7 +53,7 @@ pub fn log_rank(data: &SurvData) -> LogRank {
 /// Cost: one O(n log n) sort, then O(n·k + m·k²) for m distinct event times.
 pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
     let k = data.n_groups();
-    let order = data.order_by_time();
+    let sorted = data.sorted();
     let mut n_risk = vec![0usize; k];
     for &g in data.group() {
         n_risk[g] += 1;
@@ -62,16 +62,16 @@ pub fn survdiff(data: &SurvData, rho: f64) -> LogRank {
     let mut d_g = vec![0usize; k];
     let mut removed = vec![0usize; k];
     let mut i = 0;
-    while i < order.len() {
-        let t = data.time()[order[i]];
+    let time = &sorted.time;
+    while i < time.len() {
+        let t = time[i];
         d_g.iter_mut().for_each(|x| *x = 0);
         removed.iter_mut().for_each(|x| *x = 0);
         let mut j = i;
-        while j < order.len() && data.time()[order[j]] == t {
-            let o = order[j];
-            let g = data.group()[o];
+        while j < time.len() && time[j] == t {
+            let (g, event) = sorted.group_event(j);
             removed[g] += 1;
-            if data.event()[o] {
+            if event {
                 d_g[g] += 1;
             }
             j += 1;

@@ -338,7 +338,7 @@ pub(crate) struct ModelFrame {
     /// The kept rows by stratum, then increasing time, ties in row order (R's
     /// `order(strata, time)`), sorted once: the fit, the separation check, the
     /// concordance and cox.zph all walk it (issue 15).
-    pub order: std::sync::OnceLock<Vec<usize>>,
+    pub order: std::sync::OnceLock<std::sync::Arc<[usize]>>,
 }
 
 impl PartialEq for ModelFrame {
@@ -358,8 +358,9 @@ impl PartialEq for ModelFrame {
 impl ModelFrame {
     /// [`ModelFrame::order`], sorted on first use.
     pub(crate) fn order(&self) -> &[usize] {
-        self.order
-            .get_or_init(|| crate::data::order_by_strata_time(&self.strata, &self.time, false))
+        self.order.get_or_init(|| {
+            crate::data::order_by_strata_time(&self.strata, &self.time, false).into()
+        })
     }
 
     /// The rows by stratum, then decreasing time, ties in row order (R's
@@ -656,10 +657,11 @@ pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFr
         _ => (vec![0; rows.len()], Vec::new(), None),
     };
 
-    // Every row kept and no strata: the data's own time order (sorted once per data).
+    // Every row kept and no strata: the data's own time order (sorted once per data,
+    // shared).
     let order = std::sync::OnceLock::new();
     if rows.len() == data.len() && strata_name.is_none() {
-        let _ = order.set(data.order_by_time().to_vec());
+        let _ = order.set(data.shared_order());
     }
     Ok(ModelFrame {
         time: rows.iter().map(|&i| data.time()[i]).collect(),

@@ -15,7 +15,7 @@
 //! Control Clin Trials 17:343–346. R `print(survfit(Surv(time, 1 - status) ~ group))`.
 
 use crate::data::SurvData;
-use crate::km::{km_sorted, z_value, KmCurve, KmOptions};
+use crate::km::{curves_by_group, km_sorted, z_value, KmCurve, KmOptions};
 use crate::median::{MedianCi, MedianMethod};
 
 /// Options of [`median_follow_up`]. Defaults are R's.
@@ -121,24 +121,7 @@ pub fn print_median(curve: &KmCurve) -> MedianCi {
 ///
 /// Cost: one O(n log n) sort, then linear.
 pub fn reverse_kaplan_meier(data: &SurvData, options: &KmOptions) -> Vec<KmCurve> {
-    let order = data.order_by_time();
-    let z = z_value(options.conf_level);
-    (0..data.n_groups())
-        .map(|g| {
-            let idx: Vec<usize> = order
-                .iter()
-                .copied()
-                .filter(|&i| data.group()[i] == g)
-                .collect();
-            km_sorted(
-                data.levels()[g].clone(),
-                idx.iter().map(|&i| (data.time()[i], !data.event()[i])),
-                idx.len(),
-                options,
-                z,
-            )
-        })
-        .collect()
+    curves_by_group(data, options, true)
 }
 
 /// The reverse Kaplan–Meier curve of all patients together, labelled `"overall"`:

@@ -241,24 +241,35 @@ pub fn conf_limits(p: f64, se: f64, conf_type: ConfType, z: f64) -> (Option<f64>
 /// # References
 /// R `survival::survfit(Surv(time, status) ~ group)`.
 pub fn kaplan_meier(data: &SurvData, options: &KmOptions) -> Vec<KmCurve> {
-    let order = data.order_by_time();
+    curves_by_group(data, options, false)
+}
+
+/// The curve of every group in level order, from one walk in time order; with
+/// `reverse`, of the censoring (events and censorings swapped: the reverse Kaplan–Meier).
+pub(crate) fn curves_by_group(data: &SurvData, options: &KmOptions, reverse: bool) -> Vec<KmCurve> {
     let z = z_value(options.conf_level);
-    (0..data.n_groups())
-        .map(|g| {
-            let idx: Vec<usize> = order
-                .iter()
-                .copied()
-                .filter(|&i| data.group()[i] == g)
-                .collect();
-            km_sorted(
-                data.levels()[g].clone(),
-                idx.iter().map(|&i| (data.time()[i], data.event()[i])),
-                idx.len(),
-                options,
-                z,
-            )
-        })
-        .collect()
+    let mut n = vec![0usize; data.n_groups()];
+    for &g in data.group() {
+        n[g] += 1;
+    }
+    let mut curves: Vec<KmCurve> = data
+        .levels()
+        .iter()
+        .zip(&n)
+        .map(|(level, &n)| KmCurve::empty(level.clone(), n, *options))
+        .collect();
+    // One walk in time order, reading memory in sequence, feeds every group's curve.
+    let mut at_risk = n;
+    let sorted = data.sorted();
+    for (j, &t) in sorted.time.iter().enumerate() {
+        let (g, event) = sorted.group_event(j);
+        curves[g].count(t, event != reverse, at_risk[g]);
+        at_risk[g] -= 1;
+    }
+    for c in &mut curves {
+        fill_estimates(c, z);
+    }
+    curves
 }
 
 impl KmCurve {
@@ -281,6 +292,24 @@ impl KmCurve {
             options,
         }
     }
+
+    /// Counts one observation of a walk in time order, `at_risk` being the group's number
+    /// at risk just before it (the first observation at a time opens that time's row).
+    fn count(&mut self, t: f64, event: bool, at_risk: usize) {
+        if self.time.last() != Some(&t) {
+            self.time.push(t);
+            self.n_risk.push(at_risk);
+            self.n_event.push(0);
+            self.n_censor.push(0);
+        }
+        let j = self.time.len() - 1;
+        if event {
+            self.n_event[j] += 1;
+            self.events += 1;
+        } else {
+            self.n_censor[j] += 1;
+        }
+    }
 }
 
 /// Kaplan–Meier for one group from (time, event) pairs already sorted by time.
@@ -292,22 +321,8 @@ pub(crate) fn km_sorted(
     z: f64,
 ) -> KmCurve {
     let mut c = KmCurve::empty(group, n, *options);
-    let mut at_risk = n;
-    for (t, e) in obs {
-        if c.time.last() != Some(&t) {
-            c.time.push(t);
-            c.n_risk.push(at_risk);
-            c.n_event.push(0);
-            c.n_censor.push(0);
-        }
-        let j = c.time.len() - 1;
-        if e {
-            c.n_event[j] += 1;
-            c.events += 1;
-        } else {
-            c.n_censor[j] += 1;
-        }
-        at_risk -= 1;
+    for (at_risk, (t, e)) in (1..=n).rev().zip(obs) {
+        c.count(t, e, at_risk);
     }
     fill_estimates(&mut c, z);
     c
