@@ -114,13 +114,11 @@ pub fn max_combo(data: &SurvData, options: &MaxComboOptions) -> Result<MaxCombo,
         });
     }
     let (a, b) = (levels[0], levels[1]);
-    let group = data.group();
-    let order = stratum_orders(data, None)?.pop().unwrap_or_default();
-    let map = |i: usize| match group[i] {
+    let map = |g: usize| match g {
         g if g == a => Some(0),
         _ => Some(1),
     };
-    let t = RiskTable::new(data, &order, 2, map);
+    let t = RiskTable::by_group(data, 2, map);
     let w: Vec<Vec<f64>> = weights.iter().map(|&x| t.weights(x)).collect();
     let p = weights.len();
     let mut u = vec![0.0; p];

@@ -68,23 +68,21 @@ pub fn pairwise_log_rank(
     options: &PairwiseOptions,
 ) -> Result<PairwiseLogRank, CompareError> {
     options.weight.validate()?;
-    let order = stratum_orders(data, None)?.pop().unwrap_or_default();
     let k = data.n_groups();
     let mut present = vec![false; k];
     for &g in data.group() {
         present[g] = true;
     }
     let levels: Vec<usize> = (0..k).filter(|&g| present[g]).collect();
-    let group = data.group();
     let mut comparisons = Vec::new();
     for (x, &a) in levels.iter().enumerate() {
         for &b in &levels[x + 1..] {
-            let map = |i: usize| match group[i] {
+            let map = |g: usize| match g {
                 g if g == a => Some(0),
                 g if g == b => Some(1),
                 _ => None,
             };
-            let t = RiskTable::new(data, &order, 2, map);
+            let t = RiskTable::by_group(data, 2, map);
             let (chisq, _) = t.sums(&t.weights(options.weight)).chisq();
             comparisons.push(PairwiseComparison {
                 group_a: data.levels()[a].clone(),

@@ -30,20 +30,50 @@ impl RiskTable {
         k: usize,
         map: impl Fn(usize) -> Option<usize>,
     ) -> RiskTable {
-        let rows: Vec<(usize, usize)> = order
-            .iter()
-            .filter_map(|&i| map(i).map(|g| (i, g)))
-            .collect();
+        let (time, event) = (data.time(), data.event());
+        let map = &map;
+        RiskTable::build(
+            order
+                .iter()
+                .filter_map(|&i| map(i).map(|g| (time[i], g, event[i]))),
+            k,
+        )
+    }
+
+    /// Every observation, in time order, in the group `map(g)` (in 0..k) of its group
+    /// index g, or left out for None. Reads the data's time-ordered layout in sequence
+    /// rather than gathering each row through the order (issue 15); the same counts as
+    /// [`RiskTable::new`] with the data's order.
+    pub(super) fn by_group(
+        data: &SurvData,
+        k: usize,
+        map: impl Fn(usize) -> Option<usize>,
+    ) -> RiskTable {
+        let s = data.sorted();
+        let map = &map;
+        RiskTable::build(
+            (0..s.time.len()).filter_map(|j| {
+                let (g, e) = s.group_event(j);
+                map(g).map(|h| (s.time[j], h, e))
+            }),
+            k,
+        )
+    }
+
+    /// From `(time, group in 0..k, event)` of the observations in time order.
+    fn build<I>(rows: I, k: usize) -> RiskTable
+    where
+        I: Iterator<Item = (f64, usize, bool)> + Clone,
+    {
         let mut count = vec![0usize; k];
         let mut events = vec![0usize; k];
-        for &(i, g) in &rows {
+        let mut total = 0usize;
+        for (_, g, e) in rows.clone() {
             count[g] += 1;
-            if data.event()[i] {
-                events[g] += 1;
-            }
+            events[g] += usize::from(e);
+            total += 1;
         }
         let mut at_risk: Vec<usize> = count.clone();
-        let mut total = rows.len();
         let mut t = RiskTable {
             k,
             n: Vec::new(),
@@ -55,19 +85,17 @@ impl RiskTable {
         };
         let mut dg = vec![0usize; k];
         let mut removed = vec![0usize; k];
-        let mut a = 0;
-        while a < rows.len() {
-            let time = data.time()[rows[a].0];
+        let mut rows = rows.peekable();
+        while let Some((time, g, e)) = rows.next() {
             dg.iter_mut().for_each(|x| *x = 0);
             removed.iter_mut().for_each(|x| *x = 0);
-            let mut b = a;
-            while b < rows.len() && data.time()[rows[b].0] == time {
-                let (i, g) = rows[b];
+            removed[g] += 1;
+            dg[g] += usize::from(e);
+            let mut taken = 1;
+            while let Some((_, g, e)) = rows.next_if(|r| r.0 == time) {
                 removed[g] += 1;
-                if data.event()[i] {
-                    dg[g] += 1;
-                }
-                b += 1;
+                dg[g] += usize::from(e);
+                taken += 1;
             }
             let d: usize = dg.iter().sum();
             if d > 0 {
@@ -79,8 +107,7 @@ impl RiskTable {
             for g in 0..k {
                 at_risk[g] -= removed[g];
             }
-            total -= b - a;
-            a = b;
+            total -= taken;
         }
         t
     }
@@ -231,6 +258,9 @@ pub(super) fn tables(
     strata: Option<&[usize]>,
 ) -> Result<Vec<RiskTable>, CompareError> {
     let k = data.n_groups();
+    if strata.is_none() {
+        return Ok(vec![RiskTable::by_group(data, k, Some)]);
+    }
     let group = data.group();
     Ok(stratum_orders(data, strata)?
         .iter()

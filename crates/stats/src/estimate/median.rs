@@ -69,6 +69,51 @@ pub struct MedianCi {
 /// R's tolerance in `quantile.survfit`: `sqrt(.Machine$double.eps)`.
 const R_QUANTILE_TOL: f64 = 1.4901161193847656e-08;
 
+/// The knots `(x, y)` with duplicated y values dropped (keeping the first), as R's
+/// `duplicated` (NA equals NA, 0 equals −0), in O(n): a scan of the kept values made the
+/// whole report quadratic in the distinct times (issue 15). An estimate 1 − S never
+/// decreases, so its duplicates are neighbours among the defined values and a comparison
+/// with the last one kept finds them; a band need not be monotone (issue 11), and one
+/// that is not goes through a hash of the values seen ([`distinct_knots_hashed`]).
+fn distinct_knots(x: &[f64], y: &[Option<f64>]) -> (Vec<f64>, Vec<Option<f64>>) {
+    let defined = || y.iter().flatten();
+    let monotone = defined().zip(defined().skip(1)).all(|(a, b)| a <= b)
+        || defined().zip(defined().skip(1)).all(|(a, b)| a >= b);
+    if !monotone {
+        return distinct_knots_hashed(x, y);
+    }
+    let mut xs = Vec::with_capacity(x.len());
+    let mut ys = Vec::with_capacity(y.len());
+    let (mut last, mut na_seen) = (None::<f64>, false);
+    for (&xi, &yi) in x.iter().zip(y) {
+        let new = match yi {
+            None => !std::mem::replace(&mut na_seen, true),
+            Some(v) => last.is_none_or(|l| l != v),
+        };
+        if new {
+            last = yi.or(last);
+            xs.push(xi);
+            ys.push(yi);
+        }
+    }
+    (xs, ys)
+}
+
+/// [`distinct_knots`] for any order of the values.
+fn distinct_knots_hashed(x: &[f64], y: &[Option<f64>]) -> (Vec<f64>, Vec<Option<f64>>) {
+    let mut seen: std::collections::HashSet<Option<u64>> = std::collections::HashSet::new();
+    let mut xs = Vec::with_capacity(x.len());
+    let mut ys = Vec::with_capacity(y.len());
+    for (&xi, &yi) in x.iter().zip(y) {
+        let key = yi.map(|v| if v == 0.0 { 0u64 } else { v.to_bits() });
+        if seen.insert(key) {
+            xs.push(xi);
+            ys.push(yi);
+        }
+    }
+    (xs, ys)
+}
+
 /// The `p` quantile of a step function as R's `survival:::findq`.
 ///
 /// `x` are times starting with the origin (0), `y` the cumulative probability 1 − S at
@@ -83,19 +128,7 @@ fn findq(x: &[f64], y: &[Option<f64>], p: f64) -> Option<f64> {
         return None;
     }
     let xmax = *x.last()?;
-    // Drop duplicated y values (keeping the first), as R's `duplicated` (NA equals NA,
-    // 0 equals −0): a hash of the values seen, so the cost stays O(n) (a scan of the kept
-    // values made the whole report quadratic in the distinct times; issue 15).
-    let mut seen: std::collections::HashSet<Option<u64>> = std::collections::HashSet::new();
-    let mut xs = Vec::with_capacity(x.len());
-    let mut ys: Vec<Option<f64>> = Vec::with_capacity(y.len());
-    for (&xi, &yi) in x.iter().zip(y) {
-        let key = yi.map(|v| if v == 0.0 { 0u64 } else { v.to_bits() });
-        if seen.insert(key) {
-            xs.push(xi);
-            ys.push(yi);
-        }
-    }
+    let (xs, ys) = distinct_knots(x, y);
     // approx(y ± tol, 1:n, p, method = "constant", f = 1). approx drops the NA knots and
     // sorts the others by value (a band need not be monotone: log and logit bands can
     // turn back; issue 11), then gives the index of the first knot at or above p, or NA
@@ -238,6 +271,43 @@ mod tests {
             lo < 50_000.5 && hi > 50_000.5 && hi - lo < 1_000.0,
             "{lo} {hi}"
         );
+    }
+
+    #[test]
+    fn monotone_knots_lose_the_same_duplicates_as_the_hash() {
+        let check = |y: &[Option<f64>], kept: &[f64]| {
+            let x: Vec<f64> = (0..y.len()).map(|i| i as f64).collect();
+            let fast = distinct_knots(&x, y);
+            // The knots kept, by their x (a NaN y is not equal to itself).
+            assert_eq!(fast.0, distinct_knots_hashed(&x, y).0, "{y:?}");
+            assert_eq!(fast.1.len(), fast.0.len());
+            assert_eq!(fast.0, kept, "{y:?}");
+        };
+        // Rising, with NAs between equal values (NA equals NA; 0 equals −0).
+        check(
+            &[
+                Some(0.0),
+                Some(-0.0),
+                Some(0.3),
+                None,
+                Some(0.3),
+                Some(0.5),
+                None,
+            ],
+            &[0.0, 2.0, 3.0, 5.0],
+        );
+        // Falling (an upper band read as 1 − S can be either way).
+        check(
+            &[Some(0.9), Some(0.9), Some(0.4), None, Some(0.4)],
+            &[0.0, 2.0, 3.0],
+        );
+        // Not monotone: a value seen earlier, not next to it, is still a duplicate.
+        check(
+            &[Some(0.1), Some(0.4), Some(0.1), Some(0.4), Some(0.2)],
+            &[0.0, 1.0, 4.0],
+        );
+        // A NaN is neither ≤ nor ≥ its neighbours: the hash path, keyed by its bits.
+        check(&[Some(0.1), Some(f64::NAN), Some(f64::NAN)], &[0.0, 1.0]);
     }
 
     #[test]
