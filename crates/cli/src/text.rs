@@ -1,6 +1,7 @@
 //! The plain-text report: what R's print methods show, laid out for a terminal.
 
 use std::fmt::Write;
+use survcalc_core::format::p_exact;
 use survcalc_core::report::{sentences, TextStyle};
 use survcalc_core::{analysis::fmt_level, Analysis, Mapping};
 
@@ -81,8 +82,10 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
         }
         let _ = writeln!(
             s,
-            "Chisq = {:.6} on {} df, p = {:.6e}",
-            lr.chisq, lr.df, lr.p_value
+            "Chisq = {:.6} on {} df, p {}",
+            lr.chisq,
+            lr.df,
+            p_exact(lr.p_value)
         );
     }
     if !a.tests.is_empty() {
@@ -90,30 +93,43 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
         for t in &a.tests {
             let _ = writeln!(
                 s,
-                "  {:<70} chisq = {:>9.4} on {} df, p = {:.6e}",
-                t.method, t.chisq, t.df, t.p_value
+                "  {:<70} chisq = {:>9.4} on {} df, p {}",
+                t.method,
+                t.chisq,
+                t.df,
+                p_exact(t.p_value)
             );
         }
         if let Some(t) = &a.trend {
             let _ = writeln!(
                 s,
-                "  {:<70} chisq = {:>9.4} on {} df, p = {:.6e}",
-                t.method, t.chisq, t.df, t.p_value
+                "  {:<70} chisq = {:>9.4} on {} df, p {}",
+                t.method,
+                t.chisq,
+                t.df,
+                p_exact(t.p_value)
             );
         }
         if let Some(m) = &a.max_combo {
             let _ = writeln!(
                 s,
-                "  {:<70} max|Z| = {:>8.4},        p = {:.6e}",
-                m.method, m.z_max, m.p_value
+                "  {:<70} max|Z| = {:>8.4},        p {}",
+                m.method,
+                m.z_max,
+                p_exact(m.p_value)
             );
         }
         if let Some(p) = &a.pairwise {
             for c in &p.comparisons {
                 let _ = writeln!(
                     s,
-                    "  pairwise {} vs {}: chisq = {:.4}, p = {:.6e}, Holm p = {:.6e}, Bonferroni p = {:.6e}",
-                    c.group_a, c.group_b, c.chisq, c.p_value, c.p_holm, c.p_bonferroni
+                    "  pairwise {} vs {}: chisq = {:.4}, p {}, Holm p {}, Bonferroni p {}",
+                    c.group_a,
+                    c.group_b,
+                    c.chisq,
+                    p_exact(c.p_value),
+                    p_exact(c.p_holm),
+                    p_exact(c.p_bonferroni)
                 );
             }
         }
@@ -151,15 +167,13 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
         for c in &a.rmst_comparisons {
             let _ = writeln!(
                 s,
-                "  {} - {}: {} ({}, {}), p = {}",
+                "  {} - {}: {} ({}, {}), p {}",
                 c.arm1.group,
                 c.arm0.group,
                 num(c.difference.estimate),
                 num(c.difference.lower),
                 num(c.difference.upper),
-                c.difference
-                    .p_value
-                    .map_or("NA".into(), |p| format!("{p:.6e}"))
+                c.difference.p_value.map_or_else(|| "= NA".into(), p_exact)
             );
         }
     }
@@ -195,7 +209,7 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
             }
             let _ = writeln!(
                 s,
-                "{:<24} coef = {:>9.6}  se = {:.6}  HR = {:.4} ({}% CI {:.4}, {:.4})  p = {:.6e}",
+                "{:<24} coef = {:>9.6}  se = {:.6}  HR = {:.4} ({}% CI {:.4}, {:.4})  p {}",
                 t.level,
                 t.coef,
                 t.se,
@@ -203,31 +217,40 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
                 fmt_level(c.options.conf_level),
                 t.hr_lower,
                 t.hr_upper,
-                t.p_value
+                p_exact(t.p_value)
             );
         }
         let _ = writeln!(
             s,
-            "Likelihood ratio test = {:.4} on {} df, p = {:.6e}",
-            c.lr_test.chisq, c.lr_test.df, c.lr_test.p_value
+            "Likelihood ratio test = {:.4} on {} df, p {}",
+            c.lr_test.chisq,
+            c.lr_test.df,
+            p_exact(c.lr_test.p_value)
         );
         let _ = writeln!(
             s,
-            "Wald test             = {:.4} on {} df, p = {:.6e}",
-            c.wald_test.chisq, c.wald_test.df, c.wald_test.p_value
+            "Wald test             = {:.4} on {} df, p {}",
+            c.wald_test.chisq,
+            c.wald_test.df,
+            p_exact(c.wald_test.p_value)
         );
         let _ = writeln!(
             s,
-            "Score (logrank) test  = {:.4} on {} df, p = {:.6e}",
-            c.score_test.chisq, c.score_test.df, c.score_test.p_value
+            "Score (logrank) test  = {:.4} on {} df, p {}",
+            c.score_test.chisq,
+            c.score_test.df,
+            p_exact(c.score_test.p_value)
         );
         let _ = writeln!(s, "iterations = {}", c.iterations);
     }
     if let Some(t) = &a.stratified_log_rank {
         let _ = writeln!(
             s,
-            "\nstratified: {} chisq = {:.4} on {} df, p = {:.6e}",
-            t.method, t.chisq, t.df, t.p_value
+            "\nstratified: {} chisq = {:.4} on {} df, p {}",
+            t.method,
+            t.chisq,
+            t.df,
+            p_exact(t.p_value)
         );
     }
     if let Some(m) = &a.cox_adjusted {
@@ -249,8 +272,14 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
             }
             let _ = writeln!(
                 s,
-                "  {:<24} coef = {:>10.6}  se = {:.6}  HR = {:.4} ({:.4}, {:.4})  p = {:.6e}",
-                c.name, c.coef, c.se, c.hr, c.hr_lower, c.hr_upper, c.p_value
+                "  {:<24} coef = {:>10.6}  se = {:.6}  HR = {:.4} ({:.4}, {:.4})  p {}",
+                c.name,
+                c.coef,
+                c.se,
+                c.hr,
+                c.hr_lower,
+                c.hr_upper,
+                p_exact(c.p_value)
             );
         }
     }
@@ -484,8 +513,10 @@ pub fn render_stream(
     if let Some(lr) = lr {
         let _ = writeln!(
             s,
-            "\nLog-rank test (R survdiff, rho = 0): chisq = {:.4} on {} df, p = {:.6e}",
-            lr.chisq, lr.df, lr.p_value
+            "\nLog-rank test (R survdiff, rho = 0): chisq = {:.4} on {} df, p {}",
+            lr.chisq,
+            lr.df,
+            p_exact(lr.p_value)
         );
     }
     if let Some(c) = cox {
@@ -498,8 +529,13 @@ pub fn render_stream(
         for t in &c.terms {
             let _ = writeln!(
                 s,
-                "  HR {} vs {} = {:.4} (95% CI {:.4}, {:.4}), p = {:.6e}",
-                t.level, c.reference, t.hr, t.hr_lower, t.hr_upper, t.p_value
+                "  HR {} vs {} = {:.4} (95% CI {:.4}, {:.4}), p {}",
+                t.level,
+                c.reference,
+                t.hr,
+                t.hr_lower,
+                t.hr_upper,
+                p_exact(t.p_value)
             );
         }
         for w in &c.warnings {

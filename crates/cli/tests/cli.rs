@@ -95,6 +95,25 @@ fn text_report_names_methods() {
 }
 
 #[test]
+fn text_report_bounds_a_p_that_underflows() {
+    // Two arms that never overlap: every death in A comes before any in B, so the
+    // log-rank chi-square is in the thousands and its P underflows to 0 in doubles.
+    let mut csv = String::from("time,status,arm\n");
+    for i in 1..=3000 {
+        csv.push_str(&format!("{i},1,A\n{},1,B\n", 10_000 + i));
+    }
+    let path = temp_file("separated.csv", &csv);
+    let (ok, out, err) = run(&["analyze", &path, "--format", "text"]);
+    assert!(ok, "{err}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Chisq = "))
+        .unwrap_or_else(|| panic!("no log-rank line in {out}"));
+    assert!(line.ends_with("on 1 df, p < 5e-324"), "{line}");
+    assert!(!out.contains("0.000000e0"), "{out}");
+}
+
+#[test]
 fn bad_input_fails_with_a_message() {
     let (ok, _, err) = run(&["analyze", "/nonexistent/x.csv"]);
     assert!(!ok);

@@ -31,6 +31,28 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// A P value at full precision, as R prints it with `format(p, digits = 7)` in
+/// scientific form, with its relation: "= 1.234568e-5". A P that underflows to 0
+/// (a test statistic past about 38.5 standard errors) is "< 5e-324", the smallest
+/// positive double, rather than an exact-looking "0.000000e0". NaN gives "= NA".
+///
+/// # Examples
+/// ```
+/// use survcalc_report::format::p_exact;
+/// assert_eq!(p_exact(0.0012345678), "= 1.234568e-3");
+/// assert_eq!(p_exact(0.0), "< 5e-324");
+/// assert_eq!(p_exact(f64::NAN), "= NA");
+/// ```
+pub fn p_exact(p: f64) -> String {
+    if p.is_nan() {
+        "= NA".into()
+    } else if p == 0.0 {
+        "< 5e-324".into()
+    } else {
+        format!("= {p:.6e}")
+    }
+}
+
 /// "P < .001" / "P = .03".
 pub fn p_label(p: f64) -> String {
     format!("P {}", p_value(p))
@@ -72,6 +94,15 @@ mod tests {
         assert_eq!(p_value(0.001), "= .001");
         assert_eq!(p_value(f64::NAN), "NA");
         assert_eq!(p_label(1e-9), "P < .001");
+    }
+
+    #[test]
+    fn p_at_full_precision() {
+        assert_eq!(p_exact(0.05), "= 5.000000e-2");
+        assert_eq!(p_exact(1.0), "= 1.000000e0");
+        // The smallest subnormal still prints as a number; only an underflow to 0 is bounded.
+        assert_eq!(p_exact(5e-324), "= 4.940656e-324");
+        assert_eq!(p_exact(0.0), "< 5e-324");
     }
 
     #[test]
