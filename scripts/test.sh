@@ -15,6 +15,8 @@ echo "== format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p survcalc-web --target wasm32-unknown-unknown --locked -- -D warnings
+# The workbook reader, a module of its own for the page (crates/sheet).
+cargo clippy -p survcalc-sheet --target wasm32-unknown-unknown --locked -- -D warnings
 # The API documentation builds without a warning (a broken link is an error).
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked -q
 

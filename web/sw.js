@@ -1,14 +1,17 @@
 // survcalc's service worker: after the first visit the page works offline.
 //
-// It handles only GET requests for the page's own files (same origin); it never fetches
-// anything the page did not ask for, and it stores only those files — never data.
+// It handles only GET requests for the page's own files (same origin); it fetches nothing
+// but those files, and it stores only those files — never data.
 // Network first: online, every visit gets the deployed version (so a new version is
 // picked up on the next visit) and refreshes the cache; offline, the cache answers.
-const CACHE = 'survcalc-files-v1';
-const FILES = ['./', './index.html', './boot.js', './worker.js', './style.css', './survcalc-web.js', './survcalc-web_bg.wasm'];
+// The workbook reader (survcalc-sheet*) is not loaded by the page until a workbook is
+// dropped; it is kept here too, so that workbooks open offline after the first visit.
+const CACHE = 'survcalc-files-v2';
+const FILES = ['./', './index.html', './boot.js', './worker.js', './style.css', './survcalc-web.js', './survcalc-web_bg.wasm', './survcalc-sheet.js', './survcalc-sheet_bg.wasm'];
 
 self.addEventListener('install', (event) => {
-  // The files were just loaded by the page, so these come from the browser's cache.
+  // The files were just loaded by the page, so these come from the browser's cache (all
+  // but the workbook reader, fetched once here, after the page has loaded).
   event.waitUntil(caches.open(CACHE).then((c) => c.addAll(FILES)).then(() => self.skipWaiting()));
 });
 

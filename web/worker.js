@@ -6,10 +6,53 @@ import init, { worker_handle } from './survcalc-web.js';
 
 const ready = init({ module_or_path: new URL('./survcalc-web_bg.wasm', import.meta.url) });
 
+// Workbooks (.xlsx, .xls, .ods) are read by a module of their own (crates/sheet), which
+// this worker imports the first time the data is a workbook: the page leaves calamine
+// (about a quarter of its size) out until then. The Rust side calls
+// self.survcalcReadWorkbook (web/src/worker.rs), which throws if the module is missing.
+let sheet = null;
+let sheetError = '';
+let dataIsWorkbook = false;
+self.survcalcReadWorkbook = (bytes, options) => {
+  if (!sheet) throw new Error(sheetError || 'could not be loaded');
+  try {
+    return sheet.read_workbook(bytes, options);
+  } catch (e) {
+    // A trap in the reader: load it afresh next time.
+    sheet = null;
+    sheetError = '';
+    throw e;
+  }
+};
+
+// A ZIP archive (.xlsx, .xlsb, .ods) or an OLE compound file (.xls), as the Rust side's
+// workbook_signature (crates/io/src/table/mod.rs) tells them.
+async function isWorkbook(bytes) {
+  let head = new Uint8Array(0);
+  if (bytes instanceof Blob) head = new Uint8Array(await bytes.slice(0, 8).arrayBuffer());
+  else if (ArrayBuffer.isView(bytes)) head = new Uint8Array(bytes.buffer, bytes.byteOffset, Math.min(8, bytes.byteLength));
+  const starts = (sig) => sig.every((b, i) => head[i] === b);
+  return starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+}
+
+async function loadSheet() {
+  if (sheet) return;
+  try {
+    const module = await import('./survcalc-sheet.js');
+    await module.default({ module_or_path: new URL('./survcalc-sheet_bg.wasm', import.meta.url) });
+    sheet = module;
+  } catch (e) {
+    // Said where the workbook is read, with what to do.
+    sheetError = `could not be loaded (${String((e && e.message) || e)})`;
+  }
+}
+
 self.onmessage = async (event) => {
   const { id, job, bytes } = event.data;
   try {
     await ready;
+    if (bytes != null) dataIsWorkbook = await isWorkbook(bytes);
+    if (dataIsWorkbook) await loadSheet();
     const reply = worker_handle(job, bytes);
     self.postMessage({ id, reply });
   } catch (e) {

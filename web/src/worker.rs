@@ -51,6 +51,49 @@ pub fn init() {
     survcalc_core::mapping::set_nfc_composer(|s| {
         String::from(js_sys::JsString::from(s).normalize("NFC"))
     });
+    survcalc_core::table::set_workbook_reader(read_workbook);
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `web/worker.js`'s `self.survcalcReadWorkbook`: the workbook reader module's
+    /// `read_workbook` (crates/sheet), which the worker imports before a job on a
+    /// workbook; it throws when that module could not be loaded.
+    #[wasm_bindgen(catch, js_namespace = globalThis, js_name = survcalcReadWorkbook)]
+    fn js_read_workbook(bytes: &[u8], options: &str) -> Result<String, JsValue>;
+}
+
+/// Reads a workbook with the module of its own that the worker loaded for it; the table
+/// comes back as JSON (the same io crate's serde form on both sides).
+fn read_workbook(
+    bytes: &[u8],
+    options: &survcalc_core::TableOptions,
+) -> Result<survcalc_core::Table, survcalc_core::TableError> {
+    let failed = |why: String| survcalc_core::TableError::Malformed {
+        line: None,
+        message: format!(
+            "this is a spreadsheet file, and the page's workbook reader {why}: reload the \
+             page (online, once) and try again, or save the sheet as CSV"
+        ),
+    };
+    let options = serde_json::to_string(options)
+        .map_err(|e| failed(format!("was not sent its options ({e})")))?;
+    let text = js_read_workbook(bytes, &options).map_err(|e| {
+        let reason = e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .or_else(|| e.as_string())
+            .unwrap_or_else(|| "no reason given".into());
+        // worker.js says "could not be loaded (…)" when the module is missing; anything
+        // else is the reader failing on this file.
+        if reason.starts_with("could not be loaded") {
+            failed(reason)
+        } else {
+            failed(format!("failed on this file ({reason})"))
+        }
+    })?;
+    serde_json::from_str::<Result<survcalc_core::Table, survcalc_core::TableError>>(&text)
+        .map_err(|e| failed(format!("sent back a table the page cannot read ({e})")))?
 }
 
 thread_local! {

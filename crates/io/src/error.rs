@@ -37,7 +37,7 @@ impl fmt::Display for TableError {
                     f,
                     "line {l}: the text could not be read as a table ({message}); if the delimiter, header row or encoding was guessed wrong, set it under \"Read it differently\" (CLI: --delimiter, --header-row, --encoding)"
                 ),
-                None => write!(f, "the text could not be read as a table ({message})"),
+                None => write!(f, "the data could not be read as a table ({message})"),
             },
         }
     }

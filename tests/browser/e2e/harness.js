@@ -85,7 +85,8 @@ export async function launch() {
 export async function openPage(browser, base, contextOptions = {}) {
   const context = await browser.newContext({ acceptDownloads: true, ...contextOptions });
   const requests = [];
-  context.on('request', (r) => requests.push({ url: r.url(), at: Date.now() }));
+  // `sw`: made by the page's service worker (its offline copy), not by the page.
+  context.on('request', (r) => requests.push({ url: r.url(), at: Date.now(), sw: r.serviceWorker() !== null }));
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

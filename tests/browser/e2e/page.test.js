@@ -207,7 +207,7 @@ test('a whole workflow: no request leaves the origin, none after load, nothing s
       { ...stored, cached: undefined },
       { cookie: '', local: 0, session: 0, idb: 0, cached: undefined },
     );
-    assert.deepEqual(stored.cached, ['', 'boot.js', 'index.html', 'style.css', 'survcalc-web.js', 'survcalc-web_bg.wasm', 'worker.js']);
+    assert.deepEqual(stored.cached, ['', 'boot.js', 'index.html', 'style.css', 'survcalc-sheet.js', 'survcalc-sheet_bg.wasm', 'survcalc-web.js', 'survcalc-web_bg.wasm', 'worker.js']);
   } finally {
     await context.close();
   }
@@ -279,8 +279,12 @@ test('the example shows response and adverse events by arm, equal to the core', 
 });
 
 test('a spreadsheet (.xlsx) and a UTF-16 export load like a CSV', async () => {
-  const { context, page, errors } = await openPage(browser, base);
+  const { context, page, errors, requests } = await openPage(browser, base);
   try {
+    // The workbook reader is a module of its own (crates/sheet): the page does not load
+    // it until a workbook is chosen (only its service worker keeps a copy).
+    const reader = () => requests.filter((r) => !r.sw && /survcalc-sheet(_bg\.wasm|\.js)$/.test(r.url));
+    assert.deepEqual(reader(), [], 'the workbook reader is not loaded with the page');
     for (const [file, args] of [['tests/corpus/trial.xlsx', []], ['tests/corpus/veteran_utf16.txt', []]]) {
       const report = JSON.parse((await import('node:child_process')).execFileSync(
         (await import('./harness.js')).cli(), ['analyze', path.join(ROOT, file), '--format', 'json', ...args], { encoding: 'utf8' },
@@ -292,8 +296,31 @@ test('a spreadsheet (.xlsx) and a UTF-16 export load like a CSV', async () => {
       const m = await dataOf(page, 'median-0');
       close(Number(m.value), report.summaries[0].median.estimate, REL, `${name} median`);
       assert.equal(await page.textContent('[data-testid="summary"] tbody th'), report.groups[0]);
+      if (file.endsWith('.xlsx')) {
+        assert.ok(reader().some((r) => r.url.endsWith('survcalc-sheet_bg.wasm')), 'the workbook reader is loaded for a workbook');
+      }
     }
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a workbook whose reader cannot be loaded gets a message saying what to do', async () => {
+  // No service worker (so nothing answers from its copy) and the reader's module refused,
+  // as when the page is opened offline before the reader was ever kept.
+  const { context, page, errors } = await openPage(browser, base, { serviceWorkers: 'block' });
+  try {
+    await context.route('**/survcalc-sheet_bg.wasm', (route) => route.abort('internetdisconnected'));
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/corpus/trial.xlsx'));
+    await page.waitForFunction(() => /workbook reader/.test(document.querySelector('[data-testid="error"]')?.textContent ?? ''));
+    const text = await page.textContent('[data-testid="error"]');
+    assert.match(text, /this is a spreadsheet file, and the page's workbook reader could not be loaded \(/);
+    assert.match(text, /save the sheet as CSV/);
+    // A CSV still reads: the worker is not broken.
+    await page.setInputFiles('[data-testid="file"]', path.join(ROOT, 'tests/fixtures/veteran.csv'));
+    await page.waitForFunction(() => document.querySelector('[data-testid="n-0"]')?.textContent === '69');
+    assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|survcalc-sheet/.test(e)), []);
   } finally {
     await context.close();
   }

@@ -63,7 +63,7 @@ fn ts_feature_is_the_only_way_to_wasm_bindgen() {
             }
         }
     }
-    for krate in ["cli", "plot", "bench"] {
+    for krate in ["cli", "plot", "bench", "sheet"] {
         let text =
             std::fs::read_to_string(format!("{ROOT}/crates/{krate}/Cargo.toml")).expect("manifest");
         assert!(
@@ -76,6 +76,28 @@ fn ts_feature_is_the_only_way_to_wasm_bindgen() {
         !web.contains("\"ts\""),
         "the page must not enable the ts feature"
     );
+}
+
+/// The page's module leaves calamine out; workbooks are read by crates/sheet, a module
+/// Trunk builds beside it and the worker loads only for a workbook (issue 15).
+#[test]
+fn the_page_reads_workbooks_through_a_module_of_their_own() {
+    let read = |p: &str| std::fs::read_to_string(format!("{ROOT}/{p}")).expect(p);
+    let web = read("web/Cargo.toml");
+    assert!(
+        !web.contains("\"spreadsheet\""),
+        "the page's module must not enable spreadsheet: crates/sheet reads workbooks"
+    );
+    assert!(read("crates/sheet/Cargo.toml").contains("\"spreadsheet\""));
+    let index = read("index.html");
+    let link = index
+        .lines()
+        .find(|l| l.contains("crates/sheet/Cargo.toml"))
+        .expect("index.html builds the workbook reader");
+    assert!(link.contains("data-type=\"worker\""), "{link}");
+    let worker = read("web/worker.js");
+    assert!(worker.contains("import('./survcalc-sheet.js')"));
+    assert!(read("web/sw.js").contains("'./survcalc-sheet_bg.wasm'"));
 }
 
 /// Crates of the browser, WebAssembly or plotting: none of stats, io, report may use them.

@@ -501,12 +501,34 @@ fn read_workbook(
     crate::spreadsheet::read(bytes, options)
 }
 
+/// A workbook reader supplied from outside, for a build without the `spreadsheet`
+/// feature: bytes of a workbook and the options to a table, as
+/// `spreadsheet::read` does in a build with it.
+pub type WorkbookReader = fn(&[u8], &TableOptions) -> Result<Table, TableError>;
+
+#[cfg(not(feature = "spreadsheet"))]
+static WORKBOOK_READER: std::sync::OnceLock<WorkbookReader> = std::sync::OnceLock::new();
+
+/// Supplies the workbook reader of a build without the `spreadsheet` feature: the page
+/// leaves calamine (about 330 kB gzip) out of its module and loads it, as a module of its
+/// own (`crates/sheet`), only when a workbook is dropped. The first call wins. With the
+/// feature the built-in reader is used and this is ignored.
+pub fn set_workbook_reader(f: WorkbookReader) {
+    #[cfg(not(feature = "spreadsheet"))]
+    let _ = WORKBOOK_READER.set(f);
+    #[cfg(feature = "spreadsheet")]
+    let _ = f;
+}
+
 #[cfg(not(feature = "spreadsheet"))]
 fn read_workbook(
-    _bytes: &[u8],
-    _options: &TableOptions,
+    bytes: &[u8],
+    options: &TableOptions,
     _kind: WorkbookFormat,
 ) -> Result<Table, TableError> {
+    if let Some(read) = WORKBOOK_READER.get() {
+        return read(bytes, options);
+    }
     Err(TableError::Malformed {
         line: None,
         message: "this is a spreadsheet file (.xlsx, .xls or .ods), and this build reads \
