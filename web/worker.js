@@ -47,7 +47,14 @@ async function loadSheet() {
   }
 }
 
-self.onmessage = async (event) => {
+// Jobs run one at a time, in the order they came: a job's wait for its bytes' first
+// bytes (or for the workbook reader) must not let a later job run before it.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  queue = queue.then(() => run(event));
+};
+
+async function run(event) {
   const { id, job, bytes } = event.data;
   try {
     await ready;
@@ -79,4 +86,4 @@ self.onmessage = async (event) => {
     }
     self.close();
   }
-};
+}
