@@ -313,6 +313,10 @@ struct StreamArgs {
     /// The arm that is the reference (default: the first arm in the file).
     #[arg(long)]
     reference: Option<String>,
+    /// Restricted mean survival time up to this time (survRM2 `rmst2(tau = )`; default:
+    /// survRM2's rule, the largest time at which every arm's curve is known).
+    #[arg(long)]
+    tau: Option<f64>,
     /// `text` or `json` (every number, with the curves).
     #[arg(long, value_enum, default_value_t = StreamFormat::Text)]
     format: StreamFormat,
@@ -1052,7 +1056,8 @@ fn run_competing(args: &CompetingArgs) -> Result<String, Failure> {
 }
 
 /// `survcalc stream`: counts per (arm, time) as the file is read, then Kaplan–Meier,
-/// medians, the log-rank test and the Cox model on the arm, all on the counts.
+/// medians, median follow-up, the RMST, the log-rank test and the Cox model on the arm,
+/// all on the counts.
 fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
     use survcalc_core::stream::{stream_counts, StreamMapping};
     let delimiter = match &a.delimiter {
@@ -1108,34 +1113,103 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
     let cox = (table.groups.len() > 1)
         .then(|| survcalc_core::cox_fit_counts(&table, &survcalc_core::CoxOptions::default()))
         .flatten();
+    // The page's family of tests of the curves, and MaxCombo for two arms; a test that
+    // cannot be computed is said on standard error.
+    let mut tests = Vec::new();
+    let mut max_combo = None;
+    if table.groups.len() > 1 {
+        let family = survcalc_core::analysis::test_family(survcalc_core::compare::Weight::LogRank);
+        for (w, t) in family
+            .iter()
+            .zip(survcalc_core::compare::weighted_log_ranks_counts(
+                &table, &family,
+            ))
+        {
+            match t {
+                Ok(t) => tests.push(t),
+                Err(e) => eprintln!("survcalc: {}: {e}", w.describe()),
+            }
+        }
+        if table.groups.len() == 2 {
+            match survcalc_core::compare::max_combo_counts(
+                &table,
+                &survcalc_core::compare::MaxComboOptions::default(),
+            ) {
+                Ok(m) => max_combo = Some(m),
+                Err(e) => eprintln!("survcalc: MaxCombo: {e}"),
+            }
+        }
+    }
+    let follow_up =
+        survcalc_core::median_follow_up_counts(&table, &survcalc_core::FollowUpOptions::default());
+    let rmst_opts = survcalc_core::RmstOptions {
+        tau: a.tau,
+        ..survcalc_core::RmstOptions::default()
+    };
+    // A τ the user gave that cannot be used stops with survRM2's reason; without one, an
+    // RMST that cannot be computed is said in place of its table.
+    let rmst = match survcalc_core::rmst_by_group(&km, &rmst_opts) {
+        Ok(t) => Ok(t),
+        Err(e) if a.tau.is_some() => return Err(usage(format!("--tau: {e}"))),
+        Err(e) => Err(e.to_string()),
+    };
+    let rmst_comparisons: Vec<_> = match &rmst {
+        Ok(t) => {
+            let pair = survcalc_core::RmstOptions {
+                tau: Some(t.tau),
+                ..rmst_opts
+            };
+            km.iter()
+                .skip(1)
+                .filter_map(|c| survcalc_core::rmst2(c, &km[0], &pair).ok())
+                .collect()
+        }
+        Err(_) => Vec::new(),
+    };
+    let r = text::StreamResults {
+        rows: streamed.rows,
+        entries: table.entries(),
+        km,
+        medians,
+        log_rank: lr,
+        tests,
+        max_combo,
+        cox,
+        follow_up,
+        rmst,
+        rmst_comparisons,
+    };
     match a.format {
         StreamFormat::Json => to_json(serde_json::to_string_pretty(&serde_json::json!({
             "rows": streamed.rows,
             "left_out": streamed.left_out.iter().map(|l| serde_json::json!({
                 "reason": l.reason, "rows": l.rows, "first_row": l.first_row,
             })).collect::<Vec<_>>(),
-            "distinct_arm_times": table.entries(),
+            "distinct_arm_times": r.entries,
             "methods": {
                 "km": "Kaplan–Meier, Greenwood variance, log-transformed 95% pointwise limits (R survfit defaults)",
                 "median": "R print.survfit / quantile.survfit: the limits are the times the pointwise limits cross 0.5 (Brookmeyer & Crowley 1982)",
                 "log_rank": "log-rank test, R survdiff(rho = 0)",
+                "tests": "the weighted log-rank family: each entry's method names its weight (Klein & Moeschberger §7.3; the G(rho, 0) members as R survdiff)",
+                "max_combo": "MaxCombo of two arms: max |Z| over Fleming–Harrington G(0,0), G(0,1), G(1,0), G(1,1), P from the multivariate normal (Lee 2007; Karrison 2016)",
                 "cox": "Cox model on the arm, Efron ties, Wald 95% CI (R coxph defaults); no concordance from counts",
+                "follow_up": "median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996), median and limits as R print(survfit(Surv(time, 1 - status) ~ arm))",
+                "rmst": "restricted mean survival time: area under the Kaplan–Meier curve to tau with survRM2's variance; difference and ratios of each arm against the reference with Wald 95% CIs (survRM2 rmst2; Uno et al. 2014)",
             },
-            "medians": km.iter().zip(&medians).map(|(c, m)| serde_json::json!({
+            "medians": r.km.iter().zip(&r.medians).map(|(c, m)| serde_json::json!({
                 "group": c.group, "n": c.n, "events": c.events, "median": m,
             })).collect::<Vec<_>>(),
-            "log_rank": lr,
-            "cox": cox,
-            "km": km,
+            "log_rank": r.log_rank,
+            "tests": r.tests,
+            "max_combo": r.max_combo,
+            "cox": r.cox,
+            "follow_up": r.follow_up,
+            "rmst": r.rmst.as_ref().ok(),
+            "rmst_not_computed": r.rmst.as_ref().err(),
+            "rmst_comparisons": r.rmst_comparisons,
+            "km": r.km,
         }))),
-        StreamFormat::Text => Ok(text::render_stream(
-            streamed.rows,
-            table.entries(),
-            &km,
-            &medians,
-            lr.as_ref(),
-            cox.as_ref(),
-        )),
+        StreamFormat::Text => Ok(text::render_stream(&r)),
     }
 }
 

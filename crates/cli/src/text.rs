@@ -9,6 +9,64 @@ fn num(x: Option<f64>) -> String {
     x.map_or_else(|| "NA".to_string(), |v| format!("{v:.4}"))
 }
 
+/// One test of the curves: its method, χ², df and P.
+fn chisq_line(s: &mut String, method: &str, chisq: f64, df: usize, p: f64) {
+    let _ = writeln!(
+        s,
+        "  {method:<70} chisq = {chisq:>9.4} on {df} df, p {}",
+        p_exact(p)
+    );
+}
+
+/// "tests of the curves:", the weighted log-rank family, then MaxCombo.
+fn tests_lines(
+    s: &mut String,
+    tests: &[survcalc_core::compare::WeightedLogRank],
+    max_combo: Option<&survcalc_core::compare::MaxCombo>,
+) {
+    let _ = writeln!(s, "\ntests of the curves:");
+    for t in tests {
+        chisq_line(s, &t.method, t.chisq, t.df, t.p_value);
+    }
+    if let Some(m) = max_combo {
+        let _ = writeln!(
+            s,
+            "  {:<70} max|Z| = {:>8.4},        p {}",
+            m.method,
+            m.z_max,
+            p_exact(m.p_value)
+        );
+    }
+}
+
+/// The RMST of each arm up to τ and each arm's difference from the reference.
+fn rmst_lines(
+    s: &mut String,
+    r: &survcalc_core::RmstTable,
+    comparisons: &[survcalc_core::RmstComparison],
+) {
+    let _ = writeln!(s, "RMST to tau = {} (survRM2):", r.tau);
+    for g in &r.groups {
+        let _ = writeln!(
+            s,
+            "  {:<22} {:.4} (se {:.4}; {:.4}, {:.4})",
+            g.group, g.estimate, g.se, g.lower, g.upper
+        );
+    }
+    for c in comparisons {
+        let _ = writeln!(
+            s,
+            "  {} - {}: {} ({}, {}), p {}",
+            c.arm1.group,
+            c.arm0.group,
+            num(c.difference.estimate),
+            num(c.difference.lower),
+            num(c.difference.upper),
+            c.difference.p_value.map_or_else(|| "= NA".into(), p_exact)
+        );
+    }
+}
+
 /// Renders the analysis as text.
 pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> String {
     let mut s = String::new();
@@ -89,35 +147,10 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
         );
     }
     if !a.tests.is_empty() {
-        let _ = writeln!(s, "\ntests of the curves:");
-        for t in &a.tests {
-            let _ = writeln!(
-                s,
-                "  {:<70} chisq = {:>9.4} on {} df, p {}",
-                t.method,
-                t.chisq,
-                t.df,
-                p_exact(t.p_value)
-            );
-        }
+        // The trend test (three or more arms) and MaxCombo (two) never come together.
+        tests_lines(&mut s, &a.tests, a.max_combo.as_ref());
         if let Some(t) = &a.trend {
-            let _ = writeln!(
-                s,
-                "  {:<70} chisq = {:>9.4} on {} df, p {}",
-                t.method,
-                t.chisq,
-                t.df,
-                p_exact(t.p_value)
-            );
-        }
-        if let Some(m) = &a.max_combo {
-            let _ = writeln!(
-                s,
-                "  {:<70} max|Z| = {:>8.4},        p {}",
-                m.method,
-                m.z_max,
-                p_exact(m.p_value)
-            );
+            chisq_line(&mut s, &t.method, t.chisq, t.df, t.p_value);
         }
         if let Some(p) = &a.pairwise {
             for c in &p.comparisons {
@@ -156,26 +189,7 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
         num(fu.upper)
     );
     if let Some(r) = &a.rmst {
-        let _ = writeln!(s, "RMST to tau = {} (survRM2):", r.tau);
-        for g in &r.groups {
-            let _ = writeln!(
-                s,
-                "  {:<22} {:.4} (se {:.4}; {:.4}, {:.4})",
-                g.group, g.estimate, g.se, g.lower, g.upper
-            );
-        }
-        for c in &a.rmst_comparisons {
-            let _ = writeln!(
-                s,
-                "  {} - {}: {} ({}, {}), p {}",
-                c.arm1.group,
-                c.arm0.group,
-                num(c.difference.estimate),
-                num(c.difference.lower),
-                num(c.difference.upper),
-                c.difference.p_value.map_or_else(|| "= NA".into(), p_exact)
-            );
-        }
+        rmst_lines(&mut s, r, &a.rmst_comparisons);
     }
     for l in &a.landmarks {
         for r in &l.rows {
@@ -472,16 +486,48 @@ pub fn render_design(r: &survcalc_core::design_report::DesignReport) -> String {
     s
 }
 
+/// What `survcalc stream` computed from the counts, every number of its text and JSON.
+pub struct StreamResults {
+    /// Rows read.
+    pub rows: u64,
+    /// Distinct (arm, time) pairs held.
+    pub entries: usize,
+    /// Kaplan–Meier of each arm.
+    pub km: Vec<survcalc_core::KmCurve>,
+    /// Each arm's median with its CI.
+    pub medians: Vec<survcalc_core::MedianCi>,
+    /// The log-rank test (two arms or more).
+    pub log_rank: Option<survcalc_core::LogRank>,
+    /// The weighted family of tests of the curves.
+    pub tests: Vec<survcalc_core::compare::WeightedLogRank>,
+    /// MaxCombo (two arms).
+    pub max_combo: Option<survcalc_core::compare::MaxCombo>,
+    /// The Cox model on the arm.
+    pub cox: Option<survcalc_core::CoxFit>,
+    /// Median follow-up.
+    pub follow_up: survcalc_core::FollowUpSummary,
+    /// The RMST of each arm, or why it was not computed.
+    pub rmst: Result<survcalc_core::RmstTable, String>,
+    /// Each arm's RMST against the reference's.
+    pub rmst_comparisons: Vec<survcalc_core::RmstComparison>,
+}
+
 /// Renders `survcalc stream`'s result: the medians per arm and the log-rank test, each
 /// with the method that made it.
-pub fn render_stream(
-    rows: u64,
-    entries: usize,
-    km: &[survcalc_core::KmCurve],
-    medians: &[survcalc_core::MedianCi],
-    lr: Option<&survcalc_core::LogRank>,
-    cox: Option<&survcalc_core::CoxFit>,
-) -> String {
+pub fn render_stream(r: &StreamResults) -> String {
+    let StreamResults {
+        rows,
+        entries,
+        km,
+        medians,
+        log_rank: lr,
+        tests,
+        max_combo,
+        cox,
+        follow_up,
+        rmst,
+        rmst_comparisons,
+    } = r;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -492,7 +538,7 @@ pub fn render_stream(
         "Kaplan–Meier (Greenwood variance, log-transformed 95% limits; median as R \
          print.survfit)"
     );
-    let w = km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(3);
+    let w = km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(7);
     let _ = writeln!(
         s,
         "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
@@ -519,6 +565,9 @@ pub fn render_stream(
             p_exact(lr.p_value)
         );
     }
+    if !tests.is_empty() {
+        tests_lines(&mut s, tests, max_combo.as_ref());
+    }
     if let Some(c) = cox {
         let _ = writeln!(
             s,
@@ -540,6 +589,34 @@ pub fn render_stream(
         }
         for w in &c.warnings {
             let _ = writeln!(s, "  warning: {w}");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nMedian follow-up (reverse Kaplan–Meier, R print.survfit of Surv(time, 1 - status)):"
+    );
+    let _ = writeln!(
+        s,
+        "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
+        "arm", "n", "censored", "median", "0.95LCL", "0.95UCL"
+    );
+    for f in std::iter::once(&follow_up.overall).chain(&follow_up.groups) {
+        let _ = writeln!(
+            s,
+            "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
+            f.group,
+            f.n,
+            f.censored,
+            num(f.median.estimate),
+            num(f.median.lower),
+            num(f.median.upper)
+        );
+    }
+    let _ = writeln!(s);
+    match rmst {
+        Ok(r) => rmst_lines(&mut s, r, rmst_comparisons),
+        Err(e) => {
+            let _ = writeln!(s, "RMST not computed: {e}");
         }
     }
     s

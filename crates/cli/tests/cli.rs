@@ -1325,3 +1325,105 @@ fn stream_matches_r_and_the_aggregated_table() {
         "{out}"
     );
 }
+
+/// `survcalc stream` gives median follow-up (reverse Kaplan–Meier), the RMST, the weighted
+/// tests and MaxCombo from the counts as R (or `analyze`) gives them from the rows: R's lung data by sex, against the fixture of
+/// `tests/r/km_extras.R` (print.survfit of the reverse curve; survRM2 rmst2 at its default
+/// τ and at τ = 730); a τ beyond the follow-up is refused with survRM2's reason.
+#[test]
+fn stream_gives_follow_up_rmst_and_tests_as_the_rows() {
+    let csv = format!("{ROOT}/tests/fixtures/lung.csv");
+    let text = std::fs::read_to_string(format!("{ROOT}/tests/fixtures/km_extras/lung.json"))
+        .expect("fixture");
+    let r: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let v = |x: &serde_json::Value| x.as_f64().expect("a number");
+    let args = ["--time", "time", "--event", "dead", "--group", "sex"];
+    let fu_r = &r["followup"]["log"];
+    for (case, tau) in [(0usize, None), (1, Some("730"))] {
+        let mut call = [&["stream", &csv, "--format", "json"][..], &args].concat();
+        if let Some(t) = tau {
+            call.extend(["--tau", t]);
+        }
+        let (ok, out, err) = run(&call);
+        assert!(ok, "{err}");
+        let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(a["rows"], 228);
+        // Median follow-up: overall, then each arm, as R prints them (NA is null).
+        let ours = &a["follow_up"];
+        for (o, t) in [(&ours["overall"], &fu_r["overall"])].into_iter().chain(
+            ours["groups"]
+                .as_array()
+                .expect("arms")
+                .iter()
+                .zip(fu_r["groups"].as_array().expect("R's arms")),
+        ) {
+            assert_eq!(o["n"], t["n"]);
+            assert_eq!(o["censored"], t["events"]);
+            for (k, rk) in [
+                ("estimate", "median"),
+                ("lower", "lower"),
+                ("upper", "upper"),
+            ] {
+                assert_eq!(
+                    o["median"][k].as_f64(),
+                    t[rk].as_f64(),
+                    "{} {k}",
+                    t["group"]
+                );
+            }
+        }
+        assert_eq!(ours["overall"]["median"]["estimate"], 588.0);
+        // RMST of each arm and the difference 2 − 1, to 1e-10.
+        let rc = &r["rmst"]["comparisons"][0]["cases"][case];
+        let rm = &a["rmst"];
+        assert_eq!(v(&rm["tau"]), v(&rc["tau"]));
+        for (g, arm) in [(0, "arm0"), (1, "arm1")] {
+            for (k, rk) in [("estimate", "rmst"), ("se", "se"), ("lower", "lower")] {
+                let (x, y) = (v(&rm["groups"][g][k]), v(&rc[arm][rk]));
+                assert!(rel(x, y) < 1e-10, "tau {tau:?}, {arm} {k}: {x} vs {y}");
+            }
+        }
+        let d = &a["rmst_comparisons"][0];
+        assert_eq!(d["arm1"]["group"], "2");
+        for (x, y) in [
+            (&d["difference"]["estimate"], &rc["difference"]["estimate"]),
+            (&d["difference"]["upper"], &rc["difference"]["upper"]),
+            (&d["difference"]["p_value"], &rc["difference"]["p"]),
+            (&d["ratio"]["estimate"], &rc["ratio"]["estimate"]),
+        ] {
+            assert!(rel(v(x), v(y)) < 1e-10, "tau {tau:?}: {x} vs {y}");
+        }
+        assert!(a["methods"]["rmst"]
+            .as_str()
+            .is_some_and(|m| m.contains("survRM2")));
+    }
+    // The weighted tests and MaxCombo from the counts are those of `analyze` on the rows,
+    // every digit.
+    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    assert_eq!(a["tests"].as_array().map(Vec::len), Some(6));
+    assert_eq!(a["tests"], rows["tests"]);
+    assert!(a["max_combo"]["p_value"].as_f64().is_some_and(|p| p > 0.0));
+    assert_eq!(a["max_combo"], rows["max_combo"]);
+    let (ok, out, _) = run(&[&["stream", &csv][..], &args].concat());
+    assert!(ok);
+    assert!(
+        out.contains("Median follow-up (reverse Kaplan–Meier"),
+        "{out}"
+    );
+    assert!(out.contains("tests of the curves:"), "{out}");
+    assert!(out.contains("MaxCombo test"), "{out}");
+    assert!(out.contains("overall"), "{out}");
+    assert!(out.contains("RMST to tau = 965 (survRM2):"), "{out}");
+    let (ok, _, err) = run(&[&["stream", &csv, "--tau", "5000"][..], &args].concat());
+    assert!(!ok);
+    assert!(
+        err.contains("--tau: the truncation time tau = 5000"),
+        "{err}"
+    );
+    assert!(err.contains("choose tau ≤ 965"), "{err}");
+}

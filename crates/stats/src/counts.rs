@@ -15,6 +15,7 @@
 
 use crate::compare::logrank::{LogRank, Survdiff};
 use crate::error::DataError;
+use crate::estimate::followup::{follow_up_of, FollowUpMethod, FollowUpOptions, FollowUpSummary};
 use crate::estimate::km::{fill_estimates, z_value, KmCurve, KmOptions};
 use std::collections::HashMap;
 
@@ -36,6 +37,17 @@ impl GroupCounts {
     pub fn n(&self) -> usize {
         self.events.iter().sum::<usize>() + self.censored.iter().sum::<usize>()
     }
+
+    /// The same counts with events and censored swapped: what the reverse Kaplan–Meier
+    /// curve (R `Surv(time, 1 - status)`) counts.
+    pub fn reversed(&self) -> GroupCounts {
+        GroupCounts {
+            label: self.label.clone(),
+            time: self.time.clone(),
+            events: self.censored.clone(),
+            censored: self.events.clone(),
+        }
+    }
 }
 
 /// Survival data as counts per group and distinct time, groups in the order first seen.
@@ -54,6 +66,24 @@ impl CountTable {
     /// Distinct (group, time) pairs: the memory the table takes, in entries.
     pub fn entries(&self) -> usize {
         self.groups.iter().map(|g| g.time.len()).sum()
+    }
+
+    /// All groups as one, labelled `label`: the counts summed on the pooled distinct
+    /// times (R's `~ 1`).
+    pub fn overall(&self, label: &str) -> GroupCounts {
+        let p = self.pooled();
+        let mut all = GroupCounts {
+            label: label.to_string(),
+            time: p.time,
+            events: Vec::new(),
+            censored: Vec::new(),
+        };
+        for (d, r) in p.events.chunks(p.k).zip(p.removed.chunks(p.k)) {
+            let (d, r) = (d.iter().sum::<usize>(), r.iter().sum::<usize>());
+            all.events.push(d);
+            all.censored.push(r - d);
+        }
+        all
     }
 }
 
@@ -149,27 +179,44 @@ impl CountAccumulator {
 /// [`crate::kaplan_meier`] on the expanded rows.
 pub fn kaplan_meier_counts(table: &CountTable, options: &KmOptions) -> Vec<KmCurve> {
     let z = z_value(options.conf_level);
-    table
-        .groups
-        .iter()
-        .map(|g| {
-            let n = g.n();
-            let mut at_risk = n;
-            let mut n_risk = Vec::with_capacity(g.time.len());
-            for (e, c) in g.events.iter().zip(&g.censored) {
-                n_risk.push(at_risk);
-                at_risk -= e + c;
-            }
-            let mut c = KmCurve::empty(g.label.clone(), n, *options);
-            c.events = g.events.iter().sum();
-            c.time = g.time.clone();
-            c.n_risk = n_risk;
-            c.n_event = g.events.clone();
-            c.n_censor = g.censored.clone();
-            fill_estimates(&mut c, z);
-            c
-        })
-        .collect()
+    table.groups.iter().map(|g| km_of(g, options, z)).collect()
+}
+
+/// One group's curve from its counts.
+fn km_of(g: &GroupCounts, options: &KmOptions, z: f64) -> KmCurve {
+    let n = g.n();
+    let mut at_risk = n;
+    let mut n_risk = Vec::with_capacity(g.time.len());
+    for (e, c) in g.events.iter().zip(&g.censored) {
+        n_risk.push(at_risk);
+        at_risk -= e + c;
+    }
+    let mut c = KmCurve::empty(g.label.clone(), n, *options);
+    c.events = g.events.iter().sum();
+    c.time = g.time.clone();
+    c.n_risk = n_risk;
+    c.n_event = g.events.clone();
+    c.n_censor = g.censored.clone();
+    fill_estimates(&mut c, z);
+    c
+}
+
+/// Median follow-up by the reverse Kaplan–Meier method from counts, overall and per
+/// group: as [`crate::median_follow_up`] on the expanded rows (the reverse curve of each
+/// group is its counts with events and censored swapped, [`GroupCounts::reversed`]).
+///
+/// # References
+/// Schemper M, Smith TL (1996). Control Clin Trials 17:343–346. R
+/// `print(survfit(Surv(time, 1 - status) ~ group))`.
+pub fn median_follow_up_counts(table: &CountTable, options: &FollowUpOptions) -> FollowUpSummary {
+    let z = z_value(options.km.conf_level);
+    let reverse = |g: &GroupCounts| follow_up_of(&km_of(&g.reversed(), &options.km, z));
+    FollowUpSummary {
+        overall: reverse(&table.overall("overall")),
+        groups: table.groups.iter().map(reverse).collect(),
+        method: FollowUpMethod::ReverseKaplanMeier,
+        options: *options,
+    }
 }
 
 /// The groups' counts merged on the pooled distinct times, increasing: row-major, `k`
@@ -177,6 +224,8 @@ pub fn kaplan_meier_counts(table: &CountTable, options: &KmOptions) -> Vec<KmCur
 pub(crate) struct Pooled {
     /// Number of groups.
     pub k: usize,
+    /// The pooled distinct times, increasing.
+    pub time: Vec<f64>,
     /// Events per group at each pooled time.
     pub events: Vec<usize>,
     /// Observations leaving the risk set (events and censored) per group at each time.
@@ -189,7 +238,7 @@ impl CountTable {
     pub(crate) fn pooled(&self) -> Pooled {
         let k = self.groups.len();
         let mut next = vec![0usize; k];
-        let (mut events, mut removed) = (Vec::new(), Vec::new());
+        let (mut time, mut events, mut removed) = (Vec::new(), Vec::new(), Vec::new());
         // The next pooled time: the smallest of the groups' next times.
         while let Some(t) = self
             .groups
@@ -198,6 +247,7 @@ impl CountTable {
             .filter_map(|(g, &i)| g.time.get(i).copied())
             .min_by(f64::total_cmp)
         {
+            time.push(t);
             for (g, grp) in self.groups.iter().enumerate() {
                 let i = next[g];
                 if grp.time.get(i) == Some(&t) {
@@ -210,7 +260,12 @@ impl CountTable {
                 }
             }
         }
-        Pooled { k, events, removed }
+        Pooled {
+            k,
+            time,
+            events,
+            removed,
+        }
     }
 }
 
@@ -236,11 +291,16 @@ mod tests {
     /// Rows with heavy ties (times rounded to 0.5), three groups; as patient rows and as
     /// counts, the counts added in pieces of random size.
     fn both(n: usize, seed: u64) -> (SurvData, CountTable) {
+        both_k(n, seed, 3)
+    }
+
+    /// As [`both`], with `k` ≤ 3 groups.
+    fn both_k(n: usize, seed: u64, k: usize) -> (SurvData, CountTable) {
         let mut r = SplitMix64(seed);
         let labels = ["b", "a", "c"];
         let (mut time, mut event, mut group) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..n {
-            let g = (r.uniform() * 3.0) as usize;
+            let g = (r.uniform() * k as f64) as usize;
             time.push((r.uniform() * 20.0 * (1.0 + g as f64) * 2.0).round() / 2.0);
             event.push(r.uniform() < 0.7);
             group.push(labels[g]);
@@ -280,6 +340,81 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Median follow-up (reverse Kaplan–Meier, overall and per group) and the RMST of
+    /// each group from counts: every digit as the patient rows give them.
+    #[test]
+    fn follow_up_and_rmst_from_counts_equal_the_rows() {
+        use crate::{median_follow_up, rmst_by_group, FollowUpOptions, RmstOptions};
+        for seed in 1..6 {
+            let (data, table) = both(1500, seed);
+            let opts = FollowUpOptions::default();
+            let rows = median_follow_up(&data, &opts);
+            let counts = median_follow_up_counts(&table, &opts);
+            assert_eq!(format!("{counts:?}"), format!("{rows:?}"), "seed {seed}");
+            assert_eq!(counts.overall.n, 1500);
+            assert!(counts.overall.median.estimate.is_some(), "seed {seed}");
+            let km = KmOptions::default();
+            let rmst = |c: &[KmCurve]| rmst_by_group(c, &RmstOptions::default());
+            assert_eq!(
+                format!("{:?}", rmst(&kaplan_meier_counts(&table, &km))),
+                format!("{:?}", rmst(&kaplan_meier(&data, &km))),
+                "seed {seed}"
+            );
+        }
+        // All groups as one: the counts summed on the pooled times.
+        let (_, table) = both(300, 9);
+        let all = table.overall("all");
+        assert_eq!(all.n(), 300);
+        assert!(all.time.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(all.reversed().events, all.censored);
+    }
+
+    /// The weighted log-rank family and MaxCombo from counts: every digit as the rows.
+    #[test]
+    fn weighted_tests_and_max_combo_from_counts_equal_the_rows() {
+        use crate::compare::{
+            max_combo, max_combo_counts, weighted_log_ranks, weighted_log_ranks_counts,
+            MaxComboOptions, Weight,
+        };
+        let weights = [
+            Weight::LogRank,
+            Weight::GehanBreslow,
+            Weight::TaroneWare,
+            Weight::PetoPeto,
+            Weight::ModifiedPetoPeto,
+            Weight::FlemingHarrington {
+                rho: 0.0,
+                gamma: 1.0,
+            },
+            Weight::FlemingHarrington {
+                rho: -1.0,
+                gamma: 0.0,
+            },
+        ];
+        for seed in 1..4 {
+            let (data, table) = both(1200, seed);
+            let rows = weighted_log_ranks(&data, &weights);
+            let counts = weighted_log_ranks_counts(&table, &weights);
+            assert_eq!(format!("{counts:?}"), format!("{rows:?}"), "seed {seed}");
+            assert!(counts[6].is_err(), "a negative rho is refused");
+            assert!(counts[1].as_ref().is_ok_and(|t| t.chisq > 0.0));
+            // Few rows, so that P is not 0 and the multivariate normal part is compared too.
+            let (data, table) = both_k(60, seed, 2);
+            let opts = MaxComboOptions::default();
+            let rows = max_combo(&data, &opts);
+            let counts = max_combo_counts(&table, &opts);
+            assert!(
+                counts
+                    .as_ref()
+                    .is_ok_and(|m| m.p_value > 1e-12 && m.converged),
+                "seed {seed}: {counts:?}"
+            );
+            assert_eq!(format!("{counts:?}"), format!("{rows:?}"), "seed {seed}");
+        }
+        let (_, three) = both(300, 7);
+        assert!(max_combo_counts(&three, &MaxComboOptions::default()).is_err());
     }
 
     #[test]

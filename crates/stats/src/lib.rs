@@ -34,7 +34,8 @@ pub use compare::{hr_methods, logrank};
 pub use cox::zph as cox_zph;
 pub use estimate::{followup, hazard, km, landmark, median, rmst};
 
-pub use counts::{kaplan_meier_counts, survdiff_counts, CountAccumulator, CountTable};
+pub use counts::{kaplan_meier_counts, median_follow_up_counts, survdiff_counts};
+pub use counts::{CountAccumulator, CountTable};
 pub use cox::zph::{cox_zph, cox_zph_tests, CoxZph, PhTest, ZphTransform};
 pub use cox::{cox_fit, cox_fit_counts, CoxFit, CoxOptions, Ties};
 pub use cox::{cox_model, CoxDesign, CoxModel, DesignError, Strata, Term};

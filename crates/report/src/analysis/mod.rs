@@ -624,8 +624,9 @@ pub fn analyze_text(
 }
 
 /// The tests computed for every comparison: the headline first, then the rest of the
-/// family without repeating it.
-fn test_family(headline: Weight) -> Vec<Weight> {
+/// family (log-rank, Peto–Peto, Fleming–Harrington G(0, 1) and G(1, 1), Gehan–Breslow,
+/// Tarone–Ware) without repeating it. `survcalc stream` computes the same family.
+pub fn test_family(headline: Weight) -> Vec<Weight> {
     let mut out = vec![headline];
     for w in [
         Weight::LogRank,

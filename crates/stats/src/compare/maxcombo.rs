@@ -91,17 +91,7 @@ pub struct MaxCombo {
 /// [`CompareError::NoWeights`], [`CompareError::InvalidWeight`] for unusable weights;
 /// [`CompareError::InvalidMvn`] for non-positive accuracy options.
 pub fn max_combo(data: &SurvData, options: &MaxComboOptions) -> Result<MaxCombo, CompareError> {
-    if options.weights.is_empty() {
-        return Err(CompareError::NoWeights);
-    }
-    let weights: Vec<Weight> = options
-        .weights
-        .iter()
-        .map(|&(rho, gamma)| Weight::FlemingHarrington { rho, gamma })
-        .collect();
-    for w in &weights {
-        w.validate()?;
-    }
+    let weights = fh_weights(options)?;
     let k = data.n_groups();
     let mut present = vec![false; k];
     for &g in data.group() {
@@ -119,6 +109,53 @@ pub fn max_combo(data: &SurvData, options: &MaxComboOptions) -> Result<MaxCombo,
         _ => Some(1),
     };
     let t = RiskTable::by_group(data, 2, map);
+    let groups = [data.levels()[a].clone(), data.levels()[b].clone()];
+    from_table(&t, groups, &weights, options)
+}
+
+/// [`max_combo`] from survival data as counts per (group, distinct time)
+/// ([`crate::counts`]): the same test as the expanded rows give, the table's first group
+/// in the place of the first level.
+///
+/// # Errors
+/// As [`max_combo`]; [`CompareError::MaxComboGroups`] unless the table has two groups.
+pub fn max_combo_counts(
+    table: &crate::counts::CountTable,
+    options: &MaxComboOptions,
+) -> Result<MaxCombo, CompareError> {
+    let weights = fh_weights(options)?;
+    let [a, b] = table.groups.as_slice() else {
+        return Err(CompareError::MaxComboGroups {
+            groups: table.groups.len(),
+        });
+    };
+    let t = RiskTable::from_counts(table);
+    from_table(&t, [a.label.clone(), b.label.clone()], &weights, options)
+}
+
+/// The options' Fleming–Harrington weights, checked.
+fn fh_weights(options: &MaxComboOptions) -> Result<Vec<Weight>, CompareError> {
+    if options.weights.is_empty() {
+        return Err(CompareError::NoWeights);
+    }
+    let weights: Vec<Weight> = options
+        .weights
+        .iter()
+        .map(|&(rho, gamma)| Weight::FlemingHarrington { rho, gamma })
+        .collect();
+    for w in &weights {
+        w.validate()?;
+    }
+    Ok(weights)
+}
+
+/// The test from the two groups' risk table.
+fn from_table(
+    t: &RiskTable,
+    groups: [String; 2],
+    weights: &[Weight],
+    options: &MaxComboOptions,
+) -> Result<MaxCombo, CompareError> {
     let w: Vec<Vec<f64>> = weights.iter().map(|&x| t.weights(x)).collect();
     let p = weights.len();
     let mut u = vec![0.0; p];
@@ -189,7 +226,7 @@ pub fn max_combo(data: &SurvData, options: &MaxComboOptions) -> Result<MaxCombo,
              (nested Gauss–Legendre quadrature up to 5 dimensions, a lattice rule above)",
             names.join(", ")
         ),
-        groups: vec![data.levels()[a].clone(), data.levels()[b].clone()],
+        groups: groups.to_vec(),
         components,
         correlation,
         z_max: if degenerate { f64::NAN } else { z_max },

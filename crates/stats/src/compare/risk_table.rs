@@ -67,22 +67,11 @@ impl RiskTable {
     {
         let mut count = vec![0usize; k];
         let mut events = vec![0usize; k];
-        let mut total = 0usize;
         for (_, g, e) in rows.clone() {
             count[g] += 1;
             events[g] += usize::from(e);
-            total += 1;
         }
-        let mut at_risk: Vec<usize> = count.clone();
-        let mut t = RiskTable {
-            k,
-            n: Vec::new(),
-            d: Vec::new(),
-            n_g: Vec::new(),
-            d_g: Vec::new(),
-            count,
-            events,
-        };
+        let mut walk = Walk::new(count, events);
         let mut dg = vec![0usize; k];
         let mut removed = vec![0usize; k];
         let mut rows = rows.peekable();
@@ -91,25 +80,26 @@ impl RiskTable {
             removed.iter_mut().for_each(|x| *x = 0);
             removed[g] += 1;
             dg[g] += usize::from(e);
-            let mut taken = 1;
             while let Some((_, g, e)) = rows.next_if(|r| r.0 == time) {
                 removed[g] += 1;
                 dg[g] += usize::from(e);
-                taken += 1;
             }
-            let d: usize = dg.iter().sum();
-            if d > 0 {
-                t.n.push(total as f64);
-                t.d.push(d as f64);
-                t.n_g.extend(at_risk.iter().map(|&x| x as f64));
-                t.d_g.extend(dg.iter().map(|&x| x as f64));
-            }
-            for g in 0..k {
-                at_risk[g] -= removed[g];
-            }
-            total -= taken;
+            walk.time(&dg, &removed);
         }
-        t
+        walk.table
+    }
+
+    /// From survival data as counts per (group, distinct time), the groups in the
+    /// table's order: the same table as the expanded rows give ([`crate::counts`]).
+    pub(super) fn from_counts(table: &crate::counts::CountTable) -> RiskTable {
+        let count = table.groups.iter().map(|g| g.n()).collect();
+        let events = table.groups.iter().map(|g| g.events.iter().sum()).collect();
+        let mut walk = Walk::new(count, events);
+        let p = table.pooled();
+        for (dg, removed) in p.events.chunks(p.k).zip(p.removed.chunks(p.k)) {
+            walk.time(dg, removed);
+        }
+        walk.table
     }
 
     /// The weight at each event time.
@@ -177,6 +167,50 @@ impl RiskTable {
             }
         }
         s
+    }
+}
+
+/// A [`RiskTable`] being filled one distinct time at a time, in time order.
+struct Walk {
+    table: RiskTable,
+    at_risk: Vec<usize>,
+    total: usize,
+}
+
+impl Walk {
+    /// Before the first time: everyone at risk (`count` per group, `events` of them
+    /// events).
+    fn new(count: Vec<usize>, events: Vec<usize>) -> Walk {
+        Walk {
+            at_risk: count.clone(),
+            total: count.iter().sum(),
+            table: RiskTable {
+                k: count.len(),
+                n: Vec::new(),
+                d: Vec::new(),
+                n_g: Vec::new(),
+                d_g: Vec::new(),
+                count,
+                events,
+            },
+        }
+    }
+
+    /// One distinct time: `dg` events and `removed` leaving (events and censored) per
+    /// group. A row of the table only where someone has an event.
+    fn time(&mut self, dg: &[usize], removed: &[usize]) {
+        let d: usize = dg.iter().sum();
+        let t = &mut self.table;
+        if d > 0 {
+            t.n.push(self.total as f64);
+            t.d.push(d as f64);
+            t.n_g.extend(self.at_risk.iter().map(|&x| x as f64));
+            t.d_g.extend(dg.iter().map(|&x| x as f64));
+        }
+        for (a, r) in self.at_risk.iter_mut().zip(removed) {
+            *a -= r;
+        }
+        self.total -= removed.iter().sum::<usize>();
     }
 }
 

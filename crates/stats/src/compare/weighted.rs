@@ -53,17 +53,22 @@ pub(super) fn weighted_impl(
 ) -> Result<WeightedLogRank, CompareError> {
     options.weight.validate()?;
     let tables = tables(data, strata)?;
-    Ok(from_tables(data, &tables, strata.is_some(), options))
+    Ok(from_tables(
+        data.levels(),
+        &tables,
+        strata.is_some(),
+        options,
+    ))
 }
 
 /// The test from the risk tables of its strata.
 fn from_tables(
-    data: &SurvData,
+    levels: &[String],
     tables: &[super::risk_table::RiskTable],
     stratified: bool,
     options: &WeightedLogRankOptions,
 ) -> WeightedLogRank {
-    let (s, n, events) = pooled_sums(tables, data.n_groups(), options.weight);
+    let (s, n, events) = pooled_sums(tables, levels.len(), options.weight);
     let (chisq, df) = s.chisq();
     let mut method = options.weight.describe();
     if stratified {
@@ -72,7 +77,7 @@ fn from_tables(
     WeightedLogRank {
         method,
         weight: options.weight,
-        groups: data.levels().to_vec(),
+        groups: levels.to_vec(),
         n,
         events,
         p_value: chi_square_sf(chisq, df),
@@ -117,7 +122,33 @@ pub fn weighted_log_ranks(
         .map(|&weight| {
             weight.validate()?;
             Ok(from_tables(
-                data,
+                data.levels(),
+                &tables,
+                false,
+                &WeightedLogRankOptions { weight },
+            ))
+        })
+        .collect()
+}
+
+/// [`weighted_log_ranks`] from survival data as counts per (group, distinct time)
+/// ([`crate::counts`]), the groups in the table's order: the same tests as the expanded
+/// rows give, from one walk over the pooled distinct times.
+///
+/// # Errors
+/// Each test's [`CompareError::InvalidWeight`], as [`weighted_log_rank`].
+pub fn weighted_log_ranks_counts(
+    table: &crate::counts::CountTable,
+    weights: &[super::Weight],
+) -> Vec<Result<WeightedLogRank, CompareError>> {
+    let levels: Vec<String> = table.groups.iter().map(|g| g.label.clone()).collect();
+    let tables = [super::risk_table::RiskTable::from_counts(table)];
+    weights
+        .iter()
+        .map(|&weight| {
+            weight.validate()?;
+            Ok(from_tables(
+                &levels,
                 &tables,
                 false,
                 &WeightedLogRankOptions { weight },

@@ -139,7 +139,7 @@ pub fn reverse_kaplan_meier_overall(data: &SurvData, options: &KmOptions) -> KmC
     )
 }
 
-fn follow_up_of(curve: &KmCurve) -> FollowUp {
+pub(crate) fn follow_up_of(curve: &KmCurve) -> FollowUp {
     FollowUp {
         group: curve.group.clone(),
         n: curve.n,
