@@ -94,6 +94,21 @@ pub async fn save_png(
     save_bytes(&format!("{stem}-{dpi:.0}dpi.png"), "image/png", &png)
 }
 
+/// Resolves in a later task of the page's event loop (a `setTimeout` of 0): work after it
+/// does not add to the task running now, and what waits (input, timers) runs first.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let queued = web_sys::window().is_some_and(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+                .is_ok()
+        });
+        if !queued {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// Paints `svg` on `canvas`, stretched to `w` × `h` device pixels (the canvas gets that
 /// size) on white: the page's figure and the PNG export are painted so.
 pub async fn paint(

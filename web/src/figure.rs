@@ -3,7 +3,7 @@
 //! from it — so screen, SVG and PNG are one drawing (plotters' canvas backend sets its
 //! fonts 1.24 times larger than its SVG backend does).
 
-use crate::download::{paint, save_png, save_text};
+use crate::download::{next_task, paint, save_png, save_text};
 use crate::state::{Outcome, Session};
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -97,18 +97,7 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
         });
         let (w, h) = size.get();
         let Some(el) = canvas.get() else { return };
-        let svg = outcome.with(|o| match o {
-            Ok(a) => Some(km_svg(&figure_of(a, label, &endpoint, options), w, h)),
-            Err(_) => None,
-        });
-        let svg = match svg {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => {
-                draw_error.set(Some(e));
-                return;
-            }
-            None => return,
-        };
+        outcome.track();
         let n = drawn.get_untracked() + 1;
         drawn.set(n);
         let ratio = web_sys::window()
@@ -118,7 +107,27 @@ pub fn Figure(session: RwSignal<Session>, outcome: Memo<Outcome>) -> impl IntoVi
             (f64::from(w) * ratio).round() as u32,
             (f64::from(h) * ratio).round() as u32,
         );
+        // The figure is drawn in a task of its own, after the one that shows the results
+        // (and after what waits meanwhile: input, timers), so that a large data set's
+        // figure does not add to it (issue 15: the page's thread never stops > 100 ms).
         spawn_local(async move {
+            next_task().await;
+            // A newer redraw was asked for meanwhile: it draws.
+            if drawn.get_untracked() != n {
+                return;
+            }
+            let svg = outcome.with_untracked(|o| match o {
+                Ok(a) => Some(km_svg(&figure_of(a, label, &endpoint, options), w, h)),
+                Err(_) => None,
+            });
+            let svg = match svg {
+                Some(Ok(s)) => s,
+                Some(Err(e)) => {
+                    draw_error.set(Some(e));
+                    return;
+                }
+                None => return,
+            };
             let r = paint(&el, &svg, pw, ph).await;
             if drawn.get_untracked() == n {
                 draw_error.set(r.err());

@@ -57,21 +57,48 @@ fn exclusions(a: &Analysis) -> impl IntoView {
 /// analysis keeps these first rows as they are.
 const KM_ROWS_SHOWN: usize = survcalc_core::thin::HEAD_ROWS;
 
-/// The rows of R's `summary(survfit(...), censored = TRUE)` for each group.
+/// The rows of R's `summary(survfit(...), censored = TRUE)` for each group, put on the
+/// page when the user first opens them: a thinned analysis holds 500 rows per arm, some
+/// ten thousand cells that would otherwise be built, hidden, in the task that shows the
+/// results (issue 15: the page's thread is not to stop for more than 100 ms).
 fn km_tables(a: &Analysis) -> impl IntoView {
     let lvl = fmt_level(a.options.km.conf_level);
-    let f = |x: Option<f64>| num(x, 4);
-    let tables = a
-        .curves
+    let curves = a.curves.clone();
+    // Each full table's rows (a thinned analysis holds fewer).
+    let rows: Vec<usize> = curves
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            // The full table's rows (a thinned analysis holds fewer).
-            let rows = a
-                .drawing
+            a.drawing
                 .as_ref()
                 .and_then(|d| d.rows.get(i).copied())
-                .unwrap_or(c.time.len());
+                .unwrap_or(c.time.len())
+        })
+        .collect();
+    let opened = RwSignal::new(false);
+    view! {
+        <details
+            class="km-tables"
+            data-testid="km-tables"
+            on:toggle=move |_| {
+                if !opened.get_untracked() {
+                    opened.set(true);
+                }
+            }
+        >
+            <summary>"Kaplan–Meier tables (as R summary(survfit, censored = TRUE); std.err is Greenwood's, of S)"</summary>
+            {move || opened.get().then(|| km_table_views(&curves, &rows, &lvl))}
+        </details>
+    }
+}
+
+/// The Kaplan–Meier table of each curve; `rows`: each full table's number of rows.
+fn km_table_views(curves: &[survcalc_core::KmCurve], rows: &[usize], lvl: &str) -> impl IntoView {
+    let f = |x: Option<f64>| num(x, 4);
+    curves
+        .iter()
+        .zip(rows)
+        .map(|(c, &rows)| {
             let shown = rows.min(KM_ROWS_SHOWN).min(c.time.len());
             let more = (rows > shown).then(|| {
                 view! {
@@ -82,7 +109,7 @@ fn km_tables(a: &Analysis) -> impl IntoView {
                     </p>
                 }
             });
-            let rows = (0..shown)
+            let body = (0..shown)
                 .map(|j| {
                     view! {
                         <tr>
@@ -114,19 +141,13 @@ fn km_tables(a: &Analysis) -> impl IntoView {
                                 <th scope="col">{format!("upper {lvl}% CI")}</th>
                             </tr>
                         </thead>
-                        <tbody>{rows}</tbody>
+                        <tbody>{body}</tbody>
                     </table>
                 </div>
                 {more}
             }
         })
-        .collect_view();
-    view! {
-        <details class="km-tables" data-testid="km-tables">
-            <summary>"Kaplan–Meier tables (as R summary(survfit, censored = TRUE); std.err is Greenwood's, of S)"</summary>
-            {tables}
-        </details>
-    }
+        .collect_view()
 }
 
 /// A test's short name: "log-rank test" of "log-rank test, w(t) = 1 (R survdiff, rho = 0)".

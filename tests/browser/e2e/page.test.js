@@ -501,6 +501,12 @@ test('a million rows are read and analysed in the worker while the page stays re
     // The page holds the curves thinned for drawing; its tables say how many rows the
     // full ones have, and the KM table's CSV (from the worker) has them all.
     const { ticks, expect, distinct } = await page.evaluate(() => window.__expect);
+    // The Kaplan–Meier tables are put on the page when opened (ten thousand cells that
+    // would otherwise be built, hidden, with the results).
+    assert.equal(await page.$$eval('[data-testid="km-tables"] tbody', (b) => b.length), 0);
+    await page.click('[data-testid="km-tables"] summary');
+    await page.waitForSelector('[data-testid="km-tables"] tbody');
+    assert.deepEqual(await page.$$eval('[data-testid="km-tables"] tbody', (bs) => bs.map((b) => b.rows.length)), [500, 500]);
     const kmNote = await page.$$eval('p.small', (ps) => ps.map((p) => p.textContent).join(' | '));
     for (const arm of ['Control', 'Drug']) {
       assert.ok(kmNote.includes(`Showing the first 500 of ${distinct[arm]} rows`), `${arm}: ${kmNote}`);
