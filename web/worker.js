@@ -4,7 +4,14 @@
 // module trapped (see web/src/client.rs).
 import init, { worker_handle } from './survcalc-web.js';
 
-const ready = init({ module_or_path: new URL('./survcalc-web_bg.wasm', import.meta.url) });
+// The page that started this worker first sends the module it compiled (web/boot.js):
+// instantiated here without fetching or compiling it again. A worker the page starts
+// later (after a crash or a cancel) gets a job first, and loads the module itself.
+let moduleGiven;
+const given = new Promise((resolve) => { moduleGiven = resolve; });
+const ready = given.then((module) => init({
+  module_or_path: module ?? new URL('./survcalc-web_bg.wasm', import.meta.url),
+}));
 
 // Workbooks (.xlsx, .xls, .ods) are read by a module of their own (crates/sheet), which
 // this worker imports the first time the data is a workbook: the page leaves calamine
@@ -50,7 +57,17 @@ async function loadSheet() {
 // Jobs run one at a time, in the order they came: a job's wait for its bytes' first
 // bytes (or for the workbook reader) must not let a later job run before it.
 let queue = Promise.resolve();
+let first = true;
 self.onmessage = (event) => {
+  if (first) {
+    first = false;
+    const module = event.data && event.data.module;
+    if (module instanceof WebAssembly.Module) {
+      moduleGiven(module);
+      return;
+    }
+    moduleGiven(undefined);
+  }
   queue = queue.then(() => run(event));
 };
 

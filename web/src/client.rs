@@ -68,6 +68,16 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
+/// The worker `web/boot.js` started before the page's module loaded (its module compiles
+/// meanwhile), taken once: a restart makes a new one.
+fn adopt_early_worker() -> Option<web_sys::Worker> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("survcalcWorker");
+    let worker = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::set(&window, &key, &JsValue::UNDEFINED);
+    worker.dyn_into::<web_sys::Worker>().ok()
+}
+
 /// The signals the worker's answers go to.
 #[derive(Clone, Copy)]
 pub struct Client {
@@ -107,7 +117,9 @@ impl Client {
     fn spawn(self) {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let worker = match web_sys::Worker::new_with_options("./worker.js", &options) {
+        let worker = match adopt_early_worker()
+            .map_or_else(|| web_sys::Worker::new_with_options("./worker.js", &options), Ok)
+        {
             Ok(w) => w,
             Err(e) => {
                 let msg = format!(
