@@ -117,9 +117,10 @@ impl Client {
     fn spawn(self) {
         let options = web_sys::WorkerOptions::new();
         options.set_type(web_sys::WorkerType::Module);
-        let worker = match adopt_early_worker()
-            .map_or_else(|| web_sys::Worker::new_with_options("./worker.js", &options), Ok)
-        {
+        let worker = match adopt_early_worker().map_or_else(
+            || web_sys::Worker::new_with_options("./worker.js", &options),
+            Ok,
+        ) {
             Ok(w) => w,
             Err(e) => {
                 let msg = format!(

@@ -9,6 +9,30 @@ fn num(x: Option<f64>) -> String {
     x.map_or_else(|| "NA".to_string(), |v| format!("{v:.4}"))
 }
 
+/// A table of medians with their limits, one row per arm: label, n, a count (`count`
+/// names it) and the median.
+fn median_table<'a>(
+    s: &mut String,
+    w: usize,
+    count: &str,
+    rows: impl Iterator<Item = (&'a String, usize, usize, &'a survcalc_core::MedianCi)>,
+) {
+    let _ = writeln!(
+        s,
+        "{:<w$} {:>12} {count:>12} {:>12} {:>12} {:>12}",
+        "arm", "n", "median", "0.95LCL", "0.95UCL"
+    );
+    for (group, n, k, m) in rows {
+        let _ = writeln!(
+            s,
+            "{group:<w$} {n:>12} {k:>12} {:>12} {:>12} {:>12}",
+            num(m.estimate),
+            num(m.lower),
+            num(m.upper)
+        );
+    }
+}
+
 /// One test of the curves: its method, χ², df and P.
 fn chisq_line(s: &mut String, method: &str, chisq: f64, df: usize, p: f64) {
     let _ = writeln!(
@@ -512,7 +536,7 @@ pub struct StreamResults {
     pub rmst_comparisons: Vec<survcalc_core::RmstComparison>,
 }
 
-/// Renders `survcalc stream`'s result: the medians per arm and the log-rank test, each
+/// Renders `survcalc stream`'s result: the medians, the tests, the Cox model, follow-up and the RMST, each
 /// with the method that made it.
 pub fn render_stream(r: &StreamResults) -> String {
     let StreamResults {
@@ -539,23 +563,14 @@ pub fn render_stream(r: &StreamResults) -> String {
          print.survfit)"
     );
     let w = km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(7);
-    let _ = writeln!(
-        s,
-        "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "arm", "n", "events", "median", "0.95LCL", "0.95UCL"
+    median_table(
+        &mut s,
+        w,
+        "events",
+        km.iter()
+            .zip(medians)
+            .map(|(c, m)| (&c.group, c.n, c.events, m)),
     );
-    for (c, m) in km.iter().zip(medians) {
-        let _ = writeln!(
-            s,
-            "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
-            c.group,
-            c.n,
-            c.events,
-            num(m.estimate),
-            num(m.lower),
-            num(m.upper)
-        );
-    }
     if let Some(lr) = lr {
         let _ = writeln!(
             s,
@@ -595,23 +610,14 @@ pub fn render_stream(r: &StreamResults) -> String {
         s,
         "\nMedian follow-up (reverse Kaplan–Meier, R print.survfit of Surv(time, 1 - status)):"
     );
-    let _ = writeln!(
-        s,
-        "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
-        "arm", "n", "censored", "median", "0.95LCL", "0.95UCL"
+    median_table(
+        &mut s,
+        w,
+        "censored",
+        std::iter::once(&follow_up.overall)
+            .chain(&follow_up.groups)
+            .map(|f| (&f.group, f.n, f.censored, &f.median)),
     );
-    for f in std::iter::once(&follow_up.overall).chain(&follow_up.groups) {
-        let _ = writeln!(
-            s,
-            "{:<w$} {:>12} {:>12} {:>12} {:>12} {:>12}",
-            f.group,
-            f.n,
-            f.censored,
-            num(f.median.estimate),
-            num(f.median.lower),
-            num(f.median.upper)
-        );
-    }
     let _ = writeln!(s);
     match rmst {
         Ok(r) => rmst_lines(&mut s, r, rmst_comparisons),
