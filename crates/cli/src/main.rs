@@ -313,6 +313,10 @@ struct StreamArgs {
     /// The arm that is the reference (default: the first arm in the file).
     #[arg(long)]
     reference: Option<String>,
+    /// Treat times within √ε (1.5e-8, absolutely or relative to the mean distinct time) as
+    /// tied, as R does (R `timefix`): `on` (default, as R) or `off`.
+    #[arg(long, value_enum, default_value_t = OnOff::On)]
+    timefix: OnOff,
     /// Restricted mean survival time up to this time (survRM2 `rmst2(tau = )`; default:
     /// survRM2's rule, the largest time at which every arm's curve is known).
     #[arg(long)]
@@ -1084,7 +1088,10 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
         stream_counts(f, &map)
     }
     .map_err(|e| Failure::Input(e.to_string()))?;
-    let mut table = streamed.table;
+    let (mut table, merged) = match a.timefix {
+        OnOff::On => streamed.table.timefixed(survcalc_core::timefix::TOLERANCE),
+        OnOff::Off => (streamed.table, 0),
+    };
     if let Some(r) = &a.reference {
         let Some(i) = table.groups.iter().position(|g| &g.label == r) else {
             let arms: Vec<&str> = table.groups.iter().map(|g| g.label.as_str()).collect();
@@ -1098,6 +1105,13 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
     }
     if !remarks.quiet {
         let mut err = std::io::stderr().lock();
+        if merged > 0 {
+            let _ = writeln!(
+                err,
+                "survcalc: {merged} observation(s) with a time within √ε (1.5e-8) of a smaller \
+                 one were given that time, as R does (timefix); --timefix off keeps them apart"
+            );
+        }
         for l in &streamed.left_out {
             let _ = writeln!(
                 err,
@@ -1186,6 +1200,7 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
                 "reason": l.reason, "rows": l.rows, "first_row": l.first_row,
             })).collect::<Vec<_>>(),
             "distinct_arm_times": r.entries,
+            "timefix": { "on": matches!(a.timefix, OnOff::On), "merged_observations": merged },
             "methods": {
                 "km": "Kaplan–Meier, Greenwood variance, log-transformed 95% pointwise limits (R survfit defaults)",
                 "median": "R print.survfit / quantile.survfit: the limits are the times the pointwise limits cross 0.5 (Brookmeyer & Crowley 1982)",

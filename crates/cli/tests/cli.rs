@@ -1427,3 +1427,47 @@ fn stream_gives_follow_up_rmst_and_tests_as_the_rows() {
     );
     assert!(err.contains("choose tau ≤ 965"), "{err}");
 }
+
+/// `survcalc stream` treats near-tied times as tied, as R (and `analyze`) do: 10/3 and
+/// (1/3)·10 are one time; `--timefix off` keeps them apart.
+#[test]
+fn stream_merges_near_tied_times_as_r() {
+    let csv = temp_file(
+        "stream-near-ties.csv",
+        "t,e,arm\n3.3333333333333335,1,A\n3.333333333333333,1,B\n3.333333333333333,0,A\n\
+         5,1,A\n7,0,B\n2,1,B\n3.3333333333333335,1,B\n9,1,A\n",
+    );
+    let args = ["--time", "t", "--event", "e", "--group", "arm"];
+    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("2 observation(s) with a time within √ε"),
+        "{err}"
+    );
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(a["timefix"]["merged_observations"], 2);
+    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    for g in 0..2 {
+        for k in ["time", "n_risk", "n_event", "surv", "upper"] {
+            assert_eq!(a["km"][g][k], rows["curves"][g][k], "arm {g}, {k}");
+        }
+    }
+    assert_eq!(
+        a["km"][0]["time"],
+        serde_json::json!([3.333333333333333, 5.0, 9.0])
+    );
+    assert!(a["log_rank"]["chisq"].as_f64().is_some_and(|x| x > 0.0));
+    assert_eq!(a["log_rank"]["chisq"], rows["log_rank"]["chisq"]);
+    let (ok, out, err) = run(&[
+        &["stream", &csv, "--format", "json", "--timefix", "off"][..],
+        &args,
+    ]
+    .concat());
+    assert!(ok, "{err}");
+    assert!(!err.contains("√ε"), "{err}");
+    let off: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(off["timefix"]["merged_observations"], 0);
+    assert_eq!(off["km"][0]["time"].as_array().map(Vec::len), Some(4));
+}

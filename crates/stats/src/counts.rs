@@ -68,6 +68,54 @@ impl CountTable {
         self.groups.iter().map(|g| g.time.len()).sum()
     }
 
+    /// The table with near-tied times merged as R's `timefix = TRUE` merges them
+    /// ([`crate::timefix::merged_times`], `aeqSurv`), and the number of observations whose
+    /// time changed. R's rule depends on the distinct times only (their gaps and their mean),
+    /// so it is the rows' own.
+    pub fn timefixed(self, tolerance: f64) -> (CountTable, usize) {
+        let mut pooled: Vec<f64> = self.groups.iter().flat_map(|g| g.time.clone()).collect();
+        pooled.sort_by(f64::total_cmp);
+        pooled.dedup();
+        let Some(merged) = crate::timefix::merged_times(&pooled, tolerance) else {
+            return (self, 0);
+        };
+        let mut changed = 0;
+        let groups = self
+            .groups
+            .into_iter()
+            .map(|g| {
+                let mut out = GroupCounts {
+                    label: g.label,
+                    time: Vec::with_capacity(g.time.len()),
+                    events: Vec::with_capacity(g.time.len()),
+                    censored: Vec::with_capacity(g.time.len()),
+                };
+                for ((t, e), c) in g.time.into_iter().zip(g.events).zip(g.censored) {
+                    // Every time is in `pooled`; the merge keeps the order, so equal
+                    // merged times are neighbours.
+                    let m = merged[pooled.partition_point(|p| *p < t)];
+                    if m != t {
+                        changed += e + c;
+                    }
+                    if out.time.last() == Some(&m) {
+                        if let (Some(le), Some(lc)) =
+                            (out.events.last_mut(), out.censored.last_mut())
+                        {
+                            *le += e;
+                            *lc += c;
+                        }
+                    } else {
+                        out.time.push(m);
+                        out.events.push(e);
+                        out.censored.push(c);
+                    }
+                }
+                out
+            })
+            .collect();
+        (CountTable { groups }, changed)
+    }
+
     /// All groups as one, labelled `label`: the counts summed on the pooled distinct
     /// times (R's `~ 1`).
     pub fn overall(&self, label: &str) -> GroupCounts {
@@ -415,6 +463,38 @@ mod tests {
         }
         let (_, three) = both(300, 7);
         assert!(max_combo_counts(&three, &MaxComboOptions::default()).is_err());
+    }
+
+    /// Near-tied times merged from counts as R merges the rows (`aeqSurv`): the same
+    /// curves and the same count of changed observations.
+    #[test]
+    fn timefix_on_counts_equals_the_rows() {
+        use crate::timefix::TOLERANCE;
+        let a = 10.0_f64 / 3.0;
+        let b = (1.0_f64 / 3.0) * 10.0;
+        let times = [a, b, b, 5.0, a, 7.0, b, 5.0];
+        let events = [true, false, true, true, false, true, true, false];
+        let groups = ["x", "y", "x", "y", "y", "x", "x", "y"];
+        let data = SurvData::from_labels(times.to_vec(), events.to_vec(), &groups).expect("ok");
+        let mut acc = CountAccumulator::new();
+        for i in 0..times.len() {
+            acc.add(times[i], events[i], groups[i], 1).expect("valid");
+        }
+        let (table, changed) = acc.finish().expect("rows").timefixed(TOLERANCE);
+        let (data, rows_changed) = data.timefixed(TOLERANCE);
+        assert_eq!(changed, rows_changed);
+        // Those at the larger of the two times take the smaller.
+        assert_eq!(changed, times.iter().filter(|&&t| t == a.max(b)).count());
+        assert!(changed > 0);
+        assert_eq!(table.groups[0].time, vec![a.min(b), 7.0]);
+        let opts = KmOptions::default();
+        assert_eq!(
+            format!("{:?}", kaplan_meier_counts(&table, &opts)),
+            format!("{:?}", kaplan_meier(&data, &opts))
+        );
+        // Nothing near-tied: the table as it was.
+        let (_, plain) = both(200, 3);
+        assert_eq!(plain.clone().timefixed(TOLERANCE), (plain, 0));
     }
 
     #[test]
