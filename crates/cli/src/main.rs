@@ -1167,19 +1167,15 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
         Err(e) if a.tau.is_some() => return Err(usage(format!("--tau: {e}"))),
         Err(e) => Err(e.to_string()),
     };
-    let rmst_comparisons: Vec<_> = match &rmst {
-        Ok(t) => {
-            let pair = survcalc_core::RmstOptions {
-                tau: Some(t.tau),
-                ..rmst_opts
-            };
-            km.iter()
-                .skip(1)
-                .filter_map(|c| survcalc_core::rmst2(c, &km[0], &pair).ok())
-                .collect()
+    let mut rmst_comparisons = Vec::new();
+    if let Ok(t) = &rmst {
+        for c in survcalc_core::rmst_against_first(&km, t, rmst_opts.conf_level) {
+            match c {
+                Ok(c) => rmst_comparisons.push(c),
+                Err(e) => eprintln!("survcalc: RMST comparison: {e}"),
+            }
         }
-        Err(_) => Vec::new(),
-    };
+    }
     let r = text::StreamResults {
         rows: streamed.rows,
         entries: table.entries(),

@@ -536,42 +536,30 @@ pub struct StreamResults {
     pub rmst_comparisons: Vec<survcalc_core::RmstComparison>,
 }
 
-/// Renders `survcalc stream`'s result: the medians, the tests, the Cox model, follow-up and the RMST, each
-/// with the method that made it.
+/// Renders `survcalc stream`'s result: the medians, the tests, the Cox model, follow-up
+/// and the RMST, each with the method that made it.
 pub fn render_stream(r: &StreamResults) -> String {
-    let StreamResults {
-        rows,
-        entries,
-        km,
-        medians,
-        log_rank: lr,
-        tests,
-        max_combo,
-        cox,
-        follow_up,
-        rmst,
-        rmst_comparisons,
-    } = r;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{rows} rows read, held as {entries} distinct (arm, time) counts\n"
+        "{} rows read, held as {} distinct (arm, time) counts\n",
+        r.rows, r.entries
     );
     let _ = writeln!(
         s,
         "Kaplan–Meier (Greenwood variance, log-transformed 95% limits; median as R \
          print.survfit)"
     );
-    let w = km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(7);
+    let w = r.km.iter().map(|c| c.group.len()).max().unwrap_or(0).max(7);
     median_table(
         &mut s,
         w,
         "events",
-        km.iter()
-            .zip(medians)
+        r.km.iter()
+            .zip(&r.medians)
             .map(|(c, m)| (&c.group, c.n, c.events, m)),
     );
-    if let Some(lr) = lr {
+    if let Some(lr) = &r.log_rank {
         let _ = writeln!(
             s,
             "\nLog-rank test (R survdiff, rho = 0): chisq = {:.4} on {} df, p {}",
@@ -580,10 +568,10 @@ pub fn render_stream(r: &StreamResults) -> String {
             p_exact(lr.p_value)
         );
     }
-    if !tests.is_empty() {
-        tests_lines(&mut s, tests, max_combo.as_ref());
+    if !r.tests.is_empty() {
+        tests_lines(&mut s, &r.tests, r.max_combo.as_ref());
     }
-    if let Some(c) = cox {
+    if let Some(c) = &r.cox {
         let _ = writeln!(
             s,
             "\nCox model on the arm (R coxph, {} ties; Wald 95% CI), reference {}:",
@@ -614,13 +602,13 @@ pub fn render_stream(r: &StreamResults) -> String {
         &mut s,
         w,
         "censored",
-        std::iter::once(&follow_up.overall)
-            .chain(&follow_up.groups)
+        std::iter::once(&r.follow_up.overall)
+            .chain(&r.follow_up.groups)
             .map(|f| (&f.group, f.n, f.censored, &f.median)),
     );
     let _ = writeln!(s);
-    match rmst {
-        Ok(r) => rmst_lines(&mut s, r, rmst_comparisons),
+    match &r.rmst {
+        Ok(t) => rmst_lines(&mut s, t, &r.rmst_comparisons),
         Err(e) => {
             let _ = writeln!(s, "RMST not computed: {e}");
         }

@@ -73,9 +73,7 @@ impl CountTable {
     /// time changed. R's rule depends on the distinct times only (their gaps and their mean),
     /// so it is the rows' own.
     pub fn timefixed(self, tolerance: f64) -> (CountTable, usize) {
-        let mut pooled: Vec<f64> = self.groups.iter().flat_map(|g| g.time.clone()).collect();
-        pooled.sort_by(f64::total_cmp);
-        pooled.dedup();
+        let pooled = self.pooled().time;
         let Some(merged) = crate::timefix::merged_times(&pooled, tolerance) else {
             return (self, 0);
         };

@@ -50,4 +50,4 @@ pub use landmark::{DifferenceOptions, LandmarkComparison, LandmarkOptions, Landm
 pub use logrank::{log_rank, LogRank};
 pub use median::{median_r, median_spss, MedianCi, MedianMethod};
 pub use rmst::{rmst, rmst2, rmst_by_group, rmst_tau_max, Rmst, RmstComparison, RmstError};
-pub use rmst::{RmstOptions, RmstTable};
+pub use rmst::{rmst_against_first, RmstOptions, RmstTable};

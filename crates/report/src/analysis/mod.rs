@@ -28,7 +28,9 @@ use survcalc_stats::landmark::{
 };
 use survcalc_stats::logrank::{log_rank, LogRank};
 use survcalc_stats::median::{median_r, median_spss, MedianCi, MedianMethod};
-use survcalc_stats::rmst::{rmst2, rmst_by_group, RmstComparison, RmstOptions, RmstTable};
+use survcalc_stats::rmst::{
+    rmst_against_first, rmst_by_group, RmstComparison, RmstOptions, RmstTable,
+};
 
 mod adjusted;
 mod options;
@@ -466,16 +468,8 @@ pub fn analyze(
     let rmst = note(&mut warnings, "RMST", rmst_by_group(&curves, &rmst_opts));
     let mut rmst_comparisons = Vec::new();
     if let Some(table) = &rmst {
-        let pair = RmstOptions {
-            tau: Some(table.tau),
-            ..rmst_opts
-        };
-        for c in curves.iter().skip(1) {
-            if let Some(r) = note(
-                &mut warnings,
-                "RMST comparison",
-                rmst2(c, &curves[0], &pair),
-            ) {
+        for r in rmst_against_first(&curves, table, rmst_opts.conf_level) {
+            if let Some(r) = note(&mut warnings, "RMST comparison", r) {
                 rmst_comparisons.push(r);
             }
         }

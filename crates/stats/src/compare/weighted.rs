@@ -113,17 +113,25 @@ pub fn weighted_log_ranks(
     data: &SurvData,
     weights: &[super::Weight],
 ) -> Vec<Result<WeightedLogRank, CompareError>> {
-    let tables = match tables(data, None) {
-        Ok(t) => t,
-        Err(e) => return weights.iter().map(|_| Err(e.clone())).collect(),
-    };
+    match tables(data, None) {
+        Ok(t) => each_weight(data.levels(), &t, weights),
+        Err(e) => weights.iter().map(|_| Err(e.clone())).collect(),
+    }
+}
+
+/// The unstratified test for each of `weights`, from one set of risk tables.
+fn each_weight(
+    levels: &[String],
+    tables: &[super::risk_table::RiskTable],
+    weights: &[super::Weight],
+) -> Vec<Result<WeightedLogRank, CompareError>> {
     weights
         .iter()
         .map(|&weight| {
             weight.validate()?;
             Ok(from_tables(
-                data.levels(),
-                &tables,
+                levels,
+                tables,
                 false,
                 &WeightedLogRankOptions { weight },
             ))
@@ -142,19 +150,11 @@ pub fn weighted_log_ranks_counts(
     weights: &[super::Weight],
 ) -> Vec<Result<WeightedLogRank, CompareError>> {
     let levels: Vec<String> = table.groups.iter().map(|g| g.label.clone()).collect();
-    let tables = [super::risk_table::RiskTable::from_counts(table)];
-    weights
-        .iter()
-        .map(|&weight| {
-            weight.validate()?;
-            Ok(from_tables(
-                &levels,
-                &tables,
-                false,
-                &WeightedLogRankOptions { weight },
-            ))
-        })
-        .collect()
+    each_weight(
+        &levels,
+        &[super::risk_table::RiskTable::from_counts(table)],
+        weights,
+    )
 }
 
 /// The stratified weighted log-rank test: O − E and V summed over strata, each stratum with

@@ -490,6 +490,27 @@ pub fn rmst2(
     })
 }
 
+/// Each group after the first against the first ([`rmst2`], the first as survRM2's
+/// `arm = 0`), at the τ of `table` (the groups' [`rmst_by_group`]): the comparisons the
+/// report and `survcalc stream` show.
+///
+/// # Errors
+/// Each comparison's, as [`rmst2`].
+pub fn rmst_against_first(
+    curves: &[KmCurve],
+    table: &RmstTable,
+    conf_level: f64,
+) -> Vec<Result<RmstComparison, RmstError>> {
+    let pair = RmstOptions {
+        tau: Some(table.tau),
+        conf_level,
+    };
+    match curves.split_first() {
+        Some((first, rest)) => rest.iter().map(|c| rmst2(c, first, &pair)).collect(),
+        None => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
