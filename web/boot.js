@@ -14,7 +14,7 @@ try {
   worker.addEventListener('error', () => { window.survcalcWorker = undefined; }, { once: true });
   window.survcalcWorker = worker;
 } catch (_) {
-  window.survcalcWorker = undefined;
+  // No early worker: the page starts its own.
 }
 
 // Offline use: a service worker keeps the page's own files (web/sw.js). Where service

@@ -57,17 +57,14 @@ async function loadSheet() {
 // Jobs run one at a time, in the order they came: a job's wait for its bytes' first
 // bytes (or for the workbook reader) must not let a later job run before it.
 let queue = Promise.resolve();
-let first = true;
 self.onmessage = (event) => {
-  if (first) {
-    first = false;
-    const module = event.data && event.data.module;
-    if (module instanceof WebAssembly.Module) {
-      moduleGiven(module);
-      return;
-    }
-    moduleGiven(undefined);
+  // The module comes first or not at all: a job first settles it as "fetch your own"
+  // (resolving again changes nothing).
+  if (event.data?.module instanceof WebAssembly.Module) {
+    moduleGiven(event.data.module);
+    return;
   }
+  moduleGiven(undefined);
   queue = queue.then(() => run(event));
 };
 

@@ -68,8 +68,8 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// The worker `web/boot.js` started before the page's module loaded (its module compiles
-/// meanwhile), taken once: a restart makes a new one.
+/// The worker `web/boot.js` started before the page's module loaded (and handed the
+/// module it compiled), taken once: a restart makes a new one.
 fn adopt_early_worker() -> Option<web_sys::Worker> {
     let window = web_sys::window()?;
     let key = JsValue::from_str("survcalcWorker");

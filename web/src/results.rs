@@ -61,11 +61,11 @@ const KM_ROWS_SHOWN: usize = survcalc_core::thin::HEAD_ROWS;
 /// page when the user first opens them: a thinned analysis holds 500 rows per arm, some
 /// ten thousand cells that would otherwise be built, hidden, in the task that shows the
 /// results (issue 15: the page's thread is not to stop for more than 100 ms).
-fn km_tables(a: &Analysis) -> impl IntoView {
+fn km_tables(a: Analysis) -> impl IntoView {
     let lvl = fmt_level(a.options.km.conf_level);
-    let curves = a.curves.clone();
     // Each full table's rows (a thinned analysis holds fewer).
-    let rows: Vec<usize> = curves
+    let rows: Vec<usize> = a
+        .curves
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -87,7 +87,7 @@ fn km_tables(a: &Analysis) -> impl IntoView {
             }
         >
             <summary>"Kaplan–Meier tables (as R summary(survfit, censored = TRUE); std.err is Greenwood's, of S)"</summary>
-            {move || opened.get().then(|| km_table_views(&curves, &rows, &lvl))}
+            {move || opened.get().then(|| km_table_views(&a.curves, &rows, &lvl))}
         </details>
     }
 }
@@ -398,12 +398,14 @@ fn other_methods(a: &Analysis) -> impl IntoView {
 }
 
 /// Everything below the figure: secondary results, the KM tables and the methods.
-fn more_view(a: Analysis) -> impl IntoView {
-    let methods = a.methods.clone();
+fn more_view(mut a: Analysis) -> impl IntoView {
+    let methods = std::mem::take(&mut a.methods);
+    let other = other_methods(&a);
+    let secondary = crate::secondary::secondary_view(&a);
     view! {
-        {other_methods(&a)}
-        {crate::secondary::secondary_view(&a)}
-        {km_tables(&a)}
+        {other}
+        {secondary}
+        {km_tables(a)}
         <details class="methods">
             <summary>"Methods"</summary>
             <dl>
