@@ -1039,11 +1039,25 @@ pub fn draw_km<DB: DrawingBackend>(
                     }
                 }
             }
-            chart.draw_series(
-                boxes
-                    .into_iter()
-                    .map(|(t0, t1, lo, hi)| Rectangle::new([(t0, lo), (t1, hi)], fill)),
-            )?;
+            // Boxes that touch are one shape: its top edge left to right, then its
+            // bottom edge back. One polygon per stretch of the band, instead of a
+            // rectangle per step or column (hundreds at 10^6 patients), for the browser
+            // to lay out and paint (issue 15).
+            let mut outlines: Vec<Vec<(f64, f64, f64, f64)>> = Vec::new();
+            for b in boxes {
+                match outlines.last_mut() {
+                    Some(run) if run.last().is_some_and(|r| r.1 == b.0) => run.push(b),
+                    _ => outlines.push(vec![b]),
+                }
+            }
+            chart.draw_series(outlines.into_iter().map(|run| {
+                let top = run.iter().flat_map(|&(t0, t1, _, hi)| [(t0, hi), (t1, hi)]);
+                let bottom = run
+                    .iter()
+                    .rev()
+                    .flat_map(|&(t0, t1, lo, _)| [(t1, lo), (t0, lo)]);
+                Polygon::new(top.chain(bottom).collect::<Vec<_>>(), fill)
+            }))?;
         }
     }
     if o.median_lines && !hazard {
@@ -1304,12 +1318,12 @@ pub fn km_svg(fig: &KmFigure, width: u32, height: u32) -> Result<String, String>
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw_km(&root, fig).map_err(|e| e.to_string())?;
     }
-    Ok(sheet::size_in_inches(
+    Ok(sheet::segments_as_paths(&sheet::size_in_inches(
         &out,
         width,
         height,
         fig.options.print_width(),
-    ))
+    )))
 }
 
 /// The figure as an SVG at its own size: [`FigureOptions::size_px`] for its arms.

@@ -224,11 +224,67 @@ pub(crate) fn svg_document(
     }
     let width_in = print_width(width_in);
     Ok(SvgFigure {
-        svg: size_in_inches(&out, width, height, width_in),
+        svg: segments_as_paths(&size_in_inches(&out, width, height, width_in)),
         width,
         height,
         width_in,
     })
+}
+
+/// The SVG with each run of lines drawn alike as one `<path>`.
+///
+/// plotters writes every line as a `<polyline>` of its own: each censor mark and each
+/// dash of a dashed curve. A curve of 10^6 patients has hundreds of them, and the
+/// browser lays out and paints every element (issue 15: the page's thread stays under
+/// 100 ms). Consecutive polylines with the same attributes become the subpaths of one
+/// path (`M x0 y0 L x1 y1 … M …`). Only opaque ones: opaque strokes in the same order are
+/// the same drawing whether one element or many (a subpath is joined and capped as its
+/// polyline was), while a translucent path would blend its overlaps once instead of
+/// twice. A line alone stays as it is.
+pub(crate) fn segments_as_paths(svg: &str) -> String {
+    /// The attributes before `points` and the points of an opaque polyline.
+    fn polyline(line: &str) -> Option<(&str, &str)> {
+        let rest = line.strip_prefix("<polyline ")?.strip_suffix("\"/>")?;
+        let (attrs, points) = rest.split_once(" points=\"")?;
+        attrs.contains(" opacity=\"1\" ").then_some((attrs, points))
+    }
+    let mut out = String::with_capacity(svg.len());
+    let mut run: Vec<&str> = Vec::new();
+    let mut run_attrs = "";
+    let flush = |out: &mut String, attrs: &str, run: &mut Vec<&str>| {
+        match run.as_slice() {
+            [] => {}
+            [points] => out.push_str(&format!("<polyline {attrs} points=\"{points}\"/>\n")),
+            lines => {
+                out.push_str(&format!("<path {attrs} d=\""));
+                for points in lines {
+                    for (k, xy) in points.split_whitespace().enumerate() {
+                        out.push(if k == 0 { 'M' } else { 'L' });
+                        out.push_str(&xy.replace(',', " "));
+                    }
+                }
+                out.push_str("\"/>\n");
+            }
+        }
+        run.clear();
+    };
+    for line in svg.split_inclusive('\n') {
+        match polyline(line.trim_end()) {
+            Some((attrs, points)) => {
+                if attrs != run_attrs {
+                    flush(&mut out, run_attrs, &mut run);
+                    run_attrs = attrs;
+                }
+                run.push(points);
+            }
+            None => {
+                flush(&mut out, run_attrs, &mut run);
+                out.push_str(line);
+            }
+        }
+    }
+    flush(&mut out, run_attrs, &mut run);
+    out
 }
 
 /// Replaces the pixel size of an SVG's root element with inches at `width_in`.

@@ -66,6 +66,58 @@ fn points(el: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Every stroke of the SVG: each `<polyline>` and each `<path>` (a run of segments drawn
+/// alike), as its opening tag and its pieces, each piece as (x, y) pixel pairs. A polyline
+/// is one piece; a path has one per `M`.
+fn strokes(svg: &str) -> Vec<(&str, Vec<Vec<(f64, f64)>>)> {
+    let mut out: Vec<(&str, Vec<Vec<(f64, f64)>>)> = elements(svg, "polyline")
+        .into_iter()
+        .map(|e| (e, vec![points(e)]))
+        .collect();
+    for e in elements(svg, "path") {
+        let d = e
+            .split(" d=\"")
+            .nth(1)
+            .and_then(|d| d.split('"').next())
+            .unwrap_or("");
+        let pieces = d
+            .split('M')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.split('L')
+                    .filter_map(|xy| {
+                        let (x, y) = xy.trim().split_once(' ')?;
+                        Some((x.parse().ok()?, y.parse().ok()?))
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push((e, pieces));
+    }
+    out
+}
+
+/// The pieces of the strokes in a group's colour at a stroke width.
+fn pieces_of(svg: &str, color: &str, width: &str) -> Vec<Vec<(f64, f64)>> {
+    strokes(svg)
+        .into_iter()
+        .filter(|(e, _)| {
+            e.contains(&format!("stroke=\"{color}\""))
+                && e.contains(&format!("stroke-width=\"{width}\""))
+        })
+        .flat_map(|(_, p)| p)
+        .collect()
+}
+
+/// The band: each `<polygon>` of the translucent band fill, as its points.
+fn band_polygons(svg: &str) -> Vec<Vec<(f64, f64)>> {
+    elements(svg, "polygon")
+        .into_iter()
+        .filter(|e| e.contains("opacity=\"0.16"))
+        .map(points)
+        .collect()
+}
+
 fn hex(c: plotters::style::RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
@@ -114,17 +166,12 @@ fn one_curve_per_group_in_group_colour_solid_then_dashed() {
     let svg = figure(&curves);
     for (i, c) in curves.iter().enumerate() {
         let col = hex(group_color(i));
-        let lines: Vec<&str> = elements(&svg, "polyline")
-            .into_iter()
-            .filter(|e| {
-                e.contains(&format!("stroke=\"{col}\"")) && e.contains("stroke-width=\"2\"")
-            })
-            .collect();
+        let lines = pieces_of(&svg, &col, "2");
         if group_dash(i).is_none() {
             // The solid curve (and its three legend pieces).
-            let curve: Vec<&&str> = lines.iter().filter(|l| points(l).len() > 2).collect();
+            let curve: Vec<&Vec<(f64, f64)>> = lines.iter().filter(|l| l.len() > 2).collect();
             assert_eq!(curve.len(), 1, "group {} should have one curve", c.group);
-            assert_eq!(points(curve[0]).len(), step_points(c).len());
+            assert_eq!(curve[0].len(), step_points(c).len());
         } else {
             // A dashed curve is drawn as its dashes: many short pieces.
             assert!(
@@ -145,12 +192,17 @@ fn censor_marks_at_censored_times() {
     let svg = figure(&curves);
     for (i, c) in curves.iter().enumerate() {
         let col = hex(group_color(i));
-        let marks = elements(&svg, "polyline")
-            .into_iter()
-            .filter(|e| {
-                e.contains(&format!("stroke=\"{col}\"")) && e.contains("stroke-width=\"1\"")
-            })
-            .count();
+        let marks = pieces_of(&svg, &col, "1");
+        // Each mark is one vertical segment, and all of them are one path.
+        assert!(marks.iter().all(|m| m.len() == 2 && m[0].0 == m[1].0));
+        assert_eq!(
+            elements(&svg, "path")
+                .iter()
+                .filter(|e| e.contains(&format!("stroke=\"{col}\" stroke-width=\"1\"")))
+                .count(),
+            1
+        );
+        let marks = marks.len();
         let censored = c.censor_marks().count();
         assert!(censored > 0);
         assert_eq!(marks, censored, "group {}", c.group);
@@ -170,15 +222,9 @@ fn censor_marks_are_as_tall_as_asked() {
         let svg = figure_with(&curves, o, &format!("censor-{pt}"));
         let want = pt * 800.0 / (7.2 * 72.0);
         let col = hex(group_color(0));
-        let heights: Vec<f64> = elements(&svg, "polyline")
+        let heights: Vec<f64> = pieces_of(&svg, &col, "1")
             .into_iter()
-            .filter(|e| {
-                e.contains(&format!("stroke=\"{col}\"")) && e.contains("stroke-width=\"1\"")
-            })
-            .map(|e| {
-                let p = points(e);
-                (p[1].1 - p[0].1).abs()
-            })
+            .map(|p| (p[1].1 - p[0].1).abs())
             .collect();
         assert!(!heights.is_empty());
         for h in heights {
@@ -265,21 +311,32 @@ fn band_median_lines_axis_range_ticks_title_and_extra_rows() {
         ..classic()
     };
     let svg = figure_with(&curves, options, "options");
-    // One shaded rectangle per interval with both limits, before the axis end.
-    let rects = elements(&svg, "rect")
-        .into_iter()
-        .filter(|r| r.contains("opacity=\"0.16"))
-        .count();
-    let expected: usize = curves
+    // The band of each interval with both limits, before the axis end: a box of four
+    // corners, the boxes that touch drawn as one polygon (the top edges, then the bottom
+    // ones back), so one polygon per stretch without a gap.
+    let band = band_polygons(&svg);
+    let intervals = |c: &survcalc_core::KmCurve| -> Vec<usize> {
+        (0..c.time.len().saturating_sub(1))
+            .filter(|&j| c.time[j] < 24.0 && c.lower[j].is_some() && c.upper[j].is_some())
+            .filter(|&j| c.time[j] < c.time[j + 1].min(24.0))
+            .collect()
+    };
+    let boxes: usize = curves.iter().map(|c| intervals(c).len()).sum();
+    let stretches: usize = curves
         .iter()
         .map(|c| {
-            (0..c.time.len().saturating_sub(1))
-                .filter(|&j| c.time[j] < 24.0 && c.lower[j].is_some() && c.upper[j].is_some())
-                .filter(|&j| c.time[j] < c.time[j + 1].min(24.0))
-                .count()
+            let js = intervals(c);
+            1 + js.windows(2).filter(|w| w[1] != w[0] + 1).count()
         })
         .sum();
-    assert_eq!(rects, expected);
+    assert_eq!(band.len(), stretches);
+    assert_eq!(band.iter().map(Vec::len).sum::<usize>(), 4 * boxes);
+    // Each polygon is boxes side by side: its top edge goes right, its bottom edge left.
+    for p in &band {
+        let k = p.len() / 2;
+        assert!(p[..k].windows(2).all(|w| w[1].0 >= w[0].0), "{p:?}");
+        assert!(p[k..].windows(2).all(|w| w[1].0 <= w[0].0), "{p:?}");
+    }
     assert!(svg.contains("Overall survival"));
     // Ticks every 6 up to 24, and three blocks of rows under the plot, each equal to
     // the curves' own counts.
@@ -303,13 +360,9 @@ fn band_median_lines_axis_range_ticks_title_and_extra_rows() {
     // Each group's rightmost point over its curve's pieces (a dashed curve is many).
     let ends: Vec<f64> = (0..curves.len())
         .map(|i| {
-            elements(&svg, "polyline")
+            pieces_of(&svg, &hex(group_color(i)), "2")
                 .into_iter()
-                .filter(|e| {
-                    e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))
-                        && e.contains("stroke-width=\"2\"")
-                })
-                .flat_map(points)
+                .flatten()
                 .map(|p| p.0)
                 .fold(f64::MIN, f64::max)
         })
@@ -332,7 +385,7 @@ fn band_median_lines_axis_range_ticks_title_and_extra_rows() {
     assert!((last - axis_end).abs() < 1.0, "{ends:?} vs {axis_end}");
     assert!(ends.iter().all(|x| *x <= axis_end + 0.5), "{ends:?}");
     assert!(
-        svg.contains("stroke-dasharray") || elements(&svg, "polyline").len() > 2 + curves.len()
+        svg.contains("stroke-dasharray") || pieces_of(&svg, &hex(group_color(1)), "2").len() > 20
     );
 }
 
@@ -530,7 +583,7 @@ fn kmunicate_table_is_grouped_by_arm_and_adds_up() {
         );
     }
     // Curves and censor marks are opaque.
-    for e in elements(&svg, "polyline") {
+    for (e, _) in strokes(&svg) {
         if (0..curves.len()).any(|i| e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))) {
             assert!(e.contains("opacity=\"1\""), "{e}");
         }
@@ -600,18 +653,17 @@ fn text_is_legible_at_every_printed_width() {
 }
 
 /// The pixels of every curve (and censor mark and legend sample) of the SVG, sampled
-/// along each polyline, and the band rectangles.
+/// along each polyline and path, and the band's boxes.
 /// A box: left, top, right, bottom.
 type Box4 = (f64, f64, f64, f64);
 
 fn drawn(svg: &str, groups: usize) -> (Vec<(f64, f64)>, Vec<Box4>) {
     let mut pts = Vec::new();
-    for e in elements(svg, "polyline") {
+    for (e, pieces) in strokes(svg) {
         if !(0..groups).any(|i| e.contains(&format!("stroke=\"{}\"", hex(group_color(i))))) {
             continue;
         }
-        let p = points(e);
-        for w in p.windows(2) {
+        for w in pieces.iter().flat_map(|p| p.windows(2)) {
             for k in 0..=20 {
                 let f = f64::from(k) / 20.0;
                 pts.push((
@@ -621,19 +673,18 @@ fn drawn(svg: &str, groups: usize) -> (Vec<(f64, f64)>, Vec<Box4>) {
             }
         }
     }
-    let attr = |e: &str, a: &str| -> f64 {
-        e.split(&format!(" {a}=\""))
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0.0)
-    };
-    let rects = elements(svg, "rect")
+    // Box m of a band polygon of 4k points: its top corners are points 2m and 2m + 1,
+    // its bottom ones the same from the end.
+    let rects = band_polygons(svg)
         .into_iter()
-        .filter(|r| r.contains("opacity=\"0.16"))
-        .map(|r| {
-            let (x, y) = (attr(r, "x"), attr(r, "y"));
-            (x, y, x + attr(r, "width"), y + attr(r, "height"))
+        .flat_map(|p| {
+            let n = p.len();
+            (0..n / 4)
+                .map(|m| {
+                    let (a, b, c) = (p[2 * m], p[2 * m + 1], p[n - 1 - 2 * m]);
+                    (a.0.min(b.0), a.1.min(c.1), a.0.max(b.0), a.1.max(c.1))
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     (pts, rects)

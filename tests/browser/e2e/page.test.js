@@ -744,7 +744,8 @@ test('endpoint tabs, settings and the HTML report follow the core', async () => 
     // font files, so it is left out of the comparison.
     const figure = /<div class="figure">[\s\S]*?<\/svg>\s*<\/div>/g;
     assert.equal(strip(pageHtml).replace(figure, ''), strip(cliHtml).replace(figure, ''));
-    const polylines = (h) => [...h.matchAll(figure)].flatMap((f) => [...f[0].matchAll(/<polyline[^>]*>/g)].map((x) => x[0]));
+    // Lines are polylines, or paths where a run of them is drawn alike (censor marks, dashes).
+    const polylines = (h) => [...h.matchAll(figure)].flatMap((f) => [...f[0].matchAll(/<(?:polyline|path)[^>]*>/g)].map((x) => x[0]));
     // Axes, curves and censor marks (legend swatches, stroke-width 3, sit in the legend box).
     // (White lines are the risk table's hidden axis, placed under a caption whose height
     // also comes from text metrics.)
