@@ -66,11 +66,14 @@ fn points(el: &str) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// A line's points, in pixels.
+type Piece = Vec<(f64, f64)>;
+
 /// Every stroke of the SVG: each `<polyline>` and each `<path>` (a run of segments drawn
 /// alike), as its opening tag and its pieces, each piece as (x, y) pixel pairs. A polyline
 /// is one piece; a path has one per `M`.
-fn strokes(svg: &str) -> Vec<(&str, Vec<Vec<(f64, f64)>>)> {
-    let mut out: Vec<(&str, Vec<Vec<(f64, f64)>>)> = elements(svg, "polyline")
+fn strokes(svg: &str) -> Vec<(&str, Vec<Piece>)> {
+    let mut out: Vec<(&str, Vec<Piece>)> = elements(svg, "polyline")
         .into_iter()
         .map(|e| (e, vec![points(e)]))
         .collect();
