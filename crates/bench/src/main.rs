@@ -137,7 +137,7 @@ fn main() -> std::process::ExitCode {
                 Ok(())
             } else {
                 let tool = if cfg!(target_arch = "wasm32") { "survcalc-wasm" } else { "survcalc" };
-                peers::steps(tool, csv.as_bytes(), None)
+                peers::steps(tool, csv.as_bytes(), args.get(5).map(String::as_str))
             }
         })(),
         Some("peers-steps") => match args.get(1) {
@@ -146,7 +146,7 @@ fn main() -> std::process::ExitCode {
                 .and_then(|b| peers::steps("survcalc", &b, args.get(2).map(String::as_str))),
             None => Err("usage: survcalc-bench peers-steps FILE [km|logrank|cox|report|e2e]".into()),
         },
-        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE [STEP] | peers-gen-steps ROWS ARMS continuous|ties SEED | peers-stream ROWS ARMS continuous|ties SEED".to_string()),
+        _ => Err("usage: survcalc-bench import [ROWS] | peers-data ROWS ARMS continuous|ties SEED | peers-steps FILE [STEP] | peers-gen-steps ROWS ARMS continuous|ties SEED [STEP] | peers-stream ROWS ARMS continuous|ties SEED".to_string()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
