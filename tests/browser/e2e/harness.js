@@ -173,6 +173,25 @@ export async function chooseBuilt(page, name) {
   }, name);
 }
 
+/**
+ * Starts a monitor of the page's longest task (the Long Tasks API: a task of its main
+ * thread over 50 ms, during which it answers no input); resolves to 0 when there was none.
+ */
+export async function watchLongTasks(page) {
+  await page.evaluate(() => {
+    window.__longest = 0;
+    window.__longTasks = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
+    });
+    window.__longTasks.observe({ type: 'longtask' });
+  });
+  return async () => page.evaluate(() => {
+    for (const e of window.__longTasks.takeRecords()) window.__longest = Math.max(window.__longest, e.duration);
+    window.__longTasks.disconnect();
+    return window.__longest;
+  });
+}
+
 /** Starts a monitor of the page's main thread: the longest gap between 20 ms ticks. */
 export async function watchGaps(page) {
   await page.evaluate(() => {
