@@ -1122,7 +1122,8 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
         }
     }
     let km = survcalc_core::kaplan_meier_counts(&table, &survcalc_core::KmOptions::default());
-    let medians: Vec<_> = km.iter().map(|c| survcalc_core::median_r(c, 0.5)).collect();
+    // The median as `analyze` gives it (R print.survfit).
+    let medians: Vec<_> = km.iter().map(survcalc_core::print_median).collect();
     let lr = (table.groups.len() > 1).then(|| survcalc_core::survdiff_counts(&table, 0.0));
     let cox = (table.groups.len() > 1)
         .then(|| survcalc_core::cox_fit_counts(&table, &survcalc_core::CoxOptions::default()))
@@ -1199,7 +1200,7 @@ fn run_stream(a: &StreamArgs, remarks: &Remarks) -> Result<String, Failure> {
             "timefix": { "on": matches!(a.timefix, OnOff::On), "merged_observations": merged },
             "methods": {
                 "km": "Kaplan–Meier, Greenwood variance, log-transformed 95% pointwise limits (R survfit defaults)",
-                "median": "R print.survfit / quantile.survfit: the limits are the times the pointwise limits cross 0.5 (Brookmeyer & Crowley 1982)",
+                "median": "R print.survfit: the first time the curve is at or below 0.5, the limits the times the pointwise limits cross 0.5 (Brookmeyer & Crowley 1982)",
                 "log_rank": "log-rank test, R survdiff(rho = 0)",
                 "tests": "the weighted log-rank family: each entry's method names its weight (Klein & Moeschberger §7.3; the G(rho, 0) members as R survdiff)",
                 "max_combo": "MaxCombo of two arms: max |Z| over Fleming–Harrington G(0,0), G(0,1), G(1,0), G(1,1), P from the multivariate normal (Lee 2007; Karrison 2016)",

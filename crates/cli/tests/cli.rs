@@ -1430,6 +1430,32 @@ fn stream_gives_follow_up_rmst_and_tests_as_the_rows() {
 
 /// `survcalc stream` treats near-tied times as tied, as R (and `analyze`) do: 10/3 and
 /// (1/3)·10 are one time; `--timefix off` keeps them apart.
+/// A curve that ends on a plateau at exactly 0.5: R `print.survfit` (and `analyze`'s
+/// headline) gives the plateau's first time, `quantile.survfit` the midpoint to the
+/// last time. The stream gives what `analyze` gives.
+#[test]
+fn stream_median_is_print_survfit_as_analyze() {
+    let csv = temp_file(
+        "stream-plateau.csv",
+        "t,e,arm\n1,1,A\n2,0,A\n1,1,B\n3,1,B\n4,0,B\n",
+    );
+    let args = ["--time", "t", "--event", "e", "--group", "arm"];
+    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
+    assert!(ok, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    // Arm A: S = 0.5 from t = 1 to its last time, 2 (quantile.survfit would say 1.5).
+    assert_eq!(a["medians"][0]["median"]["estimate"], 1.0);
+    for g in 0..2 {
+        assert_eq!(
+            a["medians"][g]["median"], rows["summaries"][g]["median"],
+            "arm {g}"
+        );
+    }
+}
+
 #[test]
 fn stream_merges_near_tied_times_as_r() {
     let csv = temp_file(
