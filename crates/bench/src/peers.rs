@@ -76,9 +76,18 @@ fn phase(step: &survcalc_core::progress::Step) {
     };
     PHASE.with(|p| {
         if let Some((start, last)) = p.replace(Some((now, name))) {
-            println!("phase\t{last}\t{:.4}", (now - start).as_secs_f64());
+            println!(
+                "phase\t{last}\t{:.4}\t{}",
+                (now - start).as_secs_f64(),
+                peak_so_far()
+            );
         }
     });
+}
+
+/// The peak memory so far (the resident set natively, the linear memory in wasm), in MB.
+fn peak_so_far() -> String {
+    crate::memory_peak().map_or(String::new(), |b| format!("peak {:.1} MB", b as f64 / 1e6))
 }
 
 /// One run of the whole report, timed phase by phase (`peers-steps FILE phases`): where
@@ -90,7 +99,11 @@ fn phases(table: &Table, mapping: &Mapping, options: &AnalysisOptions) -> Result
     survcalc_core::progress::set_reporter(None);
     PHASE.with(|p| {
         if let Some((at, last)) = p.take() {
-            println!("phase\t{last}\t{:.4}", at.elapsed().as_secs_f64());
+            println!(
+                "phase\t{last}\t{:.4}\t{}",
+                at.elapsed().as_secs_f64(),
+                peak_so_far()
+            );
         }
     });
     println!("phase\twhole report\t{:.4}", start.elapsed().as_secs_f64());
