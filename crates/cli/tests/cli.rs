@@ -1207,6 +1207,14 @@ fn assert_committed(text: &str, file: &str) {
     );
 }
 
+/// What `survcalc COMMAND FILE --format json ARGS…` prints, as JSON, and its standard
+/// error; the command must succeed.
+fn json_of(command: &str, file: &str, args: &[&str]) -> (serde_json::Value, String) {
+    let (ok, out, err) = run(&[&[command, file, "--format", "json"][..], args].concat());
+    assert!(ok, "{err}");
+    (serde_json::from_str(&out).expect("JSON"), err)
+}
+
 /// `survcalc stream` on R's veteran data: the curves, medians and log-rank test equal R's
 /// fixture; the same data as an aggregated table (`--count`), and read from standard
 /// input, give the same JSON; a bad cell names its row and column.
@@ -1214,9 +1222,7 @@ fn assert_committed(text: &str, file: &str) {
 fn stream_matches_r_and_the_aggregated_table() {
     let csv = format!("{ROOT}/tests/fixtures/veteran.csv");
     let args = ["--time", "time", "--event", "status", "--group", "trt"];
-    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let (a, _) = json_of("stream", &csv, &args);
     let r = fixture();
     assert_eq!(a["rows"], 137);
     assert_eq!(a["left_out"], serde_json::json!([]));
@@ -1399,12 +1405,8 @@ fn stream_gives_follow_up_rmst_and_tests_as_the_rows() {
     }
     // The weighted tests and MaxCombo from the counts are those of `analyze` on the rows,
     // every digit.
-    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    let (a, _) = json_of("stream", &csv, &args);
+    let (rows, _) = json_of("analyze", &csv, &args);
     assert_eq!(a["tests"].as_array().map(Vec::len), Some(6));
     assert_eq!(a["tests"], rows["tests"]);
     assert!(a["max_combo"]["p_value"].as_f64().is_some_and(|p| p > 0.0));
@@ -1440,12 +1442,8 @@ fn stream_median_is_print_survfit_as_analyze() {
         "t,e,arm\n1,1,A\n2,0,A\n1,1,B\n3,1,B\n4,0,B\n",
     );
     let args = ["--time", "t", "--event", "e", "--group", "arm"];
-    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    let (a, _) = json_of("stream", &csv, &args);
+    let (rows, _) = json_of("analyze", &csv, &args);
     // Arm A: S = 0.5 from t = 1 to its last time, 2 (quantile.survfit would say 1.5).
     assert_eq!(a["medians"][0]["median"]["estimate"], 1.0);
     for g in 0..2 {
@@ -1464,17 +1462,13 @@ fn stream_merges_near_tied_times_as_r() {
          5,1,A\n7,0,B\n2,1,B\n3.3333333333333335,1,B\n9,1,A\n",
     );
     let args = ["--time", "t", "--event", "e", "--group", "arm"];
-    let (ok, out, err) = run(&[&["stream", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
+    let (a, err) = json_of("stream", &csv, &args);
     assert!(
         err.contains("2 observation(s) with a time within √ε"),
         "{err}"
     );
-    let a: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(a["timefix"]["merged_observations"], 2);
-    let (ok, rows, err) = run(&[&["analyze", &csv, "--format", "json"][..], &args].concat());
-    assert!(ok, "{err}");
-    let rows: serde_json::Value = serde_json::from_str(&rows).expect("JSON");
+    let (rows, _) = json_of("analyze", &csv, &args);
     for g in 0..2 {
         for k in ["time", "n_risk", "n_event", "surv", "upper"] {
             assert_eq!(a["km"][g][k], rows["curves"][g][k], "arm {g}, {k}");
