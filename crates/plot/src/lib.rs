@@ -1202,11 +1202,17 @@ pub fn draw_km<DB: DrawingBackend>(
                 plot_area.draw(&Text::new(text.clone(), (b.0, b.1), font))?;
             }
             (None, Some(s)) => {
-                let (_, sh) = s.dim_in_pixel();
+                let (sw, sh) = s.dim_in_pixel();
+                // Over the plot, or as far left as it needs to end within the figure (a
+                // single-column figure with long row labels has a narrow plot).
+                let note_w = note_size.map_or(0, |(nw, _)| nw);
+                let x = ((label_area + margin) as i32)
+                    .min(sw as i32 - margin as i32 - note_w)
+                    .max(margin as i32);
                 s.draw(&Text::new(
                     text.clone(),
                     (
-                        (label_area + margin) as i32,
+                        x,
                         sh as i32 - strip_line as i32 + (strip_line as i32 - em as i32) / 2,
                     ),
                     font,

@@ -756,8 +756,13 @@ fn the_annotation_never_covers_a_curve_or_band() {
             .into_iter()
             .map(|style| (style, false))
             .chain([(FigureStyle::Kmunicate, true)]);
-        for (style, hazard) in figures {
-            let mut o = FigureOptions::default();
+        // At each printed width (a single column's plot is narrow beside long row labels).
+        let figures = figures.flat_map(|f| PRINT_WIDTHS.map(|(width, _)| (f, width)));
+        for ((style, hazard), width_in) in figures {
+            let mut o = FigureOptions {
+                width_in,
+                ..FigureOptions::default()
+            };
             o.set_style(style);
             let fig = if hazard {
                 KmFigure::cumulative_hazard(&a, "Months since randomisation".into(), o.clone())
@@ -769,7 +774,7 @@ fn the_annotation_never_covers_a_curve_or_band() {
             let svg = km_svg(&fig, w, h).expect("draws");
             let _ = std::fs::write(
                 format!(
-                    "{}/svg/annotation-{name}-{}{}.svg",
+                    "{}/svg/annotation-{name}-{}{}-{width_in}in.svg",
                     env!("CARGO_TARGET_TMPDIR"),
                     style.key(),
                     if hazard { "-hazard" } else { "" }
@@ -798,6 +803,12 @@ fn the_annotation_never_covers_a_curve_or_band() {
                 y,
                 x + note.chars().count() as f64 * 0.56 * size,
                 y + 1.25 * size,
+            );
+            // …within the figure, at every width.
+            assert!(
+                b.0 >= 0.0 && b.2 <= f64::from(w),
+                "{name} ({}, {width_in} in): the annotation {b:?} leaves the figure {w} px wide",
+                style.key()
             );
             let (pts, rects) = drawn(&svg, a.curves.len());
             let hit = pts
