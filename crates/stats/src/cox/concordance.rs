@@ -263,9 +263,9 @@ fn sorted_unique(risk: &[f64]) -> Vec<f64> {
 /// strata, reversed as `coxph` reverses it (a higher risk score predicts a shorter time).
 ///
 /// `desc`: the rows by stratum, then decreasing time, ties in row order (R's
-/// `order(strata, -time)`, the model frame's).
+/// `order(strata, -time)`, the model frame's); taken, as the walk reorders it in place.
 pub(crate) fn concordance(
-    desc: &[usize],
+    desc: Vec<usize>,
     time: &[f64],
     status: &[bool],
     strata: &[usize],
@@ -277,7 +277,7 @@ pub(crate) fn concordance(
         // One stratum (the usual model): its rows are all rows, so neither the columns
         // nor the influence rows (16 MB at a million rows) are copied.
         // The influence rows are in the walk's order; the variance is their sum of squares.
-        let (count, imat, _) = concordance3(time, status, risk, desc.to_vec());
+        let (count, imat, _) = concordance3(time, status, risk, desc);
         return summarise(count, &imat);
     }
     let mut count = [0.0; 5];
@@ -291,7 +291,7 @@ pub(crate) fn concordance(
     }
     let mut by_stratum: Vec<Vec<usize>> =
         rows.iter().map(|r| Vec::with_capacity(r.len())).collect();
-    for &i in desc {
+    for i in desc {
         by_stratum[strata[i]].push(local[i]);
     }
     for (idx, order) in rows.into_iter().zip(by_stratum) {
@@ -401,7 +401,7 @@ mod tests {
         ];
         let risk = [0.5, 1.0, -0.2, 1.0, 0.1, 0.5, -1.0, 2.0, 0.0, 0.3, 0.3, 0.1];
         let desc = crate::data::order_by_strata_time(&[0; 12], &time, true);
-        let c = concordance(&desc, &time, &status, &[0; 12], &risk);
+        let c = concordance(desc, &time, &status, &[0; 12], &risk);
         let (mut conc, mut disc, mut tx) = (0.0, 0.0, 0.0);
         for i in 0..12 {
             if !status[i] {

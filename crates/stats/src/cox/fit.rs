@@ -186,7 +186,7 @@ pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
     let events = frame.status.iter().filter(|&&e| e).count();
     let concordance = if events > 0 {
         let c = concordance::concordance(
-            &frame.order_desc(),
+            frame.order_desc(),
             &frame.time,
             &frame.status,
             &frame.strata,
