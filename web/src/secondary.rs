@@ -134,12 +134,7 @@ fn other_hrs(a: &Analysis) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, h)| {
-            let name = format!("{:?}", h.method);
-            let method = if name == "LogRank" {
-                "log-rank O/E: (O₁/E₁)/(O₀/E₀) (Prism “logrank”)"
-            } else {
-                "Mantel–Haenszel: exp((O₁ − E₁)/V) (Prism “Mantel–Haenszel”)"
-            };
+            let method = h.method.describe();
             view! {
                 <p class="stat small" data-testid=format!("hr-other-{i}") data-value=format!("{:e}", h.hr)>
                     {format!("HR {} vs {}: {:.2} ({lvl}% CI: {:.2}, {:.2})", survcalc_plot::figure_label(&h.group), survcalc_plot::figure_label(&h.reference), h.hr, h.lower, h.upper)}

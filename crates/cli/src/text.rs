@@ -194,14 +194,14 @@ pub fn render(a: &Analysis, m: &Mapping, reading: &str, endpoint: &str) -> Strin
     for h in &a.hr_other {
         let _ = writeln!(
             s,
-            "HR {} vs {} by {:?}: {:.4} ({}% CI {:.4}, {:.4})",
+            "HR {} vs {}: {:.4} ({}% CI {:.4}, {:.4}) — {}",
             h.group,
             h.reference,
-            h.method,
             h.hr,
             fmt_level(h.conf_level),
             h.lower,
-            h.upper
+            h.upper,
+            h.method.describe()
         );
     }
     let fu = &a.follow_up.overall.median;

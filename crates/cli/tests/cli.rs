@@ -92,6 +92,14 @@ fn text_report_names_methods() {
     assert!(out.contains("conf.type = log-log"));
     assert!(out.contains("log-rank test (R survdiff)"));
     assert!(out.contains("Cox model (R coxph, ties = \"efron\"), reference = 1"));
+    // Prism's two hazard ratios, each with its method in words (not a Rust name).
+    let hr: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("HR 2 vs 1:"))
+        .collect();
+    assert_eq!(hr.len(), 2, "{out}");
+    assert!(hr[0].ends_with("— log-rank O/E: (O₁/E₁)/(O₀/E₀) (Prism “logrank”)"));
+    assert!(hr[1].ends_with("— Mantel–Haenszel: exp((O₁ − E₁)/V) (Prism “Mantel–Haenszel”)"));
 }
 
 #[test]

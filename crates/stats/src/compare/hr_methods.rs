@@ -37,6 +37,19 @@ pub enum HrMethod {
     MantelHaenszel,
 }
 
+impl HrMethod {
+    /// The method in words, with its formula and Prism's name for it: what the page and
+    /// the command-line text print beside its hazard ratio.
+    pub fn describe(self) -> &'static str {
+        match self {
+            HrMethod::LogRank => "log-rank O/E: (O₁/E₁)/(O₀/E₀) (Prism “logrank”)",
+            HrMethod::MantelHaenszel => {
+                "Mantel–Haenszel: exp((O₁ − E₁)/V) (Prism “Mantel–Haenszel”)"
+            }
+        }
+    }
+}
+
 /// A hazard ratio with its confidence interval.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
