@@ -1324,12 +1324,12 @@ pub fn km_svg(fig: &KmFigure, width: u32, height: u32) -> Result<String, String>
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
         draw_km(&root, fig).map_err(|e| e.to_string())?;
     }
-    Ok(sheet::segments_as_paths(&sheet::size_in_inches(
+    Ok(sheet::finished(
         &out,
         width,
         height,
         fig.options.print_width(),
-    )))
+    ))
 }
 
 /// The figure as an SVG at its own size: [`FigureOptions::size_px`] for its arms.

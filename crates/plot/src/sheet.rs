@@ -224,11 +224,17 @@ pub(crate) fn svg_document(
     }
     let width_in = print_width(width_in);
     Ok(SvgFigure {
-        svg: segments_as_paths(&size_in_inches(&out, width, height, width_in)),
+        svg: finished(&out, width, height, width_in),
         width,
         height,
         width_in,
     })
+}
+
+/// The SVG plotters wrote, as it is saved and shown: sized in inches at `width_in`
+/// ([`size_in_inches`]), its runs of lines drawn alike as paths ([`segments_as_paths`]).
+pub(crate) fn finished(svg: &str, width: u32, height: u32, width_in: f64) -> String {
+    segments_as_paths(&size_in_inches(svg, width, height, width_in))
 }
 
 /// The SVG with each run of lines drawn alike as one `<path>`.
@@ -241,7 +247,7 @@ pub(crate) fn svg_document(
 /// the same drawing whether one element or many (a subpath is joined and capped as its
 /// polyline was), while a translucent path would blend its overlaps once instead of
 /// twice. A line alone stays as it is.
-pub(crate) fn segments_as_paths(svg: &str) -> String {
+fn segments_as_paths(svg: &str) -> String {
     /// The attributes before `points` and the points of an opaque polyline.
     fn polyline(line: &str) -> Option<(&str, &str)> {
         let rest = line.strip_prefix("<polyline ")?.strip_suffix("\"/>")?;
