@@ -14,6 +14,7 @@
 //! `stats::relevel`, `stats::na.omit`; `survival::strata`.
 
 use crate::data::SurvData;
+use std::borrow::Cow;
 use std::fmt;
 
 /// The right-hand side of a Cox model formula: terms in formula order, plus optional strata.
@@ -314,13 +315,12 @@ pub(crate) struct TermInfo {
 
 /// The rows of the data used by the model and their model matrix.
 #[derive(Debug, Clone)]
-pub(crate) struct ModelFrame {
-    /// Index in the data of each row kept.
-    pub rows: Vec<usize>,
-    /// Times of the kept rows.
-    pub time: Vec<f64>,
-    /// Event indicators of the kept rows.
-    pub status: Vec<bool>,
+pub(crate) struct ModelFrame<'a> {
+    /// Times of the kept rows: the data's own when every row is kept (not a copy: 8 MB
+    /// at a million rows, issue 15).
+    pub time: Cow<'a, [f64]>,
+    /// Event indicators of the kept rows (the data's own when every row is kept).
+    pub status: Cow<'a, [bool]>,
     /// Model matrix, column-major: `x[k][i]` is column k of kept row i.
     pub x: Vec<Vec<f64>>,
     /// The columns.
@@ -339,12 +339,15 @@ pub(crate) struct ModelFrame {
     /// `order(strata, time)`), sorted once: the fit, the separation check, the
     /// concordance and cox.zph all walk it (issue 15).
     pub order: std::sync::OnceLock<std::sync::Arc<[usize]>>,
+    /// [`ModelFrame::time`] in the order of [`ModelFrame::order`], when that is the data's
+    /// own (every row kept, no strata): the data's sorted times, which the walks of
+    /// cox.zph and the concordance read instead of gathering a copy (issue 15).
+    pub time_in_order: Option<&'a [f64]>,
 }
 
-impl PartialEq for ModelFrame {
+impl PartialEq for ModelFrame<'_> {
     fn eq(&self, o: &Self) -> bool {
-        (&self.rows, &self.time, &self.status, &self.x, &self.strata)
-            == (&o.rows, &o.time, &o.status, &o.x, &o.strata)
+        (&self.time, &self.status, &self.x, &self.strata) == (&o.time, &o.status, &o.x, &o.strata)
             && (
                 &self.columns,
                 &self.terms,
@@ -355,7 +358,7 @@ impl PartialEq for ModelFrame {
     }
 }
 
-impl ModelFrame {
+impl ModelFrame<'_> {
     /// [`ModelFrame::order`], sorted on first use.
     pub(crate) fn order(&self) -> &[usize] {
         self.order.get_or_init(|| {
@@ -463,7 +466,10 @@ enum Coded {
 }
 
 /// Validates the design against the data and builds the model frame.
-pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFrame, DesignError> {
+pub(crate) fn model_frame<'a>(
+    data: &'a SurvData,
+    design: &CoxDesign,
+) -> Result<ModelFrame<'a>, DesignError> {
     if design.terms.is_empty() {
         return Err(DesignError::EmptyDesign);
     }
@@ -660,13 +666,22 @@ pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFr
     // Every row kept and no strata: the data's own time order (sorted once per data,
     // shared).
     let order = std::sync::OnceLock::new();
+    let mut time_in_order = None;
     if rows.len() == data.len() && strata_name.is_none() {
         let _ = order.set(data.shared_order());
+        time_in_order = Some(data.sorted().time.as_slice());
     }
+    let (time, status) = if rows.len() == data.len() {
+        (Cow::Borrowed(data.time()), Cow::Borrowed(data.event()))
+    } else {
+        (
+            Cow::Owned(rows.iter().map(|&i| data.time()[i]).collect()),
+            Cow::Owned(rows.iter().map(|&i| data.event()[i]).collect()),
+        )
+    };
     Ok(ModelFrame {
-        time: rows.iter().map(|&i| data.time()[i]).collect(),
-        status: rows.iter().map(|&i| data.event()[i]).collect(),
-        rows,
+        time,
+        status,
         x,
         columns,
         terms,
@@ -675,6 +690,7 @@ pub(crate) fn model_frame(data: &SurvData, design: &CoxDesign) -> Result<ModelFr
         strata_name,
         excluded,
         order,
+        time_in_order,
     })
 }
 
@@ -746,7 +762,8 @@ mod tests {
             )),
         };
         let f = model_frame(&data, &design).expect("frame");
-        assert_eq!(f.rows, vec![0, 3]);
+        // Rows 0 and 3 kept.
+        assert_eq!(*f.time, [1.0, 4.0]);
         assert_eq!(
             f.excluded,
             vec![

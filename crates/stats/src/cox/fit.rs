@@ -187,7 +187,10 @@ pub(crate) fn fit_frame(frame: &ModelFrame, options: &CoxOptions) -> CoxModel {
     let concordance = if events > 0 {
         let c = concordance::concordance(
             frame.order_desc(),
-            &frame.time,
+            concordance::Times {
+                by_row: &frame.time,
+                ascending: frame.time_in_order,
+            },
             &frame.status,
             &frame.strata,
             &lp,

@@ -471,9 +471,8 @@ pub fn cox_fit(data: &SurvData, options: &CoxOptions) -> CoxFit {
         Ok(f) => f,
         // A single group (or none): the null model, as R fits `~ 1`.
         Err(_) => ModelFrame {
-            rows: (0..data.len()).collect(),
-            time: data.time().to_vec(),
-            status: data.event().to_vec(),
+            time: data.time().into(),
+            status: data.event().into(),
             x: Vec::new(),
             columns: Vec::new(),
             terms: Vec::new(),
@@ -482,6 +481,7 @@ pub fn cox_fit(data: &SurvData, options: &CoxOptions) -> CoxFit {
             strata_name: None,
             excluded: Vec::new(),
             order: std::sync::OnceLock::new(),
+            time_in_order: None,
         },
     };
     let m = fit_frame(&frame, options);

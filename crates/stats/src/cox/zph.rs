@@ -29,6 +29,7 @@
 use crate::cox::{model_frame, ChiSquareTest, CoxDesign, CoxModel, DesignError, Ties};
 use crate::data::SurvData;
 use nalgebra::{DMatrix, DVector};
+use std::borrow::Cow;
 use std::fmt;
 
 /// The transform of time (R `cox.zph(transform = )`).
@@ -170,6 +171,27 @@ struct Zph1 {
     used: Vec<Vec<usize>>,
 }
 
+/// The times of [`zph1`]'s walk: already in its order, or by row (gathered there).
+enum Times<'a> {
+    InOrder(&'a [f64]),
+    ByRow(&'a [f64]),
+}
+
+/// How [`zph1`] walks: the time weights and times, the coefficients, and the order.
+struct Walk<'a> {
+    /// g(t) − mean over events, in the walk's order.
+    gt: Vec<f64>,
+    time: Times<'a>,
+    /// The estimable coefficients, one per column of `covar_in`.
+    beta: &'a [f64],
+    /// Σ β·means over those columns.
+    shift: f64,
+    efron: bool,
+    /// The rows by stratum, then time.
+    sort: &'a [usize],
+    residuals: bool,
+}
+
 /// Port of `zph1.c`: score for the time-weighted terms, the full 2p × 2p information and
 /// (with `residuals`) the Schoenfeld residuals, walking backwards through `sort`
 /// (stratum, then time).
@@ -177,20 +199,21 @@ struct Zph1 {
 /// The columns are gathered once into the walk's order, so that the walk reads memory
 /// in sequence: reading six columns through `sort` for each row (a random gather) was
 /// most of the test's time at a million rows (issue 15). The sums are the same, in the
-/// same order.
-#[allow(clippy::too_many_arguments)]
-fn zph1(
-    gt: &[f64],
-    time: &[f64],
-    status: &[bool],
-    covar_in: &[Vec<f64>],
-    eta: &[f64],
-    strata: &[usize],
-    efron: bool,
-    sort: &[usize],
-    residuals: bool,
-) -> Zph1 {
-    let nused = time.len();
+/// same order. What is already in that order comes so: `walk.gt` (made in place by the
+/// caller) and, when the model keeps every row without strata, the data's sorted times;
+/// the risk scores exp(x·β − shift) are computed in that order, and one stratum is not
+/// gathered at all (at a million rows these copies were 37 MB of the report's peak).
+fn zph1(walk: Walk<'_>, status: &[bool], covar_in: &[&[f64]], strata: &[usize]) -> Zph1 {
+    let Walk {
+        gt,
+        time,
+        beta,
+        shift,
+        efron,
+        sort,
+        residuals,
+    } = walk;
+    let nused = status.len();
     let nvar = covar_in.len();
     let nevent_total = status.iter().filter(|&&s| s).count();
     let nstrat = strata.iter().copied().max().map_or(1, |m| m + 1);
@@ -206,15 +229,34 @@ fn zph1(
     // Everything the walk reads, in walk order (position k is row sort[k]).
     let gather = |col: &[f64]| -> Vec<f64> { sort.iter().map(|&p| col[p]).collect() };
     let mut covar: Vec<Vec<f64>> = covar_in.iter().map(|c| gather(c)).collect();
-    let (time, gt) = (gather(time), gather(gt));
-    let risk: Vec<f64> = sort.iter().map(|&p| eta[p].exp()).collect();
+    let time: Cow<'_, [f64]> = match time {
+        Times::InOrder(t) => Cow::Borrowed(t),
+        Times::ByRow(t) => Cow::Owned(gather(t)),
+    };
+    // R's fit$linear.predictors, x·β − Σ β·means, as fit_frame computes them.
+    let risk: Vec<f64> = sort
+        .iter()
+        .map(|&p| {
+            let mut s = 0.0;
+            for (col, b) in covar_in.iter().zip(beta) {
+                s += col[p] * b;
+            }
+            (s - shift).exp()
+        })
+        .collect();
     let status: Vec<bool> = sort.iter().map(|&p| status[p]).collect();
-    let strata: Vec<usize> = sort.iter().map(|&p| strata[p]).collect();
+    let strata: Vec<usize> = if nstrat > 1 {
+        sort.iter().map(|&p| strata[p]).collect()
+    } else {
+        Vec::new()
+    };
+    // The walk's p-th row's stratum.
+    let stratum = |p: usize| strata.get(p).copied().unwrap_or(0);
 
     // Events per stratum for each covariate that is not constant within the stratum.
     let mut k = 0;
     let mut ndead = 0usize;
-    let mut cstrat = strata[0];
+    let mut cstrat = stratum(0);
     let close = |used: &mut Vec<Vec<usize>>,
                  covar: &[Vec<f64>],
                  cstrat: usize,
@@ -229,13 +271,13 @@ fn zph1(
         }
     };
     for i in 0..nused {
-        if cstrat == strata[i] {
+        if cstrat == stratum(i) {
             ndead += usize::from(status[i]);
         } else {
             close(&mut used, &covar, cstrat, k, i, ndead);
             ndead = usize::from(status[i]);
             k = i;
-            cstrat = strata[i];
+            cstrat = stratum(i);
         }
     }
     close(&mut used, &covar, cstrat, k, nused, ndead);
@@ -262,8 +304,8 @@ fn zph1(
     let mut ip = nused; // one past the C index
     while ip > 0 {
         let here = ip - 1;
-        if Some(strata[here]) != cstrat {
-            cstrat = Some(strata[here]);
+        if Some(stratum(here)) != cstrat {
+            cstrat = Some(stratum(here));
             denom = 0.0;
             for i in 0..nvar {
                 a[i] = 0.0;
@@ -279,7 +321,7 @@ fn zph1(
         let mut denom2 = 0.0;
         while ip > 0 {
             let p = ip - 1;
-            if time[p] != dtime || Some(strata[p]) != cstrat {
+            if time[p] != dtime || Some(stratum(p)) != cstrat {
                 break;
             }
             let risk = risk[p];
@@ -553,7 +595,7 @@ fn zph(
     }
     let nvar = keep.len();
     let fcoef: Vec<f64> = keep.iter().map(|&k| fit.coefficients[k].coef).collect();
-    let x: Vec<Vec<f64>> = keep.iter().map(|&k| frame.x[k].clone()).collect();
+    let x: Vec<&[f64]> = keep.iter().map(|&k| frame.x[k].as_slice()).collect();
     // Terms as lists of kept columns; terms left without columns are dropped.
     let mut asgn: Vec<(String, Vec<usize>)> = Vec::new();
     for t in &frame.terms {
@@ -574,15 +616,6 @@ fn zph(
         .iter()
         .map(|&k| fit.coefficients[k].coef * fit.means[k])
         .sum();
-    let eta: Vec<f64> = (0..n)
-        .map(|i| {
-            let mut s = 0.0;
-            for (j, &k) in keep.iter().enumerate() {
-                s += x[j][i] * fit.coefficients[k].coef;
-            }
-            s - shift
-        })
-        .collect();
 
     // The frame's order (by stratum, then time) is the order by time without strata.
     let by_time_owned;
@@ -592,24 +625,39 @@ fn zph(
         by_time_owned = crate::data::order_by(&frame.time);
         &by_time_owned
     };
-    let ttimes = transform_times(&frame.time, &frame.status, transform, by_time);
+    let mut gt = transform_times(&frame.time, &frame.status, transform, by_time);
     let (sum, count) = (0..n)
         .filter(|&i| frame.status[i])
-        .fold((0.0, 0usize), |(s, c), i| (s + ttimes[i], c + 1));
+        .fold((0.0, 0usize), |(s, c), i| (s + gt[i], c + 1));
     let mean_event = sum / count as f64;
-    let gtime: Vec<f64> = ttimes.iter().map(|t| t - mean_event).collect();
-
     let ord = frame.order();
+    // The residuals' transformed times, by event in time order.
+    let events: Vec<usize> = if residuals {
+        ord.iter().copied().filter(|&i| frame.status[i]).collect()
+    } else {
+        Vec::new()
+    };
+    let events_gt: Vec<f64> = events.iter().map(|&i| gt[i]).collect();
+    // g(t) − mean, put into the walk's order in place.
+    crate::data::permute_in_place(&mut gt, ord);
+    for g in &mut gt {
+        *g -= mean_event;
+    }
     let r = zph1(
-        &gtime,
-        &frame.time,
+        Walk {
+            gt,
+            time: frame
+                .time_in_order
+                .map_or(Times::ByRow(&frame.time), Times::InOrder),
+            beta: &fcoef,
+            shift,
+            efron: fit.options.ties == Ties::Efron,
+            sort: ord,
+            residuals,
+        },
         &frame.status,
         &x,
-        &eta,
         &frame.strata,
-        fit.options.ties == Ties::Efron,
-        ord,
-        residuals,
     );
 
     // Tests.
@@ -759,17 +807,12 @@ fn zph(
             .collect()
     };
 
-    let events: Vec<usize> = if residuals {
-        ord.iter().copied().filter(|&i| frame.status[i]).collect()
-    } else {
-        Vec::new()
-    };
     Ok(CoxZph {
         transform,
         terms,
         global,
         time: events.iter().map(|&i| frame.time[i]).collect(),
-        x: events.iter().map(|&i| ttimes[i]).collect(),
+        x: events_gt,
         strata: frame.strata_name.as_ref().filter(|_| residuals).map(|_| {
             events
                 .iter()
