@@ -270,7 +270,7 @@ pub fn analyze_competing(
     let mut rows = Vec::new();
     let mut excluded = Vec::new();
     for r in 0..table.n_rows() {
-        let line = table.lines.get(r).copied().unwrap_or(0);
+        let line = table.lines.get(r).unwrap_or(0);
         let exclude = |col: &str, v: &str, reason: &str| Exclusion {
             line,
             column: col.to_string(),

@@ -142,7 +142,7 @@ pub fn analyze_response(
     let mut counts: Vec<(u64, u64)> = Vec::new();
     let mut excluded = Vec::new();
     for r in 0..table.n_rows() {
-        let line = table.lines.get(r).copied().unwrap_or(0);
+        let line = table.lines.get(r).unwrap_or(0);
         let ov = table.cell(r, oc);
         let gv = table.cell(r, gc);
         let exclude = |col: &str, v: &str, reason: &str| Exclusion {
@@ -326,7 +326,7 @@ pub fn ae_from_columns_labelled(
                 _ => {
                     return Err(format!(
                         "line {}, column \"{name}\", value \"{v}\": an adverse-event column holds 0/1 or a CTCAE grade 0–5",
-                        table.lines.get(r).copied().unwrap_or(0)
+                        table.lines.get(r).unwrap_or(0)
                     ))
                 }
             }
@@ -402,7 +402,7 @@ pub fn ae_from_long(
                         _ => {
                             return Err(format!(
                             "line {}, column \"{}\", value \"{v}\": a grade is a whole number 0–5",
-                            table.lines.get(r).copied().unwrap_or(0),
+                            table.lines.get(r).unwrap_or(0),
                             table.columns[c]
                         ))
                         }

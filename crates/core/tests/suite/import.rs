@@ -264,7 +264,7 @@ fn xlsx_cells_match_readxl() {
         ]
     );
     // Sheet rows are numbered as Excel numbers them (header on row 1).
-    assert_eq!(t.lines[0], 2);
+    assert_eq!(t.lines.get(0), Some(2));
     // A date cell is not a number.
     assert_eq!(t.number(0, 2), None);
 
@@ -299,7 +299,7 @@ fn xlsx_cells_match_readxl() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(patients(&titled), patients(&t));
-    assert_eq!(titled.lines[0], 4);
+    assert_eq!(titled.lines.get(0), Some(4));
     assert!(titled
         .notes
         .iter()
@@ -330,7 +330,7 @@ fn xlsx_stray_cell_far_away_costs_nothing() {
     assert!(start.elapsed() < NASTY_TIME);
     assert_eq!(t.n_rows(), 6);
     assert_eq!(t.columns.len(), 16_384);
-    assert_eq!(t.lines[5], 1_048_576);
+    assert_eq!(t.lines.get(5), Some(1_048_576));
     assert_eq!(t.cell(5, 16_383), "stray");
     let m = Mapping {
         time: "os_months".into(),
@@ -477,7 +477,7 @@ fn regression_readme_sheet_and_header_in_row_three() {
     let t = Table::from_bytes(&bytes, &options).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(t.columns, ["id", "arm", "os_months", "os_event"]);
     assert_eq!(t.n_rows(), 20);
-    assert_eq!(t.lines.first(), Some(&4));
+    assert_eq!(t.lines.first(), Some(4));
     assert!(
         t.notes.iter().any(|n| n.contains("2 row(s) above row 3")),
         "{:?}",
@@ -1197,7 +1197,7 @@ fn nasty_corpus_gives_a_report_or_a_clear_error() {
     let t = read(&corpus("nasty/nul_bytes.csv"));
     assert!(t.notes.iter().any(|n| n.contains("NUL")), "{:?}", t.notes);
     let t = read(&corpus("nasty/mixed_line_endings.csv"));
-    assert_eq!(t.lines, vec![2, 3, 4, 6]);
+    assert_eq!(t.lines.iter().collect::<Vec<_>>(), [2, 3, 4, 6]);
     let t = read(&corpus("nasty/duplicated_headers.csv"));
     assert_eq!(t.columns, vec!["time", "status", "time.2", "status.2"]);
 }

@@ -430,7 +430,7 @@ pub fn prepare(table: &Table, mapping: &Mapping) -> Result<Prepared, MappingErro
     }
 
     for r in rows() {
-        let line = table.lines.get(r).copied().unwrap_or(0);
+        let line = table.lines.get(r).unwrap_or(0);
         let exclude = |column: &str, value: &str, reason: String| Exclusion {
             line,
             column: column.to_string(),
@@ -896,7 +896,7 @@ pub(super) fn duplicate_ids(
         return;
     }
     dups.sort_unstable_by_key(|&(_, second)| second);
-    let line = |r: usize| table.lines.get(r).copied().unwrap_or(0);
+    let line = |r: usize| table.lines.get(r).unwrap_or(0);
     let examples: Vec<String> = dups
         .iter()
         .take(EXAMPLES)

@@ -7,7 +7,7 @@ use super::*;
 /// Builds a [`Table`] row by row: used by the text reader and the workbook reader.
 pub(crate) struct Builder {
     pub(super) data: Vec<Column>,
-    pub(super) lines: Vec<u64>,
+    pub(super) lines: Lines,
     pub(super) typed: bool,
     /// Fields used by the first row, the reference for the ragged-row note.
     pub(super) first_width: Option<usize>,
@@ -23,7 +23,7 @@ impl Builder {
     pub(crate) fn new(typed: bool) -> Builder {
         Builder {
             data: Vec::new(),
-            lines: Vec::new(),
+            lines: Lines::default(),
             typed,
             first_width: None,
             n_ragged: 0,
@@ -97,7 +97,6 @@ impl Builder {
     /// Expected rows and bytes per column, so that columns are allocated once.
     pub(crate) fn reserve(&mut self, rows: usize, bytes_per_column: usize) {
         self.hint = (rows, bytes_per_column);
-        self.lines.reserve(rows);
     }
 
     pub(super) fn n_rows(&self) -> usize {
@@ -190,9 +189,7 @@ impl Builder {
         for col in &mut self.data {
             col.drop_first();
         }
-        if !self.lines.is_empty() {
-            self.lines.remove(0);
-        }
+        self.lines.remove_first();
     }
 
     /// Skips title rows above a table: a row with one text cell ("Trial XYZ, data cut
@@ -217,11 +214,11 @@ impl Builder {
             let note = match first.as_slice() {
                 [] if table_follows => format!(
                     "{what} {} (empty) was skipped above the table",
-                    self.lines[0]
+                    self.lines.first().unwrap_or(0)
                 ),
                 [c] if table_follows && !self.typed_cell(0, *c) => format!(
                     "{what} {} (\"{}\") was skipped as a title above the table",
-                    self.lines[0],
+                    self.lines.first().unwrap_or(0),
                     clean_name(self.cell(0, *c))
                 ),
                 _ => break,
@@ -257,7 +254,7 @@ impl Builder {
             if u > w {
                 self.n_ragged += 1;
                 if self.ragged.len() < 3 {
-                    self.ragged.push((self.lines[r], u));
+                    self.ragged.push((self.lines.get(r).unwrap_or(0), u));
                 }
             }
         }
@@ -275,13 +272,13 @@ impl Builder {
             return Err(TableError::Empty);
         }
         if let Some(row) = options.header_row {
-            let above = self.lines.iter().take_while(|&&l| l < row).count();
+            let above = self.lines.iter().take_while(|&l| l < row).count();
             if above == self.n_rows() {
                 return Err(TableError::Malformed {
                     line: Some(row),
                     message: format!(
                         "the header row is set to {row}, but the data ends at row {}: choose a header row within the table",
-                        self.lines.last().copied().unwrap_or(0)
+                        self.lines.last().unwrap_or(0)
                     ),
                 });
             }

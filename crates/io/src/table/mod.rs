@@ -31,10 +31,12 @@ use crate::error::TableError;
 use std::collections::HashSet;
 
 mod builder;
+mod lines;
 mod prism;
 mod text;
 
 pub(crate) use builder::Builder;
+pub use lines::Lines;
 use text::*;
 
 /// The most columns a table may have: Excel's limit (XFD). A line with more fields is
@@ -221,7 +223,7 @@ pub struct Table {
     data: Vec<Column>,
     /// The one-based line in the text (or row in the sheet) where each data row starts;
     /// its length is the number of rows.
-    pub lines: Vec<u64>,
+    pub lines: Lines,
     /// The delimiter used (`,` for a workbook, where it has no meaning).
     pub delimiter: char,
     /// Whether numbers are written with a decimal comma ("16,3").
@@ -395,7 +397,7 @@ impl Table {
             .map(|c| c.text.capacity() + 4 * c.ends.capacity() + c.kinds.capacity())
             .sum();
         let names: usize = self.columns.iter().map(String::capacity).sum();
-        cells + names + 8 * self.lines.capacity()
+        cells + names + self.lines.heap_bytes()
     }
 
     /// Index of a column by name.
@@ -553,7 +555,7 @@ mod tests {
         let t = parse("\u{feff}id,arm,time\r\n1,\"A, high\",3.5\r\n\r\n2,B,4\r\n");
         assert_eq!(t.columns, vec!["id", "arm", "time"]);
         assert_eq!(t.cell(0, 1), "A, high");
-        assert_eq!(t.lines, vec![2, 4]);
+        assert_eq!(t.lines.iter().collect::<Vec<_>>(), [2, 4]);
         assert_eq!(t.n_rows(), 2);
     }
 
@@ -583,7 +585,7 @@ mod tests {
         assert_eq!(t.row(0), vec!["1", "", "3", ""]);
         assert_eq!(t.row(1), vec!["4", "", "", ""]);
         assert_eq!(t.row(2), vec!["7", "8", "9", "10"]);
-        assert_eq!(t.lines, vec![2, 3, 5]);
+        assert_eq!(t.lines.iter().collect::<Vec<_>>(), [2, 3, 5]);
         assert_eq!(t.cell(9, 9), "");
         assert!(t
             .notes
@@ -597,7 +599,7 @@ mod tests {
     #[test]
     fn lone_cr_and_mixed_line_ends_count_lines() {
         let t = parse("t,e\r1,1\n2,0\r\n\r3,1\r");
-        assert_eq!(t.lines, vec![2, 3, 5]);
+        assert_eq!(t.lines.iter().collect::<Vec<_>>(), [2, 3, 5]);
     }
 
     #[test]
@@ -612,7 +614,7 @@ mod tests {
         // Issue 12: the rows after the quote used to become one cell of one row.
         let t = parse("t,e\n1,1\n\"2,0\n3,1\n");
         assert_eq!(t.n_rows(), 3);
-        assert_eq!(t.lines, vec![2, 3, 4]);
+        assert_eq!(t.lines.iter().collect::<Vec<_>>(), [2, 3, 4]);
         assert!(
             t.notes.iter().any(|n| n.contains("line 3 opens a quote")),
             "{:?}",

@@ -118,7 +118,7 @@ pub(super) fn read_text(
     // An odd number of quote characters: one was opened and never closed, and the reader
     // took everything after it, line breaks included, as one cell.
     if runaways.is_empty() && bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-        if let Some(&last) = builder.lines.last() {
+        if let Some(last) = builder.lines.last() {
             notes.push(format!(
                 "a quote (\") is opened and never closed, so the text from line {last} to the end was read as one row: check the quotes on that line"
             ));
