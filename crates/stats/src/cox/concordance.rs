@@ -129,7 +129,8 @@ fn addin(nwt: &mut [f64], twt: &mut [f64], mut index: usize, wt: f64) {
 /// columns 1–3 is applied to both, and those of columns 4–5 (the tied-time influence,
 /// which the variance does not use) are left out.
 ///
-/// `by_time_desc`: the rows (0..n) by decreasing time, ties in row order.
+/// `by_time_desc`: the rows (0..n) by decreasing time, ties in row order; with
+/// `keep_walk`, returned reordered as the walk went (empty without).
 ///
 /// The columns are gathered once into the walk's order, so that the walk and the
 /// influence rows it writes are read in sequence rather than through the order (a random
@@ -139,13 +140,13 @@ fn concordance3(
     status: &[bool],
     risk: &[f64],
     by_time_desc: Vec<usize>,
+    keep_walk: bool,
 ) -> ([f64; 5], Vec<Influence>, Vec<usize>) {
     let time = times.by_row;
     let n = time.len();
     let mut count = [0.0; 5];
-    let mut imat = vec![Influence::default(); n];
     if !status.iter().any(|&s| s) {
-        return (count, imat, by_time_desc);
+        return (count, vec![Influence::default(); n], by_time_desc);
     }
     // sort.stop <- order(-time, status, risk)
     // (From the rows by decreasing time, each run of one time sorted by status, risk and
@@ -185,6 +186,10 @@ fn concordance3(
             tree[rank]
         })
         .collect();
+    // The walk's order is returned only when asked for (strata map rows back with it);
+    // otherwise freed before the influence rows are made (4 MB at a million rows).
+    let sort2 = if keep_walk { sort2 } else { Vec::new() };
+    let mut imat = vec![Influence::default(); n];
     let ntree = x.iter().copied().max().map_or(0, |m| m + 1);
     let mut nwt = vec![0.0; ntree];
     let mut twt = vec![0.0; ntree];
@@ -310,7 +315,7 @@ pub(crate) fn concordance(
         // One stratum (the usual model): its rows are all rows, so neither the columns
         // nor the influence rows (16 MB at a million rows) are copied.
         // The influence rows are in the walk's order; the variance is their sum of squares.
-        let (count, imat, _) = concordance3(times, status, risk, desc);
+        let (count, imat, _) = concordance3(times, status, risk, desc, false);
         return summarise(count, &imat);
     }
     let mut count = [0.0; 5];
@@ -342,6 +347,7 @@ pub(crate) fn concordance(
             &st,
             &r,
             order,
+            true,
         );
         for k in 0..5 {
             count[k] += c[k];

@@ -484,7 +484,7 @@ pub fn cox_fit(data: &SurvData, options: &CoxOptions) -> CoxFit {
             time_in_order: None,
         },
     };
-    let m = fit_frame(&frame, options);
+    let m = fit_frame(frame, options);
     CoxFit::from_model(data.levels().first().cloned().unwrap_or_default(), m)
 }
 
@@ -539,7 +539,7 @@ pub fn cox_model(
     options: &CoxOptions,
 ) -> Result<CoxModel, DesignError> {
     let frame = model_frame(data, design)?;
-    Ok(fit_frame(&frame, options))
+    Ok(fit_frame(frame, options))
 }
 
 #[cfg(test)]

@@ -53,6 +53,13 @@ impl<'a> RiskOrder<'a> {
     /// has a strictly larger score than some member of its risk set. Scores within `tol`
     /// of each other count as equal.
     pub(crate) fn separates(&self, score: &[f64], tol: f64) -> bool {
+        self.separates_signed(score, 1.0, tol)
+    }
+
+    /// [`RiskOrder::separates`] for the score `sign · score` (`sign` ±1, exact), without
+    /// a negated copy of the scores (8 MB at a million rows).
+    pub(crate) fn separates_signed(&self, score: &[f64], sign: f64, tol: f64) -> bool {
+        let score = |i: usize| sign * score[i];
         let n = self.order.len();
         let mut strict = false;
         let mut k = 0;
@@ -67,17 +74,17 @@ impl<'a> RiskOrder<'a> {
                     && self.strata[self.order[k]] == stratum
                     && self.time[self.order[k]] == t
                 {
-                    let s = score[self.order[k]];
+                    let s = score(self.order[k]);
                     max = max.max(s);
                     min = min.min(s);
                     k += 1;
                 }
                 for &i in &self.order[start..k] {
                     if self.status[i] {
-                        if score[i] < max - tol {
+                        if score(i) < max - tol {
                             return false;
                         }
-                        if score[i] > min + tol {
+                        if score(i) > min + tol {
                             strict = true;
                         }
                     }
@@ -101,6 +108,9 @@ mod tests {
         assert!(ro.separates(&x, 0.0));
         let neg: Vec<f64> = x.iter().map(|v| -v).collect();
         assert!(!ro.separates(&neg, 0.0));
+        // The signed form is the negated copy without the copy, either way round.
+        assert!(!ro.separates_signed(&x, -1.0, 0.0));
+        assert!(ro.separates_signed(&neg, -1.0, 0.0));
         // A constant score carries no information: not separation.
         assert!(!ro.separates(&[1.0; 4], 0.0));
     }

@@ -201,9 +201,10 @@ struct Walk<'a> {
 /// most of the test's time at a million rows (issue 15). The sums are the same, in the
 /// same order. What is already in that order comes so: `walk.gt` (made in place by the
 /// caller) and, when the model keeps every row without strata, the data's sorted times;
-/// the risk scores exp(x·β − shift) are computed in that order, and one stratum is not
-/// gathered at all (at a million rows these copies were 37 MB of the report's peak).
-fn zph1(walk: Walk<'_>, status: &[bool], covar_in: &[&[f64]], strata: &[usize]) -> Zph1 {
+/// the columns are taken and gathered one at a time, the risk scores exp(x·β − shift)
+/// are computed in that order, and one stratum is not gathered at all (at a million
+/// rows these copies were 37 MB of the report's peak).
+fn zph1(walk: Walk<'_>, status: &[bool], covar_in: Vec<Vec<f64>>, strata: &[usize]) -> Zph1 {
     let Walk {
         gt,
         time,
@@ -228,17 +229,28 @@ fn zph1(walk: Walk<'_>, status: &[bool], covar_in: &[&[f64]], strata: &[usize]) 
 
     // Everything the walk reads, in walk order (position k is row sort[k]).
     let gather = |col: &[f64]| -> Vec<f64> { sort.iter().map(|&p| col[p]).collect() };
-    let mut covar: Vec<Vec<f64>> = covar_in.iter().map(|c| gather(c)).collect();
+    // Each column's mean (over all rows, summed in row order as zph1.c), then the column
+    // gathered into the walk's order and the one by row freed: one column's copy at a
+    // time, not all of them.
+    let mut tmeans = Vec::with_capacity(nvar);
+    let mut covar: Vec<Vec<f64>> = Vec::with_capacity(nvar);
+    for raw in covar_in {
+        let mut tmean = 0.0;
+        for &v in raw.iter() {
+            tmean += v;
+        }
+        tmeans.push(tmean / nused as f64);
+        covar.push(gather(&raw));
+    }
     let time: Cow<'_, [f64]> = match time {
         Times::InOrder(t) => Cow::Borrowed(t),
         Times::ByRow(t) => Cow::Owned(gather(t)),
     };
     // R's fit$linear.predictors, x·β − Σ β·means, as fit_frame computes them.
-    let risk: Vec<f64> = sort
-        .iter()
-        .map(|&p| {
+    let risk: Vec<f64> = (0..nused)
+        .map(|p| {
             let mut s = 0.0;
-            for (col, b) in covar_in.iter().zip(beta) {
+            for (col, b) in covar.iter().zip(beta) {
                 s += col[p] * b;
             }
             (s - shift).exp()
@@ -282,13 +294,8 @@ fn zph1(walk: Walk<'_>, status: &[bool], covar_in: &[&[f64]], strata: &[usize]) 
     }
     close(&mut used, &covar, cstrat, k, nused, ndead);
 
-    // Recentre X (over all rows, summed in row order as zph1.c) for a stabler variance.
-    for (col, raw) in covar.iter_mut().zip(covar_in) {
-        let mut tmean = 0.0;
-        for &v in raw.iter() {
-            tmean += v;
-        }
-        tmean /= nused as f64;
+    // Recentre X for a stabler variance.
+    for (col, tmean) in covar.iter_mut().zip(tmeans) {
         for v in col.iter_mut() {
             *v -= tmean;
         }
@@ -573,7 +580,7 @@ fn zph(
     transform: ZphTransform,
     residuals: bool,
 ) -> Result<CoxZph, ZphError> {
-    let frame = model_frame(data, design)?;
+    let mut frame = model_frame(data, design)?;
     let design_names: Vec<String> = frame.columns.iter().map(|c| c.name.clone()).collect();
     let fit_names: Vec<String> = fit.coefficients.iter().map(|c| c.name.clone()).collect();
     if design_names != fit_names || fit.means.len() != fit_names.len() {
@@ -595,7 +602,12 @@ fn zph(
     }
     let nvar = keep.len();
     let fcoef: Vec<f64> = keep.iter().map(|&k| fit.coefficients[k].coef).collect();
-    let x: Vec<&[f64]> = keep.iter().map(|&k| frame.x[k].as_slice()).collect();
+    // The estimable columns, moved out (zph1 gathers each into its order and frees it).
+    let x: Vec<Vec<f64>> = keep
+        .iter()
+        .map(|&k| std::mem::take(&mut frame.x[k]))
+        .collect();
+    frame.x = Vec::new();
     // Terms as lists of kept columns; terms left without columns are dropped.
     let mut asgn: Vec<(String, Vec<usize>)> = Vec::new();
     for t in &frame.terms {
@@ -656,7 +668,7 @@ fn zph(
             residuals,
         },
         &frame.status,
-        &x,
+        x,
         &frame.strata,
     );
 
