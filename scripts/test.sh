@@ -48,3 +48,6 @@ echo "== browser tests (headless Chromium)"
 cargo build -p survcalc-cli --locked
 export SURVCALC_CLI="$PWD/target/debug/survcalc"
 (cd tests/browser && npm test)
+
+echo "== tab memory benchmark smoke (10^4 rows chosen from disk in the built page)"
+scripts/bench-page.sh --smoke
