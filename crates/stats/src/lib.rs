@@ -49,5 +49,7 @@ pub use landmark::{risk_table, survival_at, survival_difference, LandmarkError, 
 pub use landmark::{DifferenceOptions, LandmarkComparison, LandmarkOptions, Landmarks};
 pub use logrank::{log_rank, LogRank};
 pub use median::{median_r, median_spss, MedianCi, MedianMethod};
-pub use rmst::{rmst, rmst2, rmst_by_group, rmst_tau_max, Rmst, RmstComparison, RmstError};
+pub use rmst::{
+    rmst, rmst2, rmst_by_group, rmst_tau_default, rmst_tau_max, Rmst, RmstComparison, RmstError,
+};
 pub use rmst::{rmst_against_first, RmstOptions, RmstTable};

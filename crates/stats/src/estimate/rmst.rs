@@ -134,7 +134,8 @@ pub enum RmstMethod {
 pub enum TauSource {
     /// Chosen by the user (survRM2 `tau = `).
     User,
-    /// survRM2's default (`tau = NULL`), [`rmst_tau_max`].
+    /// survRM2's default (`tau = NULL`): [`rmst_tau_max`], and with three or more groups
+    /// also within each comparison's limit against the first ([`rmst_tau_default`]).
     Default,
 }
 
@@ -271,6 +272,21 @@ pub fn rmst_tau_max<'a>(curves: impl IntoIterator<Item = &'a KmCurve>) -> Option
     any.then_some(longest.min(censored_limit))
 }
 
+/// The default τ of a table of groups compared each with the first: [`rmst_tau_max`] of
+/// all of them, and no later than [`rmst_tau_max`] of any pair (first, k), so that the
+/// table and every comparison against the first share one τ. With two groups this is
+/// survRM2's default; with three, when the two shorter arms end with events and the third
+/// goes on, the pair's limit (survRM2's rule for those two) is the smaller.
+///
+/// `None` as [`rmst_tau_max`].
+pub fn rmst_tau_default(curves: &[&KmCurve]) -> Option<f64> {
+    let all = rmst_tau_max(curves.iter().copied())?;
+    let (first, rest) = curves.split_first()?;
+    rest.iter().try_fold(all, |tau, c| {
+        rmst_tau_max([*first, *c]).map(|pair| tau.min(pair))
+    })
+}
+
 fn check_conf_level(conf_level: f64) -> Result<(), RmstError> {
     if conf_level > 0.0 && conf_level < 1.0 {
         Ok(())
@@ -288,7 +304,11 @@ fn resolve_tau(curves: &[&KmCurve], tau: Option<f64>) -> Result<(f64, TauSource,
     }
     let max = rmst_tau_max(curves.iter().copied()).unwrap_or(f64::NAN);
     match tau {
-        None => Ok((max, TauSource::Default, max)),
+        None => Ok((
+            rmst_tau_default(curves).unwrap_or(max),
+            TauSource::Default,
+            max,
+        )),
         Some(t) if !(t.is_finite() && t > 0.0) => Err(RmstError::InvalidTau { tau: t }),
         Some(t) if t > max => Err(RmstError::TauTooLarge { tau: t, max }),
         Some(t) => Ok((t, TauSource::User, max)),
@@ -575,6 +595,35 @@ mod tests {
             rmst2(&c[0], &c[1], &bad),
             Err(RmstError::InvalidTau { tau: -1.0 })
         );
+    }
+
+    /// Three arms: a and b end with events at 4 and 5, c goes on to 9 (an event). The
+    /// three together allow τ = 9, but the pair (a, b) only 5 (its longer arm's end):
+    /// the default is 5, and every comparison against a is made at it.
+    #[test]
+    fn default_tau_of_three_arms_suits_every_comparison() {
+        let c = curves(
+            &[1.0, 4.0, 2.0, 5.0, 3.0, 9.0],
+            &[1, 1, 1, 1, 0, 1],
+            &["a", "a", "b", "b", "c", "c"],
+        );
+        let refs: Vec<&KmCurve> = c.iter().collect();
+        assert_eq!(rmst_tau_max(refs.iter().copied()), Some(9.0));
+        assert_eq!(rmst_tau_default(&refs), Some(5.0));
+        let table = match rmst_by_group(&c, &RmstOptions::default()) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(
+            (table.tau, table.tau_source, table.tau_max),
+            (5.0, TauSource::Default, 9.0)
+        );
+        let compared = rmst_against_first(&c, &table, 0.95);
+        assert_eq!(compared.len(), 2);
+        assert!(compared.iter().all(Result::is_ok), "{compared:?}");
+        // Two arms: survRM2's default, unchanged.
+        let two = &refs[..2];
+        assert_eq!(rmst_tau_default(two), rmst_tau_max(two.iter().copied()));
     }
 
     #[test]
