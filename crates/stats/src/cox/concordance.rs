@@ -129,21 +129,24 @@ fn addin(nwt: &mut [f64], twt: &mut [f64], mut index: usize, wt: f64) {
 /// columns 1–3 is applied to both, and those of columns 4–5 (the tied-time influence,
 /// which the variance does not use) are left out.
 ///
-/// `by_time_desc`: the rows (0..n) by decreasing time, ties in row order; with
-/// `keep_walk`, returned reordered as the walk went (empty without).
+/// `ascending`: the rows' times in increasing order. `by_time_desc`: the rows (0..n) by
+/// decreasing time, ties in row order; with `keep_walk`, returned reordered as the walk
+/// went (empty without).
 ///
 /// The columns are gathered once into the walk's order, so that the walk and the
 /// influence rows it writes are read in sequence rather than through the order (a random
 /// gather of four columns per subject, issue 15); the sums are the same, in the same order.
 fn concordance3(
-    times: Times<'_>,
+    ascending: &[f64],
     status: &[bool],
     risk: &[f64],
     by_time_desc: Vec<usize>,
     keep_walk: bool,
 ) -> ([f64; 5], Vec<Influence>, Vec<usize>) {
-    let time = times.by_row;
-    let n = time.len();
+    let n = ascending.len();
+    // The time of the walk's p-th subject: the walk is by decreasing time, so the
+    // ascending times read backwards (read in sequence, not through the order).
+    let time = |p: usize| ascending[n - 1 - p];
     let mut count = [0.0; 5];
     if !status.iter().any(|&s| s) {
         return (count, vec![Influence::default(); n], by_time_desc);
@@ -155,7 +158,7 @@ fn concordance3(
     let mut k = 0;
     while k < n {
         let mut j = k + 1;
-        while j < n && time[sort2[j]] == time[sort2[k]] {
+        while j < n && time(j) == time(k) {
             j += 1;
         }
         if j - k > 1 {
@@ -171,12 +174,7 @@ fn concordance3(
     // utemp <- match(risk, sort(unique(risk))); x <- btree(max(utemp))[utemp]
     let uniq = sorted_unique(risk);
     let tree = btree(uniq.len());
-    // Time, status and tree node of the walk's p-th subject. The walk is by decreasing
-    // time, so its times are the ascending ones read backwards when those are at hand.
-    let time = match times.ascending {
-        Some(asc) => WalkTimes::Reversed(asc),
-        None => WalkTimes::Gathered(sort2.iter().map(|&i| time[i]).collect()),
-    };
+    // Status and tree node of the walk's p-th subject.
     let status: Vec<bool> = sort2.iter().map(|&i| status[i]).collect();
     let x: Vec<usize> = sort2
         .iter()
@@ -211,7 +209,7 @@ fn concordance3(
             let mut dwt2 = 0.0;
             let mut xsave = x[i];
             let mut j = i;
-            while j < n && time.at(j) == time.at(i) {
+            while j < n && time(j) == time(i) {
                 ndeath += 1;
                 count[3] += wt * dwt * adjtimewt;
                 dwt += wt;
@@ -247,33 +245,6 @@ fn concordance3(
     (count, imat, sort2)
 }
 
-/// The times of the rows: by row, and ascending when they are at hand so (the data's
-/// sorted times, for a model of every row without strata).
-#[derive(Clone, Copy)]
-pub(crate) struct Times<'a> {
-    /// Each row's time.
-    pub by_row: &'a [f64],
-    /// The same times in ascending order, if at hand.
-    pub ascending: Option<&'a [f64]>,
-}
-
-/// The times in the walk's order (decreasing).
-enum WalkTimes<'a> {
-    Gathered(Vec<f64>),
-    Reversed(&'a [f64]),
-}
-
-impl WalkTimes<'_> {
-    /// The walk's `p`-th time.
-    #[inline]
-    fn at(&self, p: usize) -> f64 {
-        match self {
-            WalkTimes::Gathered(t) => t[p],
-            WalkTimes::Reversed(asc) => asc[asc.len() - 1 - p],
-        }
-    }
-}
-
 /// The distinct values of `risk` (as R's `unique`: −0 and 0 are one), sorted. A model of
 /// the arm alone has as many as arms: they are collected in one pass without copying and
 /// sorting all n (8 MB and a sort at a million rows); past 64 distinct values, a sorted
@@ -301,21 +272,33 @@ fn sorted_unique(risk: &[f64]) -> Vec<f64> {
 ///
 /// `desc`: the rows by stratum, then decreasing time, ties in row order (R's
 /// `order(strata, -time)`, the model frame's); taken, as the walk reorders it in place.
+///
+/// `ascending`: the times in increasing order, when at hand (the data's sorted times, for
+/// a model of every row without strata); otherwise read from `time` through `desc`.
 pub(crate) fn concordance(
     desc: Vec<usize>,
-    times: Times<'_>,
+    time: &[f64],
+    ascending: Option<&[f64]>,
     status: &[bool],
     strata: &[usize],
     risk: &[f64],
 ) -> Concordance {
-    let time = times.by_row;
     let n = time.len();
     let nstrat = strata.iter().copied().max().map_or(0, |m| m + 1);
     if nstrat <= 1 {
         // One stratum (the usual model): its rows are all rows, so neither the columns
         // nor the influence rows (16 MB at a million rows) are copied.
         // The influence rows are in the walk's order; the variance is their sum of squares.
-        let (count, imat, _) = concordance3(times, status, risk, desc, false);
+        let gathered;
+        let ascending = match ascending {
+            Some(a) => a,
+            None => {
+                // `desc` read backwards is by increasing time.
+                gathered = desc.iter().rev().map(|&i| time[i]).collect::<Vec<f64>>();
+                &gathered
+            }
+        };
+        let (count, imat, _) = concordance3(ascending, status, risk, desc, false);
         return summarise(count, &imat);
     }
     let mut count = [0.0; 5];
@@ -336,19 +319,10 @@ pub(crate) fn concordance(
         if idx.is_empty() {
             continue;
         }
-        let t: Vec<f64> = idx.iter().map(|&i| time[i]).collect();
+        let asc: Vec<f64> = order.iter().rev().map(|&l| time[idx[l]]).collect();
         let st: Vec<bool> = idx.iter().map(|&i| status[i]).collect();
         let r: Vec<f64> = idx.iter().map(|&i| risk[i]).collect();
-        let (c, im, walk) = concordance3(
-            Times {
-                by_row: &t,
-                ascending: None,
-            },
-            &st,
-            &r,
-            order,
-            true,
-        );
+        let (c, im, walk) = concordance3(&asc, &st, &r, order, true);
         for k in 0..5 {
             count[k] += c[k];
         }
@@ -448,19 +422,11 @@ mod tests {
         ];
         let risk = [0.5, 1.0, -0.2, 1.0, 0.1, 0.5, -1.0, 2.0, 0.0, 0.3, 0.3, 0.1];
         let desc = crate::data::order_by_strata_time(&[0; 12], &time, true);
-        let by_row = Times {
-            by_row: &time,
-            ascending: None,
-        };
-        let c = concordance(desc.clone(), by_row, &status, &[0; 12], &risk);
+        let c = concordance(desc.clone(), &time, None, &status, &[0; 12], &risk);
         // The same from the ascending times, read backwards (every field, the SE too).
         let mut asc = time;
         asc.sort_by(f64::total_cmp);
-        let from_sorted = Times {
-            by_row: &time,
-            ascending: Some(&asc),
-        };
-        let again = concordance(desc, from_sorted, &status, &[0; 12], &risk);
+        let again = concordance(desc, &time, Some(&asc), &status, &[0; 12], &risk);
         assert_eq!(format!("{c:?}"), format!("{again:?}"));
         let (mut conc, mut disc, mut tx) = (0.0, 0.0, 0.0);
         for i in 0..12 {

@@ -359,6 +359,15 @@ impl PartialEq for ModelFrame<'_> {
 }
 
 impl ModelFrame<'_> {
+    /// [`ModelFrame::time`] in the order of [`ModelFrame::order`]: the data's sorted times
+    /// when at hand ([`ModelFrame::time_in_order`]), else gathered.
+    pub(crate) fn times_in_order(&self) -> Cow<'_, [f64]> {
+        match self.time_in_order {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(self.order().iter().map(|&i| self.time[i]).collect()),
+        }
+    }
+
     /// [`ModelFrame::order`], sorted on first use.
     pub(crate) fn order(&self) -> &[usize] {
         self.order.get_or_init(|| {

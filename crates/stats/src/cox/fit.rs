@@ -191,10 +191,8 @@ pub(crate) fn fit_frame(mut frame: ModelFrame<'_>, options: &CoxOptions) -> CoxM
     let concordance = if events > 0 {
         let c = concordance::concordance(
             frame.order_desc(),
-            concordance::Times {
-                by_row: &frame.time,
-                ascending: frame.time_in_order,
-            },
+            &frame.time,
+            frame.time_in_order,
             &frame.status,
             &frame.strata,
             &lp,

@@ -171,17 +171,12 @@ struct Zph1 {
     used: Vec<Vec<usize>>,
 }
 
-/// The times of [`zph1`]'s walk: already in its order, or by row (gathered there).
-enum Times<'a> {
-    InOrder(&'a [f64]),
-    ByRow(&'a [f64]),
-}
-
 /// How [`zph1`] walks: the time weights and times, the coefficients, and the order.
 struct Walk<'a> {
     /// g(t) − mean over events, in the walk's order.
     gt: Vec<f64>,
-    time: Times<'a>,
+    /// The times, in the walk's order.
+    time: Cow<'a, [f64]>,
     /// The estimable coefficients, one per column of `covar_in`.
     beta: &'a [f64],
     /// Σ β·means over those columns.
@@ -200,7 +195,8 @@ struct Walk<'a> {
 /// in sequence: reading six columns through `sort` for each row (a random gather) was
 /// most of the test's time at a million rows (issue 15). The sums are the same, in the
 /// same order. What is already in that order comes so: `walk.gt` (made in place by the
-/// caller) and, when the model keeps every row without strata, the data's sorted times;
+/// caller) and `walk.time` (the data's sorted times when the model keeps every row
+/// without strata);
 /// the columns are taken and gathered one at a time, the risk scores exp(x·β − shift)
 /// are computed in that order, and one stratum is not gathered at all (at a million
 /// rows these copies were 37 MB of the report's peak).
@@ -242,10 +238,6 @@ fn zph1(walk: Walk<'_>, status: &[bool], covar_in: Vec<Vec<f64>>, strata: &[usiz
         tmeans.push(tmean / nused as f64);
         covar.push(gather(&raw));
     }
-    let time: Cow<'_, [f64]> = match time {
-        Times::InOrder(t) => Cow::Borrowed(t),
-        Times::ByRow(t) => Cow::Owned(gather(t)),
-    };
     // R's fit$linear.predictors, x·β − Σ β·means, as fit_frame computes them.
     let risk: Vec<f64> = (0..nused)
         .map(|p| {
@@ -658,9 +650,7 @@ fn zph(
     let r = zph1(
         Walk {
             gt,
-            time: frame
-                .time_in_order
-                .map_or(Times::ByRow(&frame.time), Times::InOrder),
+            time: frame.times_in_order(),
             beta: &fcoef,
             shift,
             efron: fit.options.ties == Ties::Efron,
